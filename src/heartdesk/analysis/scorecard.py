@@ -1,0 +1,173 @@
+"""The QA scorecard: six dimensions, 0..100, each listing the findings behind it.
+
+The weights are deliberately simple and documented in docs/scorecard.md: a QA
+analyst must be able to recompute a score by hand from its evidence. A dimension
+is None when nothing in the conversation bears on it (no agent turn at all).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from heartdesk.model import (
+    Conversation,
+    Dimension,
+    Emotion,
+    Evidence,
+    Finding,
+    Scorecard,
+    Trajectory,
+    TurnAnalysis,
+)
+from heartdesk.signals.base import distress
+
+# label -> points per present finding (scaled by confidence), capped per dimension.
+WEIGHTS: dict[str, dict[str, float]] = {
+    "empathy": {
+        "empathy": 25,
+        "apology": 12,
+        "reassurance": 10,
+        "emotional_fix": 15,
+        "paraphrase": 8,
+        "dismissive": -30,
+        "confrontational": -30,
+        "defensive": -30,
+        "bare_policy": -20,
+    },
+    "listening": {
+        "paraphrase": 25,
+        "clarifying_question": 12,
+        "interruption": -25,
+        "confrontational": -15,
+        "dismissive": -15,
+    },
+    "ownership": {
+        "ownership": 25,
+        "logical_fix": 10,
+        "passing_buck": -30,
+        "bare_policy": -25,
+    },
+    "resolution": {"logical_fix": 50, "emotional_fix": 50},
+    "etiquette": {"greeting": 50, "closing": 50},
+}
+BASE = {"empathy": 55.0, "listening": 55.0, "ownership": 50.0, "resolution": 0.0, "etiquette": 0.0}
+# Empathy is expected more when the customer is upset: the base drops by up to this.
+DISTRESS_DEMAND = 35.0
+CAP_PER_LABEL = 2  # at most this many findings of one label count towards a dimension
+
+
+def _clamp(x: float) -> int:
+    return round(min(100.0, max(0.0, x)))
+
+
+def _agent_findings(turns: Sequence[TurnAnalysis]) -> list[tuple[int, Finding]]:
+    return [(t.index, f) for t in turns for f in t.findings if f.present]
+
+
+def _dimension(name: str, base: float, found: list[tuple[int, Finding]], extra: list[Evidence]) -> Dimension:
+    weights = WEIGHTS[name]
+    counts: dict[str, int] = {}
+    evidence: list[Evidence] = list(extra)
+    total = base + sum(e.effect for e in extra)
+    for turn, f in found:
+        w = weights.get(f.label)
+        if w is None:
+            continue
+        # Etiquette and resolution count a label once; others up to CAP_PER_LABEL.
+        cap = 1 if name in ("etiquette", "resolution") else CAP_PER_LABEL
+        if counts.get(f.label, 0) >= cap:
+            continue
+        counts[f.label] = counts.get(f.label, 0) + 1
+        effect = round(w * f.confidence, 1)
+        total += effect
+        evidence.append(Evidence(turn, f.label, effect, f.start, f.end, f.explanation))
+    score = _clamp(total)
+    plus = [e.label for e in evidence if e.effect > 0]
+    minus = [e.label for e in evidence if e.effect < 0]
+    summary = f"{name} {score}/100"
+    if plus:
+        summary += "; helped by " + ", ".join(dict.fromkeys(plus))
+    if minus:
+        summary += "; hurt by " + ", ".join(dict.fromkeys(minus))
+    return Dimension(name, score, tuple(evidence), summary)
+
+
+def _none(name: str) -> Dimension:
+    return Dimension(name, None, (), f"{name}: no agent turn to score")
+
+
+def _trajectory(turns: Sequence[TurnAnalysis]) -> Trajectory:
+    emos = [(t.index, t.emotion) for t in turns if t.role == "customer" and t.emotion is not None]
+    if not emos:
+        return Trajectory(None, None, 0.0, 0.0, 0.0, "no customer turn")
+    first, last = emos[0][1], emos[-1][1]
+    d0, d1 = round(distress(first), 3), round(distress(last), 3)
+    change = round(d0 - d1, 3)
+    if len(emos) == 1:
+        summary = f"one customer turn ({first.label})"
+    elif change > 0.15:
+        summary = f"de-escalated: {first.label} -> {last.label}"
+    elif change < -0.15:
+        summary = f"escalated: {first.label} -> {last.label}"
+    else:
+        summary = f"steady: {first.label} -> {last.label}"
+    return Trajectory(first.label, last.label, d0, d1, change, summary)
+
+
+def build_scorecard(conversation: Conversation, turns: Sequence[TurnAnalysis]) -> Scorecard:
+    agent_turns = [t for t in turns if t.role == "agent"]
+    customer_turns = [t for t in turns if t.role == "customer"]
+    found = _agent_findings(agent_turns)
+    last_customer: Emotion | None = customer_turns[-1].emotion if customer_turns else None
+    escalations = tuple(
+        Evidence(t.index, f.label, 0.0, f.start, f.end, f.explanation)
+        for t in customer_turns
+        for f in t.findings
+        if f.present and f.label == "escalation_request"
+    )
+    interruptions = tuple(Evidence(i, f.label, 0.0, f.start, f.end, f.explanation) for i, f in found if f.label == "interruption")
+    trajectory = _trajectory(turns)
+    if not agent_turns:
+        dims = {n: _none(n) for n in ("empathy", "listening", "tone", "ownership", "resolution", "etiquette")}
+        return Scorecard(
+            **dims,
+            de_escalation=trajectory,
+            last_impression=last_customer,
+            escalation_requests=escalations,
+            interruptions=interruptions,
+        )
+    peak = max((distress(t.emotion) for t in customer_turns), default=0.0)
+    demand: list[Evidence] = []
+    if peak > 0.3:
+        worst = max(customer_turns, key=lambda t: distress(t.emotion))
+        label = worst.emotion.label if worst.emotion else "distress"
+        demand.append(
+            Evidence(
+                worst.index, "customer_distress", round(-DISTRESS_DEMAND * peak, 1), note=f"customer {label}: empathy expected"
+            )
+        )
+    empathy = _dimension("empathy", BASE["empathy"], found, demand)
+    listening = _dimension("listening", BASE["listening"], found, [])
+    ownership = _dimension("ownership", BASE["ownership"], found, [])
+    resolution = _dimension("resolution", BASE["resolution"], found, [])
+    etiquette = _dimension("etiquette", BASE["etiquette"], found, [])
+    mean_tone = sum(t.tone for t in agent_turns) / len(agent_turns)
+    tone_ev = [
+        Evidence(t.index, "tone", round(t.tone * 50 / len(agent_turns), 1), note=f"turn tone {t.tone:+.2f}") for t in agent_turns
+    ]
+    hostile = [(i, f) for i, f in found if f.label in ("confrontational", "dismissive", "defensive")]
+    tone_ev += [Evidence(i, f.label, round(-20 * f.confidence, 1), f.start, f.end, f.explanation) for i, f in hostile[:3]]
+    tone_score = _clamp(50 + 50 * mean_tone + sum(e.effect for e in tone_ev[len(agent_turns) :]))
+    tone = Dimension("tone", tone_score, tuple(tone_ev), f"tone {tone_score}/100; mean agent tone {mean_tone:+.2f}")
+    return Scorecard(
+        empathy=empathy,
+        listening=listening,
+        tone=tone,
+        ownership=ownership,
+        resolution=resolution,
+        etiquette=etiquette,
+        de_escalation=trajectory,
+        last_impression=last_customer,
+        escalation_requests=escalations,
+        interruptions=interruptions,
+    )

@@ -1,0 +1,168 @@
+"""The ``heartdesk`` command line.
+
+Exit codes (docs/cli.md): 0 everything analysed; 1 finished, but some input
+records were bad and skipped (each reported on stderr as file:line); 2 usage
+error or unreadable input; 3 stopped at the first bad record (``--strict``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+
+from heartdesk.errors import HeartdeskError, InputError
+from heartdesk.model import Conversation
+
+app = typer.Typer(
+    name="heartdesk",
+    help="Empathy in the machinery of customer support.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+train_app = typer.Typer(help="Train the learned parts of the engine from labelled data.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+
+EXIT_OK, EXIT_BAD_RECORDS, EXIT_USAGE, EXIT_STRICT = 0, 1, 2, 3
+
+
+class OutFormat(StrEnum):
+    jsonl = "jsonl"
+    table = "table"
+
+
+class InFormat(StrEnum):
+    auto = "auto"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+@app.command()
+def analyze(
+    input: Annotated[str, typer.Argument(help="JSONL or CSV file of conversations; '-' reads stdin.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="Where to write; '-' is stdout.")] = "-",
+    format: Annotated[
+        OutFormat, typer.Option("--format", "-f", help="jsonl (the output contract) or table (for people).")
+    ] = OutFormat.jsonl,
+    input_format: Annotated[
+        InFormat, typer.Option("--input-format", help="Input format; auto = by file extension (.csv, else JSONL).")
+    ] = InFormat.auto,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Stop at the first bad record (exit 3) instead of skipping it.")
+    ] = False,
+    progress: Annotated[
+        bool | None, typer.Option("--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal).")
+    ] = None,
+) -> None:
+    """Analyse conversations: findings per turn, customer emotion, tone and a scorecard."""
+    from heartdesk.analysis.contract import analysis_to_dict
+    from heartdesk.connectors.files import read_path
+    from heartdesk.signals.pipeline import default_pipeline
+
+    if input != "-" and not Path(input).is_file():
+        _err(f"error: [E009] cannot read {input}: no such file")
+        raise typer.Exit(EXIT_USAGE)
+    fmt = None if input_format is InFormat.auto else input_format.value
+    bad = 0
+    stopped = False
+
+    def good_records() -> Iterator[Conversation]:
+        nonlocal bad, stopped
+        for rec in read_path(input, fmt):
+            if isinstance(rec, InputError):
+                bad += 1
+                _err(f"error: {rec}")
+                if strict:
+                    stopped = True
+                    return
+                continue
+            yield rec
+
+    show = sys.stderr.isatty() if progress is None else progress
+    out: TextIO
+    out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")
+    try:
+        pipeline = default_pipeline()
+        stream = pipeline.analyze_many(good_records(), batch_size=256)
+        bar = None
+        if show:
+            from tqdm import tqdm
+
+            bar = tqdm(unit=" conv", file=sys.stderr, mininterval=0.5, dynamic_ncols=True)
+        for result in stream:
+            if format is OutFormat.jsonl:
+                out.write(json.dumps(analysis_to_dict(result), ensure_ascii=False, separators=(",", ":")))
+                out.write("\n")
+            else:
+                from heartdesk.report import render_table
+
+                out.write(render_table(result, color=out.isatty()))
+            if bar is not None:
+                bar.update(1)
+        if bar is not None:
+            bar.close()
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
+        raise typer.Exit(EXIT_OK) from None
+    finally:
+        if out is not sys.stdout:
+            out.close()
+        else:
+            out.flush()
+    if stopped:
+        raise typer.Exit(EXIT_STRICT)
+    if bad:
+        _err(f"{bad} record(s) skipped")
+        raise typer.Exit(EXIT_BAD_RECORDS)
+
+
+@app.command()
+def signals(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable list.")] = False,
+) -> None:
+    """List every registered detector: name, version, the role it reads and the labels it produces."""
+    from heartdesk.signals.base import registered
+
+    rows = []
+    for name, cls in registered().items():
+        doc = (cls.__doc__ or "").strip().splitlines()
+        rows.append(
+            {
+                "name": name,
+                "version": getattr(cls, "version", "?"),
+                "reads": getattr(cls, "reads", "?"),
+                "requires": list(getattr(cls, "requires", ())),
+                "produces": list(getattr(cls, "produces", ())),
+                "about": doc[0] if doc else "",
+            }
+        )
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    width = max(len(r["name"]) for r in rows) if rows else 10
+    for r in rows:
+        print(f"{r['name']:<{width}}  v{r['version']:<6} reads {r['reads']:<8}  -> {', '.join(r['produces'])}")
+        if r["about"]:
+            print(f"{'':<{width}}  {r['about']}")
+
+
+def main() -> None:
+    try:
+        app()
+    except HeartdeskError as exc:
+        _err(f"error: {exc}")
+        sys.exit(EXIT_USAGE)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""Batch models that score every turn: customer emotion and tone.
+
+Both run over many texts at once (one matrix product per batch), which is what
+keeps ``analyze_many`` fast. Their shipped weights live in ``models/data/`` and
+are loaded once per process; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from heartdesk.model import Emotion
+
+
+class EmotionModel(Protocol):
+    name: str
+    version: str
+
+    def predict(self, texts: Sequence[str]) -> list[Emotion]: ...
+
+
+class ToneModel(Protocol):
+    name: str
+    version: str
+
+    def score(self, texts: Sequence[str], emotions: Sequence[Emotion]) -> list[float]: ...
+
+
+__all__ = ["EmotionModel", "ToneModel"]

@@ -1,0 +1,156 @@
+"""What a detector is, what it sees, and the registry that names them.
+
+Built-in detectors register through :func:`register`, exactly as a plugin would
+(a plugin module exposes the same decorator through the ``heartdesk.detectors``
+entry-point group). Each detector declares the role it reads, what it requires
+from earlier components and the labels it produces, like a spaCy component.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from typing import ClassVar, Literal, Protocol, TypeVar, runtime_checkable
+
+from heartdesk.errors import HeartdeskError
+from heartdesk.model import Conversation, Emotion, Finding, Role, Turn
+
+Reads = Literal["customer", "agent", "any"]
+
+
+@dataclass(slots=True)
+class TurnContext:
+    """What a detector may look at besides the turn itself.
+
+    ``emotions`` and ``tones`` hold the batch models' outputs for every turn of
+    the conversation (emotion is computed for agent turns too, though only the
+    customer's is reported), so a detector can ask how the customer felt just
+    before the agent wrote.
+    """
+
+    conversation: Conversation
+    index: int
+    emotions: Sequence[Emotion | None]
+    tones: Sequence[float]
+    #: Findings of earlier turns (complete) — history[i] for i < index.
+    history: Sequence[Sequence[Finding]]
+    #: Findings already made on this turn by detectors that ran before this one.
+    found: list[Finding]
+
+    def found_label(self, label: str) -> list[Finding]:
+        return [f for f in self.found if f.label == label and f.present]
+
+    @property
+    def turn(self) -> Turn:
+        return self.conversation.turns[self.index]
+
+    @property
+    def previous(self) -> Sequence[Turn]:
+        return self.conversation.turns[: self.index]
+
+    def previous_customer_turns(self, limit: int = 3) -> list[tuple[int, Turn]]:
+        """The customer's turns since the agent last spoke before this one (at most ``limit``),
+        or the last customer turns before that when the agent spoke twice in a row."""
+        out: list[tuple[int, Turn]] = []
+        turns = self.conversation.turns
+        i = self.index - 1
+        while i >= 0 and turns[i].role != "customer":
+            i -= 1
+        while i >= 0 and turns[i].role == "customer" and len(out) < limit:
+            out.append((i, turns[i]))
+            i -= 1
+        out.reverse()
+        return out
+
+    def customer_distress(self) -> float:
+        """Distress (0..1) in the customer's latest turn before this one."""
+        prev = self.previous_customer_turns(1)
+        if not prev:
+            return 0.0
+        emo = self.emotions[prev[0][0]]
+        return distress(emo)
+
+    def customer_tone(self) -> float:
+        prev = self.previous_customer_turns(1)
+        return self.tones[prev[0][0]] if prev else 0.0
+
+
+def distress(emotion: Emotion | None) -> float:
+    """Probability mass on negative emotions: 0 calm .. 1 very upset."""
+    if emotion is None:
+        return 0.0
+    from heartdesk.model import NEGATIVE_EMOTIONS
+
+    return float(sum(v for k, v in emotion.scores.items() if k in NEGATIVE_EMOTIONS))
+
+
+@runtime_checkable
+class Detector(Protocol):
+    """A named component that reads one turn (with context) and returns findings."""
+
+    name: ClassVar[str]
+    version: ClassVar[str]
+    reads: ClassVar[Reads]
+    requires: ClassVar[tuple[str, ...]]
+    produces: ClassVar[tuple[str, ...]]
+
+    def detect(self, turn: Turn, ctx: TurnContext) -> Iterable[Finding]: ...
+
+
+class DetectorError(HeartdeskError):
+    pass
+
+
+D = TypeVar("D", bound=type)
+
+_REGISTRY: dict[str, type] = {}
+_plugins_loaded = False
+
+
+def register(cls: D) -> D:
+    """Class decorator: make a detector available by its ``name``."""
+    name = getattr(cls, "name", None)
+    if not isinstance(name, str) or not name:
+        raise DetectorError("E101", f"detector class {cls.__qualname__} has no 'name'")
+    for attr in ("version", "reads", "requires", "produces"):
+        if not hasattr(cls, attr):
+            raise DetectorError("E102", f"detector {name!r} does not declare {attr!r}")
+    if name in _REGISTRY and _REGISTRY[name] is not cls:
+        raise DetectorError("E103", f"two detectors are registered as {name!r}")
+    _REGISTRY[name] = cls
+    return cls
+
+
+def _load() -> None:
+    global _plugins_loaded
+    import heartdesk.signals.builtin  # noqa: F401  (registers the built-ins)
+
+    if not _plugins_loaded:
+        _plugins_loaded = True
+        for ep in entry_points(group="heartdesk.detectors"):
+            ep.load()
+
+
+def registered() -> dict[str, type]:
+    """Every detector known by name: built-ins first, then plugins."""
+    _load()
+    return dict(_REGISTRY)
+
+
+def create(name: str) -> Detector:
+    classes = registered()
+    if name not in classes:
+        known = ", ".join(sorted(classes))
+        raise DetectorError("E104", f"unknown detector {name!r}; known detectors: {known}")
+    obj = classes[name]()
+    if not isinstance(obj, Detector):
+        raise DetectorError("E105", f"{name!r} does not implement detect(turn, ctx)")
+    return obj
+
+
+def reads_role(detector: Detector, role: Role) -> bool:
+    return detector.reads == "any" or detector.reads == role
+
+
+Factory = Callable[[], Detector]

@@ -1,0 +1,3 @@
+"""Detectors that need the shape of the whole conversation (interruption, escalation)."""
+
+from __future__ import annotations

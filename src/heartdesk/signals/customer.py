@@ -1,0 +1,3 @@
+"""Detectors that read the customer's turns."""
+
+from __future__ import annotations

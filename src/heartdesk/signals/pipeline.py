@@ -1,0 +1,145 @@
+"""The pipeline: batch models first (emotion, tone), then the named detectors per turn.
+
+Detectors run in an order that satisfies what each ``requires`` (labels produced
+by others, or ``emotion``/``tone``). ``analyze_many`` streams: it pulls a batch of
+conversations, scores all their turns with one call per batch model, runs the
+detectors and yields analyses in input order, so memory stays flat on any input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+
+from heartdesk.analysis.scorecard import build_scorecard
+from heartdesk.model import Analysis, Conversation, Emotion, Finding, TurnAnalysis
+from heartdesk.models import EmotionModel, ToneModel
+from heartdesk.signals.base import Detector, DetectorError, TurnContext, create, reads_role, registered
+
+_PROVIDED = frozenset({"emotion", "tone"})
+_LIMIT = 200_000  # characters of a turn the detectors read; the rest is kept but not scanned
+
+
+def _order(detectors: list[Detector]) -> list[Detector]:
+    """Topological order by requires/produces; ties keep registration order."""
+    producers: dict[str, str] = {}
+    for d in detectors:
+        for label in d.produces:
+            producers.setdefault(label, d.name)
+    done: set[str] = set()
+    ordered: list[Detector] = []
+    pending = list(detectors)
+    while pending:
+        progressed = False
+        for d in list(pending):
+            needs = {producers[r] for r in d.requires if r not in _PROVIDED and r in producers} - {d.name}
+            if needs <= done:
+                ordered.append(d)
+                done.add(d.name)
+                pending.remove(d)
+                progressed = True
+        if not progressed:
+            names = ", ".join(d.name for d in pending)
+            raise DetectorError("E106", f"detectors require each other in a cycle: {names}")
+    return ordered
+
+
+class Pipeline:
+    """Runs the batch models and the detectors over conversations.
+
+    ``detectors`` names the detectors to run (default: all registered). Models
+    can be swapped for tests or for a team's own trained model.
+    """
+
+    def __init__(
+        self,
+        detectors: Sequence[str] | None = None,
+        *,
+        emotion_model: EmotionModel | None = None,
+        tone_model: ToneModel | None = None,
+    ) -> None:
+        names = list(registered()) if detectors is None else list(detectors)
+        built = [create(n) for n in names]
+        for d in built:
+            missing = [r for r in d.requires if r not in _PROVIDED and not any(r in o.produces for o in built)]
+            if missing:
+                raise DetectorError("E107", f"detector {d.name!r} requires {missing}, which no selected detector produces")
+        self.detectors = _order(built)
+        if emotion_model is None:
+            from heartdesk.models.emotion import load_default as _load_emotion
+
+            emotion_model = _load_emotion()
+        if tone_model is None:
+            from heartdesk.signals.tone import load_default as _load_tone
+
+            tone_model = _load_tone()
+        self.emotion_model = emotion_model
+        self.tone_model = tone_model
+
+    @property
+    def labels(self) -> list[str]:
+        return [label for d in self.detectors for label in d.produces]
+
+    def analyze(self, conversation: Conversation) -> Analysis:
+        return next(iter(self.analyze_many([conversation])))
+
+    def analyze_many(self, conversations: Iterable[Conversation], *, batch_size: int = 512) -> Iterator[Analysis]:
+        it = iter(conversations)
+        while True:
+            batch = list(islice(it, batch_size))
+            if not batch:
+                return
+            yield from self._batch(batch)
+
+    def _batch(self, batch: list[Conversation]) -> Iterator[Analysis]:
+        texts = [t.text[:_LIMIT] for c in batch for t in c.turns]
+        emotions = self.emotion_model.predict(texts) if texts else []
+        tones = self.tone_model.score(texts, emotions) if texts else []
+        pos = 0
+        for conv in batch:
+            n = len(conv.turns)
+            yield self._conversation(conv, emotions[pos : pos + n], tones[pos : pos + n])
+            pos += n
+
+    def _conversation(self, conv: Conversation, emotions: Sequence[Emotion], tones: Sequence[float]) -> Analysis:
+        history: list[list[Finding]] = []
+        results: list[TurnAnalysis] = []
+        for i, turn in enumerate(conv.turns):
+            found: list[Finding] = []
+            ctx = TurnContext(conv, i, emotions, tones, history, found)
+            for det in self.detectors:
+                if reads_role(det, turn.role):
+                    found.extend(det.detect(turn, ctx))
+            history.append(found)
+            results.append(
+                TurnAnalysis(
+                    index=i,
+                    role=turn.role,
+                    tone=round(float(tones[i]), 4),
+                    findings=tuple(sorted(found, key=lambda f: (f.start, f.end, f.label))),
+                    emotion=emotions[i] if turn.role == "customer" else None,
+                )
+            )
+        turns = tuple(results)
+        return Analysis(conversation=conv, turns=turns, scorecard=build_scorecard(conv, turns))
+
+
+_default: Pipeline | None = None
+
+
+def default_pipeline() -> Pipeline:
+    """The shared pipeline with every registered detector and the shipped models."""
+    global _default
+    if _default is None:
+        _default = Pipeline()
+    return _default
+
+
+def analyze(conversation: Conversation) -> Analysis:
+    """Analyse one conversation with the default pipeline."""
+    return default_pipeline().analyze(conversation)
+
+
+def analyze_many(conversations: Iterable[Conversation], *, batch_size: int = 512) -> Iterator[Analysis]:
+    """Analyse a stream of conversations lazily, in input order."""
+    return default_pipeline().analyze_many(conversations, batch_size=batch_size)

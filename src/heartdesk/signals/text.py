@@ -1,0 +1,65 @@
+"""Small text helpers shared by detectors. All offsets refer to the untouched text."""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at . ! ? … (and runs of them), or at a line break. Abbreviations
+# are rare enough in support chat that a simple rule beats a heavy tokenizer here.
+_SENT_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f]+[\"'\u2019\u201d)\]]*(?=\s|$)|\n+")
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are aren't as at be because been before
+    being below between both but by can can't cannot could couldn't did didn't do does doesn't doing
+    don't down during each few for from further had hadn't has hasn't have haven't having he he'd he'll
+    he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't
+    it it's its itself let's me more most mustn't my myself no nor not of off on once only or other
+    ought our ours ourselves out over own same shan't she she'd she'll she's should shouldn't so some
+    such than that that's the their theirs them themselves then there there's these they they'd they'll
+    they're they've this those through to too under until up very was wasn't we we'd we'll we're we've
+    were weren't what what's when when's where where's which while who who's whom why why's with won't
+    would wouldn't you you'd you'll you're you've your yours yourself yourselves just also got get im
+    ive dont cant really still even yes yeah ok okay oh well now one like will""".split()
+)
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, trimmed of surrounding whitespace; never empty spans."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    n = len(text)
+    for m in _SENT_END.finditer(text):
+        end = m.end() if text[m.start()] != "\n" else m.start()
+        _add(text, pos, end, out)
+        pos = m.end()
+    if pos < n:
+        _add(text, pos, n, out)
+    return out
+
+
+def _add(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if e > s:
+        out.append((s, e))
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens (apostrophes kept inside words, normalised to ')."""
+    return [w.lower().replace("\u2019", "'") for w in _WORD.findall(text)]
+
+
+def word_spans(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group().lower().replace("\u2019", "'")) for m in _WORD.finditer(text)]
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS and len(w) > 1]
+
+
+def first_sentence(text: str) -> tuple[int, int]:
+    b = sentence_bounds(text)
+    return b[0] if b else (0, len(text))
