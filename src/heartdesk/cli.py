@@ -156,6 +156,32 @@ def signals(
             print(f"{'':<{width}}  {r['about']}")
 
 
+@app.command("eval")
+def eval_(
+    data: Annotated[Path, typer.Option("--data", help="Folder of labelled datasets.")] = Path("../shared/datasets"),
+    only: Annotated[list[str] | None, typer.Option("--only", help="Evaluate only these datasets (repeatable).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Precision/recall/F1 per label and emotion/tone figures on the dev splits in DATA."""
+    from heartdesk.evaluation.runner import run
+
+    raise typer.Exit(run(data, only=only, as_json=as_json))
+
+
+@train_app.command("emotion")
+def train_emotion(
+    data: Annotated[Path, typer.Option("--data", help="Folder holding goemotions/ (train.tsv, dev.tsv).")] = Path(
+        "../shared/datasets"
+    ),
+    out: Annotated[Path | None, typer.Option("--out", help="Where to write the model (default: the shipped file).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same model.")] = 13,
+) -> None:
+    """Train the customer-emotion model from GoEmotions (Apache-2.0). Needs the 'train' extra."""
+    from heartdesk.models.train_emotion import main as train_main
+
+    raise typer.Exit(train_main(data_dir=data, out=out, seed=seed))
+
+
 def main() -> None:
     try:
         app()
