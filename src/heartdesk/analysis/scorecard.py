@@ -64,24 +64,31 @@ def _agent_findings(turns: Sequence[TurnAnalysis]) -> list[tuple[int, Finding]]:
     return [(t.index, f) for t in turns for f in t.findings if f.present]
 
 
-def _dimension(name: str, base: float, found: list[tuple[int, Finding]], extra: list[Evidence]) -> Dimension:
-    weights = WEIGHTS[name]
-    counts: dict[str, int] = {}
-    evidence: list[Evidence] = list(extra)
-    total = base + sum(e.effect for e in extra)
+# label -> [(dimension, weight)]: one pass over the findings feeds every dimension.
+_BY_LABEL: dict[str, list[tuple[str, float]]] = {}
+for _dim, _weights in WEIGHTS.items():
+    for _label, _w in _weights.items():
+        _BY_LABEL.setdefault(_label, []).append((_dim, _w))
+# Etiquette and resolution count a label once; the others up to CAP_PER_LABEL.
+_CAPS = {name: (1 if name in ("etiquette", "resolution") else CAP_PER_LABEL) for name in WEIGHTS}
+
+
+def _collect(found: list[tuple[int, Finding]]) -> dict[str, list[Evidence]]:
+    evidence: dict[str, list[Evidence]] = {name: [] for name in WEIGHTS}
+    counts: dict[tuple[str, str], int] = {}
     for turn, f in found:
-        w = weights.get(f.label)
-        if w is None:
-            continue
-        # Etiquette and resolution count a label once; others up to CAP_PER_LABEL.
-        cap = 1 if name in ("etiquette", "resolution") else CAP_PER_LABEL
-        if counts.get(f.label, 0) >= cap:
-            continue
-        counts[f.label] = counts.get(f.label, 0) + 1
-        effect = round(w * f.confidence, 1)
-        total += effect
-        evidence.append(Evidence(turn, f.label, effect, f.start, f.end, f.explanation))
-    score = _clamp(total)
+        for name, w in _BY_LABEL.get(f.label, ()):
+            key = (name, f.label)
+            c = counts.get(key, 0)
+            if c >= _CAPS[name]:
+                continue
+            counts[key] = c + 1
+            evidence[name].append(Evidence(turn, f.label, round(w * f.confidence, 1), f.start, f.end, f.explanation))
+    return evidence
+
+
+def _dimension(name: str, base: float, evidence: list[Evidence]) -> Dimension:
+    score = _clamp(base + sum(e.effect for e in evidence))
     plus = [e.label for e in evidence if e.effect > 0]
     minus = [e.label for e in evidence if e.effect < 0]
     summary = f"{name} {score}/100"
@@ -136,21 +143,19 @@ def build_scorecard(conversation: Conversation, turns: Sequence[TurnAnalysis]) -
             escalation_requests=escalations,
             interruptions=interruptions,
         )
-    peak = max((distress(t.emotion) for t in customer_turns), default=0.0)
-    demand: list[Evidence] = []
+    evidence = _collect(found)
+    distresses = [distress(t.emotion) for t in customer_turns]
+    peak = max(distresses, default=0.0)
     if peak > 0.3:
-        worst = max(customer_turns, key=lambda t: distress(t.emotion))
+        worst = customer_turns[distresses.index(peak)]
         label = worst.emotion.label if worst.emotion else "distress"
-        demand.append(
-            Evidence(
-                worst.index, "customer_distress", round(-DISTRESS_DEMAND * peak, 1), note=f"customer {label}: empathy expected"
-            )
-        )
-    empathy = _dimension("empathy", BASE["empathy"], found, demand)
-    listening = _dimension("listening", BASE["listening"], found, [])
-    ownership = _dimension("ownership", BASE["ownership"], found, [])
-    resolution = _dimension("resolution", BASE["resolution"], found, [])
-    etiquette = _dimension("etiquette", BASE["etiquette"], found, [])
+        note = f"customer {label}: empathy expected"
+        evidence["empathy"].insert(0, Evidence(worst.index, "customer_distress", round(-DISTRESS_DEMAND * peak, 1), note=note))
+    empathy = _dimension("empathy", BASE["empathy"], evidence["empathy"])
+    listening = _dimension("listening", BASE["listening"], evidence["listening"])
+    ownership = _dimension("ownership", BASE["ownership"], evidence["ownership"])
+    resolution = _dimension("resolution", BASE["resolution"], evidence["resolution"])
+    etiquette = _dimension("etiquette", BASE["etiquette"], evidence["etiquette"])
     mean_tone = sum(t.tone for t in agent_turns) / len(agent_turns)
     tone_ev = [
         Evidence(t.index, "tone", round(t.tone * 50 / len(agent_turns), 1), note=f"turn tone {t.tone:+.2f}") for t in agent_turns

@@ -14,7 +14,7 @@ from importlib.metadata import entry_points
 from typing import ClassVar, Literal, Protocol, TypeVar, runtime_checkable
 
 from heartdesk.errors import HeartdeskError
-from heartdesk.model import Conversation, Emotion, Finding, Role, Turn
+from heartdesk.model import NEGATIVE_EMOTIONS, Conversation, Emotion, Finding, Role, Turn
 
 Reads = Literal["customer", "agent", "any"]
 
@@ -80,9 +80,11 @@ def distress(emotion: Emotion | None) -> float:
     """Probability mass on negative emotions: 0 calm .. 1 very upset."""
     if emotion is None:
         return 0.0
-    from heartdesk.model import NEGATIVE_EMOTIONS
+    get = emotion.scores.get
+    return float(sum([get(k, 0.0) for k in _NEGATIVE]))
 
-    return float(sum(v for k, v in emotion.scores.items() if k in NEGATIVE_EMOTIONS))
+
+_NEGATIVE = tuple(sorted(NEGATIVE_EMOTIONS))
 
 
 @runtime_checkable

@@ -1,0 +1,30 @@
+"""Docs must not fall behind the code (the Datasette habit)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from heartdesk.analysis.scorecard import BASE, WEIGHTS
+from heartdesk.signals.base import registered
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def test_every_scorecard_weight_is_documented() -> None:
+    page = (DOCS / "scorecard.md").read_text(encoding="utf-8")
+    for dim, weights in WEIGHTS.items():
+        row = next((line for line in page.splitlines() if line.startswith(f"| {dim} |")), None)
+        assert row is not None, f"docs/scorecard.md has no row for {dim}"
+        assert f"| {BASE[dim]:.0f}" in row, f"base of {dim} differs from docs"
+        for label, w in weights.items():
+            sign = "+" if w > 0 else "−"
+            assert f"{label} {sign}{abs(w):.0f}" in row, f"{dim}: {label} {w} is not in docs/scorecard.md"
+
+
+def test_every_label_is_documented_in_signals_md() -> None:
+    page = (DOCS / "signals.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^###\s+`([a-z_]+)`", page, flags=re.MULTILINE))
+    produced = {label for cls in registered().values() for label in cls.produces}
+    missing = produced - documented
+    assert not missing, f"labels without a '### `label`' section in docs/signals.md: {sorted(missing)}"
