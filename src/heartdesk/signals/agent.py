@@ -1,14 +1,239 @@
-"""Detectors that read the agent's turns."""
+"""Detectors that read the agent's turns.
+
+Most agent behaviours are carried by their wording, so each is a :class:`LexiconDetector`
+over a data file in ``lexicons/``; ``adjust`` adds what the wording alone cannot tell
+(position in the conversation, how the customer sounded, what else the agent said in the
+turn). Paraphrase and clarifying questions need more context and live in
+``agent_context.py``; importing it here registers them with the others.
+"""
 
 from __future__ import annotations
 
-from heartdesk.signals.base import register
+import re
+
+from collections.abc import Iterator
+
+from heartdesk.model import Finding, Turn
+from heartdesk.signals.agent_text import GatedLexicon, agent_spoke_before, context_patterns, history_has, sentence_at
+from heartdesk.signals.base import TurnContext, distress, register
 from heartdesk.signals.rules import LexiconDetector
+
+_QUESTION_START = re.compile(
+    r"\W*(?:\w+,? )?(?:how|do|does|did|are|is|was|were|would|will|what|why|when|have|has|can|could)\b", re.IGNORECASE
+)
+
+
+class AgentLexiconDetector(LexiconDetector):
+    """A :class:`LexiconDetector` that only runs the patterns whose anchor words occur in the turn."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._gated = GatedLexicon(self.lexicon)
+        self._version = f"{self.version}+lex{self._lex.version}"
+
+    def detect(self, turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
+        rules = self._lex.rules
+        for start, end, i in self._gated.hits(turn.text):
+            rule = rules[i]
+            conf = self.adjust(rule.confidence, start, end, turn, ctx)
+            if conf is None:
+                continue
+            yield Finding(
+                label=self._lex.label,
+                start=start,
+                end=end,
+                confidence=round(min(1.0, max(0.0, conf)), 3),
+                explanation=rule.explanation,
+                detector=self.name,
+                version=self._version,
+                suggestion=rule.suggestion,
+            )
 
 
 @register
-class Confrontational(LexiconDetector):
+class Empathy(AgentLexiconDetector):
+    name = "empathy"
+    reads = "agent"
+    produces = ("empathy",)
+    lexicon = "empathy"
+
+    def adjust(self, confidence: float, start: int, end: int, turn: Turn, ctx: TurnContext) -> float | None:
+        # "Do you feel that...?" asks about a feeling; it does not acknowledge one.
+        text = turn.text
+        s, e = sentence_at(text, start)
+        if text[e - 1] == "?" and _QUESTION_START.match(text, s) and not text.startswith("sound", start):
+            return None
+        return confidence
+
+
+@register
+class Apology(AgentLexiconDetector):
+    name = "apology"
+    reads = "agent"
+    produces = ("apology",)
+    lexicon = "apology"
+
+
+@register
+class Ownership(AgentLexiconDetector):
+    name = "ownership"
+    reads = "agent"
+    produces = ("ownership",)
+    lexicon = "ownership"
+
+
+@register
+class Reassurance(AgentLexiconDetector):
+    name = "reassurance"
+    reads = "agent"
+    produces = ("reassurance",)
+    lexicon = "reassurance"
+
+
+@register
+class Confrontational(AgentLexiconDetector):
     name = "confrontational"
     reads = "agent"
     produces = ("confrontational",)
     lexicon = "confrontational"
+
+
+@register
+class BarePolicy(AgentLexiconDetector):
+    """A constraint is bare only when nothing in the turn softens it or offers a way forward."""
+
+    name = "bare_policy"
+    reads = "agent"
+    produces = ("bare_policy",)
+    lexicon = "bare_policy"
+    _soft = context_patterns("bare_policy", "softeners")
+    _alt = context_patterns("bare_policy", "alternatives")
+
+    def adjust(self, confidence: float, start: int, end: int, turn: Turn, ctx: TurnContext) -> float | None:
+        text = turn.text
+        if (self._soft is not None and self._soft.search(text)) or (self._alt is not None and self._alt.search(text)):
+            return None
+        return confidence
+
+
+@register
+class PassingBuck(AgentLexiconDetector):
+    name = "passing_buck"
+    reads = "agent"
+    produces = ("passing_buck",)
+    lexicon = "passing_buck"
+
+    _handoff = GatedLexicon("passing_buck").lexicon.unless
+
+    def adjust(self, confidence: float, start: int, end: int, turn: Turn, ctx: TurnContext) -> float | None:
+        # A handoff anywhere in the turn ("I'll transfer you now") means the case was handed over.
+        if self._handoff is not None and self._handoff.search(turn.text):
+            return None
+        return confidence
+
+
+@register
+class Dismissive(AgentLexiconDetector):
+    name = "dismissive"
+    reads = "agent"
+    produces = ("dismissive",)
+    lexicon = "dismissive"
+
+
+@register
+class Defensive(AgentLexiconDetector):
+    """Blame or self-justification counts as defensive when it answers a hostile customer."""
+
+    name = "defensive"
+    reads = "agent"
+    requires = ("emotion", "tone")
+    produces = ("defensive",)
+    lexicon = "defensive"
+    _hostile = context_patterns("defensive", "hostile_customer")
+
+    def hostility(self, ctx: TurnContext) -> float:
+        prev = ctx.previous_customer_turns(2)
+        if not prev:
+            return 0.0
+        i, last = prev[-1]
+        emo = ctx.emotions[i] if i < len(ctx.emotions) else None
+        angry = 0.0
+        if emo is not None:
+            angry = float(emo.scores.get("anger", 0.0)) + float(emo.scores.get("frustration", 0.0)) + 0.5 * float(
+                emo.scores.get("disgust", 0.0)
+            )
+        tone = ctx.tones[i] if i < len(ctx.tones) else 0.0
+        level = max(angry, 0.6 * distress(emo), -tone)
+        if self._hostile is not None and any(self._hostile.search(t.text) for _, t in prev):
+            level = max(level, 0.8)
+        return min(1.0, level)
+
+    def adjust(self, confidence: float, start: int, end: int, turn: Turn, ctx: TurnContext) -> float | None:
+        h = self.hostility(ctx)
+        # Without a hostile customer the same words are a weaker sign (kept, below the bar).
+        return confidence * (0.5 + 0.5 * min(1.0, h / 0.6))
+
+
+@register
+class Greeting(AgentLexiconDetector):
+    name = "greeting"
+    reads = "agent"
+    produces = ("greeting",)
+    lexicon = "greeting"
+
+    def adjust(self, confidence: float, start: int, end: int, turn: Turn, ctx: TurnContext) -> float | None:
+        # "Thanks for contacting us" opens the first reply; later it is part of the closing.
+        if turn.text.startswith("than", start) or turn.text.startswith("Than", start) or turn.text.startswith("THAN", start):
+            return None if agent_spoke_before(ctx) else confidence
+        return confidence
+
+
+@register
+class Closing(AgentLexiconDetector):
+    name = "closing"
+    reads = "agent"
+    produces = ("closing",)
+    lexicon = "closing"
+
+    def adjust(self, confidence: float, start: int, end: int, turn: Turn, ctx: TurnContext) -> float | None:
+        # "Thank you for your patience" early on is courtesy, not a close; count it at the end.
+        if turn.text[start : start + 4].lower() == "than":
+            later = ctx.conversation.turns[ctx.index + 1 :]
+            if any(t.role == "customer" for t in later) and not agent_spoke_before(ctx):
+                return None
+        return confidence
+
+
+@register
+class LogicalFix(AgentLexiconDetector):
+    name = "logical_fix"
+    reads = "agent"
+    produces = ("logical_fix",)
+    lexicon = "logical_fix"
+
+
+_CARE = frozenset({"apology", "empathy"})
+
+
+@register
+class EmotionalFix(AgentLexiconDetector):
+    """A goodwill gesture; it makes the emotional fix when it comes with an apology or empathy."""
+
+    name = "emotional_fix"
+    reads = "agent"
+    produces = ("emotional_fix",)
+    lexicon = "emotional_fix"
+    _apology = GatedLexicon("apology")
+    _empathy = GatedLexicon("empathy")
+
+    def adjust(self, confidence: float, start: int, end: int, turn: Turn, ctx: TurnContext) -> float | None:
+        text = turn.text
+        cared = (
+            bool(self._apology.hits(text))
+            or bool(self._empathy.hits(text))
+            or history_has(ctx, _CARE)
+        )
+        return max(confidence, 0.85) if cared else confidence * 0.7
+
+
+from heartdesk.signals import agent_context  # noqa: E402,F401  (registers paraphrase and clarifying_question)

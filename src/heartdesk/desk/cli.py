@@ -1,0 +1,86 @@
+"""``heartdesk db ...``: create and migrate the desk's database.
+
+The database is ``HEARTDESK_DATABASE_URL`` (default ``sqlite:///./heartdesk.db``)
+unless ``--url`` says otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+db_app = typer.Typer(help="Create and migrate the desk's database (SQLite or PostgreSQL).", no_args_is_help=True)
+
+UrlOption = Annotated[
+    str | None,
+    typer.Option("--url", help="SQLAlchemy URL of the database (default: HEARTDESK_DATABASE_URL, else ./heartdesk.db)."),
+]
+
+
+def _engine(url: str | None) -> Engine:
+    from heartdesk.desk.db import make_engine
+    from heartdesk.desk.settings import load_settings
+
+    settings = load_settings() if url is None else load_settings(database_url=url)
+    return make_engine(settings.database_url, settings=settings)
+
+
+@db_app.command()
+def upgrade(
+    url: UrlOption = None,
+    revision: Annotated[str, typer.Option("--revision", help="Target revision.")] = "head",
+) -> None:
+    """Create the tables, or bring them up to date (safe to run again)."""
+    from heartdesk.desk import migrate
+
+    engine = _engine(url)
+    try:
+        before = migrate.current(engine=engine)
+        migrate.upgrade(engine=engine, revision=revision)
+        after = migrate.current(engine=engine)
+    finally:
+        engine.dispose()
+    where = engine.url.render_as_string(hide_password=True)
+    if before == after:
+        print(f"{where}: already at {after}")
+    else:
+        print(f"{where}: upgraded {before or 'empty'} -> {after}")
+
+
+@db_app.command()
+def current(url: UrlOption = None) -> None:
+    """Print the revision the database is at, and the newest one this version of heartdesk knows."""
+    from heartdesk.desk import migrate
+
+    engine = _engine(url)
+    try:
+        at = migrate.current(engine=engine)
+    finally:
+        engine.dispose()
+    head = migrate.head()
+    state = "up to date" if at == head else "needs `heartdesk db upgrade`"
+    print(f"{at or 'empty'} (head {head}: {state})")
+
+
+@db_app.command()
+def downgrade(
+    revision: Annotated[str, typer.Option("--revision", help="Target revision; 'base' removes every table.")] = "-1",
+    url: UrlOption = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: a downgrade deletes the data of the tables it drops.")] = False,
+) -> None:
+    """Step the schema back (deletes data in dropped tables; needs --yes)."""
+    from heartdesk.desk import migrate
+
+    if not yes:
+        typer.echo("error: a downgrade can delete data; run again with --yes to confirm", err=True)
+        raise typer.Exit(2)
+    engine = _engine(url)
+    try:
+        migrate.downgrade(engine=engine, revision=revision)
+        print(f"now at {migrate.current(engine=engine) or 'empty (base)'}")
+    finally:
+        engine.dispose()

@@ -1,0 +1,61 @@
+"""Loading a ticket for change, and analysing its conversation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from heartdesk.desk.errors import Conflict, NotFound
+from heartdesk.desk.schema import Message, Ticket
+from heartdesk.model import Conversation, Turn
+
+
+def load_for_change(session: Session, ticket_id: int, *, expected_version: int | None = None) -> Ticket:
+    """The ticket's current row, locked until commit (FOR UPDATE on PostgreSQL; SQLite already holds the write lock).
+
+    The lock makes concurrent writers queue, so each reads what the previous one
+    wrote (no lost update). ``expected_version`` is the version the caller showed
+    its user: if the ticket moved on since, the change is refused (Conflict E515).
+    """
+    found = session.scalars(
+        select(Ticket).where(Ticket.id == ticket_id).with_for_update().execution_options(populate_existing=True)
+    ).one_or_none()
+    if found is None:
+        raise NotFound("E503", f"no ticket {ticket_id}")
+    if expected_version is not None and found.version != expected_version:
+        raise Conflict(
+            "E515",
+            f"ticket {ticket_id} is at version {found.version}, not {expected_version}: someone changed it; reload and retry",
+        )
+    return found
+
+
+def conversation_of(ticket: Ticket, messages: list[Message]) -> Conversation:
+    customer = ticket.customer
+    return Conversation(
+        id=ticket.external_id,
+        turns=tuple(
+            Turn(role="customer" if m.role == "customer" else "agent", text=m.text, at=m.at, author=m.author) for m in messages
+        ),
+        channel=ticket.channel,
+        customer={"id": customer.external_id, "tier": customer.tier, "monthly_value": float(customer.monthly_value)},
+    )
+
+
+def analyze_turns(conversation: Conversation) -> list[dict[str, Any]]:
+    """The output contract's turn objects for every message (a seam the tests replace to simulate failures)."""
+    from heartdesk.analysis.contract import analysis_to_dict
+    from heartdesk.signals.pipeline import analyze
+
+    turns: list[dict[str, Any]] = analysis_to_dict(analyze(conversation))["turns"]
+    return turns
+
+
+def store_analysis(ticket: Ticket, messages: list[Message]) -> None:
+    """(Re-)analyse the whole conversation: findings that depend on earlier turns change as it grows."""
+    turns = analyze_turns(conversation_of(ticket, messages))
+    for message, turn in zip(messages, turns, strict=True):
+        if message.analysis != turn:
+            message.analysis = turn
