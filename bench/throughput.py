@@ -349,7 +349,16 @@ def main(argv: list[str] | None = None) -> int:
             per_run = 1e6 * secs / runs if runs else 0.0
             share = 100 * secs / total if total else 0.0
             print(f"  {name:<34} {runs:>10,} {per_run:>12.2f} {1e6 * secs / n:>12.2f} {share:>5.1f}%")
-        print("  (budgets per turn: emotion <= 15, tone <= 5, agent detectors together <= 25, customer detectors <= 10)")
+        # Totals per role against the per-turn budgets of docs/dev/HELPERS.md.
+        reads = {f"detector {d.name}": d.reads for d in pipe.detectors}
+        n_role = {"agent": n_agent, "customer": n - n_agent}
+        for role, budget in (("agent", 25.0), ("customer", 10.0)):
+            secs = sum(s for name, _, s in parts if reads.get(name) in (role, "any"))
+            per = 1e6 * secs / n_role[role] if n_role[role] else 0.0
+            print(f"  all {role} detectors: {per:.1f} µs per {role} turn (budget {budget:.0f})")
+        for name, budget in (("emotion model", 15.0), ("tone model", 5.0)):
+            secs = sum(s for part, _, s in parts if part == name)
+            print(f"  {name}: {1e6 * secs / n:.1f} µs per turn (budget {budget:.0f})")
 
     if args.json:
         out: dict[str, Any] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -28,7 +29,7 @@ from heartdesk.triage import (
     summarize,
     ticket_fields,
 )
-from heartdesk.triage.severity import SeverityError, load_rules
+from heartdesk.triage.severity import SeverityError, gate, load_rules
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC).timestamp()
 HOUR = 3600.0
@@ -229,6 +230,7 @@ POSITIVE = {
         "Our restaurant is at a standstill, the booking system is dead.",
         "There's an outage on your side, nobody here can log in.",
         "We can’t accept payments at all this morning.",
+        "Payments fail for all of our customers since 9am.",
     ],
     "blocked": [
         "I can't log in since the password reset.",
@@ -236,6 +238,8 @@ POSITIVE = {
         "The checkout won't let me pay with my card.",
         "My card was declined and my account is frozen... my account has been suspended.",
         "I am unable to download the invoice.",
+        "It doesn't work at all.",
+        "My card keeps getting declined.",
     ],
     "degraded": [
         "The app is really slow today.",
@@ -243,6 +247,7 @@ POSITIVE = {
         "My blender arrived broken.",
         "The connection keeps dropping every few minutes.",
         "I was charged twice for the same order.",
+        "The export button does nothing.",
     ],
     "question": ["How do I add a second user?", "Is it possible to change the delivery date", "Where can I find my invoices?"],
     "feedback": ["Just wanted to say the new export is great.", "It would be nice to have a dark mode.", "Thanks, all sorted."],
@@ -254,17 +259,17 @@ def test_severity_is_detected_from_the_customer_text(level: str, text: str) -> N
     assert detect([text]) == level
 
 
-@pytest.mark.parametrize(
-    ("text", "level"),
-    [
-        ("The site was down yesterday, but it is back up now, thanks.", "feedback"),
-        ("Is there a planned outage this weekend?", "question"),
-        ("It is not slow any more, no longer an issue", "question"),  # vetoed degraded; falls to the default
-        ("I managed to log in after all, can't log in was my mistake", "question"),
-        ("Hello", "question"),  # nothing matched: the documented default
-        ("How do I fix this? The shop is down!", "service_down"),  # most severe wins over the question mark
-    ],
-)
+NEGATIVE = [
+    ("The site was down yesterday, but it is back up now, thanks.", "feedback"),
+    ("Is there a planned outage this weekend?", "question"),
+    ("It is not slow any more, no longer an issue", "question"),  # vetoed degraded; falls to the default
+    ("I managed to log in after all, can't log in was my mistake", "question"),
+    ("Hello", "question"),  # nothing matched: the documented default
+    ("How do I fix this? The shop is down!", "service_down"),  # most severe wins over the question mark
+]
+
+
+@pytest.mark.parametrize(("text", "level"), NEGATIVE)
 def test_severity_negatives_and_vetoes(text: str, level: str) -> None:
     assert detect([text]) == level
 
@@ -273,6 +278,38 @@ def test_severity_reads_every_customer_turn_and_names_the_evidence() -> None:
     rules = default_rules()
     found = rules.detect(enumerate(["Hi, a question about my plan.", "Actually now the site is down completely."]))
     assert (found.level, found.turn, found.evidence) == ("service_down", 1, "site is down")
+
+
+def test_pattern_gates_only_skip_work_never_change_the_answer(fixtures: Path) -> None:
+    # Gates are substrings a pattern's every match must contain; with or without them, same result.
+    rules = default_rules()
+    corpus = [t for ts in POSITIVE.values() for t in ts] + [t for t, _ in NEGATIVE]
+    corpus += [
+        t["text"]
+        for line in (fixtures / "triage" / "queue.jsonl").read_text(encoding="utf-8").splitlines()
+        for t in json.loads(line)["turns"]
+    ]
+    corpus += [
+        "NOTHING WORKS",
+        "Nobody here can log in.",
+        "It’d be nice to have tags",
+        "I’d like to know the price",
+        "we cant pay",
+    ]
+    for text in corpus:
+        assert rules.detect([(0, text)]) == rules.detect([(0, text)], use_gates=False), text
+
+
+def test_gates_are_derived_from_the_patterns() -> None:
+    assert gate(r"\b(?:site|web ?shop)\s+is\s+(?:down|offline)\b") == frozenset({"down", "offline"})
+    assert gate(r"\bnothing (?:works|loads)\b") == frozenset({"nothing "})
+    assert gate(r"\?") == frozenset({"?"})
+    assert gate(r"\b[abc]def\b") == frozenset({"def"})  # a class is one unknown character, not text
+    assert gate(r"x\(y\)z (?:a|b)") == frozenset({"x(y)z "})
+    assert gate(r"colou?r chart") == frozenset({"r chart"})
+    assert gate(r"\b(?:slow|sluggish)\b|\bfast\b") is None  # top-level alternation: nothing is required
+    assert gate(r"\b(?:can't|cannot)\s+\w+") == frozenset({"can", "cannot"})  # literal text stops at the apostrophe
+    assert gate(r"\b(?:'re|are)\s+\w+") is None  # an alternative with no literal start: the group gives nothing
 
 
 def test_severity_names_are_normalized_and_checked() -> None:
@@ -427,3 +464,10 @@ def test_bad_ticket_fields_are_named(extra: dict[str, object], customer: dict[st
     with pytest.raises(InputError) as info:
         ticket_fields(conv)
     assert info.value.code == code and "'bad'" in str(info.value)
+
+
+def test_a_summary_round_trips_through_json_and_ranks_the_same() -> None:
+    s = replace(one_customer_business_down(), incident="INC-3", contacts=2, severity_evidence="shop is down")
+    back = TicketSummary.from_dict(json.loads(json.dumps(s.to_dict())))
+    assert back == s
+    assert prioritize(back, default_policy(), now=NOW, reach=4) == prioritize(s, default_policy(), now=NOW, reach=4)

@@ -114,3 +114,14 @@ def test_empty_input_prints_an_empty_list(tmp_path: Path) -> None:
     empty.write_text("\n", encoding="utf-8")
     res = triage(str(empty), "--json")
     assert res.exit_code == 0 and json.loads(res.stdout) == []
+
+
+def test_csv_input_is_ranked_too(tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text(
+        "conversation_id,role,text\nq1,customer,How do I export my data?\nd1,customer,Our whole platform is offline!\n",
+        encoding="utf-8",
+    )
+    res = triage(str(path), "--json")
+    assert res.exit_code == 0, res.stderr
+    assert [r["id"] for r in json.loads(res.stdout)] == ["d1", "q1"]

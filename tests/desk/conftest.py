@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -53,20 +53,21 @@ test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a 
 class PostgresServer:
     """The server URL for this session, started here when needed (see module docstring)."""
 
-    def __init__(self) -> None:
-        self.url: str | None = os.environ.get("HEARTDESK_TEST_POSTGRES_URL") or None
+    def __init__(self, environ: Mapping[str, str] | None = None, *, in_ci: bool = IN_CI) -> None:
+        environ = os.environ if environ is None else environ
+        self.url: str | None = environ.get("HEARTDESK_TEST_POSTGRES_URL") or None
         self.started_here = False
         self.error: str | None = None
         if self.url:
             return
-        if IN_CI:
+        if in_ci:
             self.error = (
                 "HEARTDESK_TEST_POSTGRES_URL is not set, and CI must run the PostgreSQL tests: "
                 "run the suite through scripts/test.sh, which sources scripts/postgres.sh"
             )
             return
         script = REPO / "scripts" / "postgres.sh"
-        env = {**os.environ, "HEARTDESK_PG_NO_INSTALL": "1"}
+        env = {**environ, "HEARTDESK_PG_NO_INSTALL": "1"}
         running = subprocess.run(["bash", str(script), "url"], capture_output=True, text=True, env=env)
         if running.returncode == 0:
             self.url = running.stdout.strip()
@@ -156,3 +157,14 @@ def db(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator
 def session(db: Database) -> Iterator[Any]:
     with db.session() as s:
         yield s
+
+
+@pytest.fixture
+def stub_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replace the analysis with a trivial one, for tests about locking rather than analysis."""
+    from heartdesk.desk.services import _ticket
+
+    def plain(conversation: Any) -> list[dict[str, Any]]:
+        return [{"index": i, "role": t.role, "tone": 0.0, "findings": []} for i, t in enumerate(conversation.turns)]
+
+    monkeypatch.setattr(_ticket, "analyze_turns", plain)

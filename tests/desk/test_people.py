@@ -49,7 +49,12 @@ def test_customer_validation(session: Session, kwargs: dict[str, object], code: 
 def test_agents_and_teams(session: Session) -> None:
     team = sv.create_team(session=session, name="Tier 2")
     agent = sv.create_agent(
-        session=session, name="Kim", email="Kim@Example.com", role="lead", team_id=team.id, authority={"credit": 50, "refund": "120.5"}
+        session=session,
+        name="Kim",
+        email="Kim@Example.com",
+        role="lead",
+        team_id=team.id,
+        authority={"credit": 50, "refund": "120.5"},
     )
     session.expunge_all()
     got = session.get(Agent, agent.id)

@@ -84,3 +84,14 @@ def downgrade(
         print(f"now at {migrate.current(engine=engine) or 'empty (base)'}")
     finally:
         engine.dispose()
+
+
+@db_app.command()
+def revision(
+    message: Annotated[str, typer.Option("--message", "-m", help="What the revision changes, e.g. 'add ticket tags'.")],
+    url: UrlOption = None,
+) -> None:
+    """For developers: write a new migration from the difference between the models and an up-to-date database."""
+    from heartdesk.desk import migrate
+
+    migrate.revision(message=message, url=url)

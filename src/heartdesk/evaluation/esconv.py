@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from heartdesk.evaluation import EvalResult, Metric
-from heartdesk.model import Conversation, Role, Turn
+from heartdesk.model import EMOTIONS, Conversation, Emotion, Role, Turn
+
+if TYPE_CHECKING:
+    from heartdesk.signals.pipeline import Pipeline
 
 #: label -> (ESConv strategy that counts as positive, F1 target from issue 2)
 TARGETS: dict[str, tuple[str, float]] = {
@@ -75,18 +79,22 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, f
 
 
-def evaluate(data_dir: Path, split: str = "valid") -> EvalResult:
-    """Precision/recall/F1 per mapped label on the ESConv ``split`` (valid by default)."""
+def evaluate(data_dir: Path, split: str = "valid", pipeline: Pipeline | None = None) -> EvalResult:
+    """Precision/recall/F1 per mapped label on the ESConv ``split`` (valid by default).
+
+    ``data_dir`` is the datasets folder (holding ``esconv/``) or the ESConv folder itself. By
+    default the agent detectors run with the shipped emotion and tone models.
+    """
     from heartdesk.signals.pipeline import Pipeline
 
     path = _split_file(Path(data_dir), split)
-    pipe = Pipeline(detectors=list(AGENT_DETECTORS))
+    pipe = pipeline if pipeline is not None else Pipeline(detectors=list(AGENT_DETECTORS))
     mapped = {label: strat for label, (strat, _) in TARGETS.items()} | EXTRA
     counts = {label: [0, 0, 0] for label in mapped}  # tp, fp, fn
     n_agent = 0
     started = time.perf_counter()
     data = list(read(path))
-    for (conv, strategies), analysis in zip(data, pipe.analyze_many(c for c, _ in data), strict=True):
+    for (_, strategies), analysis in zip(data, pipe.analyze_many(c for c, _ in data), strict=True):
         for ta, strat in zip(analysis.turns, strategies, strict=True):
             if ta.role != "agent":
                 continue
@@ -120,12 +128,34 @@ def evaluate(data_dir: Path, split: str = "valid") -> EvalResult:
     return EvalResult("esconv", split, tuple(metrics), round(seconds, 2), notes)
 
 
-def main() -> None:  # pragma: no cover - a convenience for people tuning rules
+class _NeutralEmotion:
+    """Stand-in emotion model (``--no-models``): the labels scored here do not read emotion."""
+
+    def predict(self, texts: Sequence[str]) -> list[Emotion]:
+        scores = {e: float(e == "neutral") for e in EMOTIONS}
+        return [Emotion("neutral", 0.0, scores) for _ in texts]
+
+
+class _FlatTone:
+    def score(self, texts: Sequence[str], emotions: Sequence[Emotion]) -> list[float]:
+        return [0.0 for _ in texts]
+
+
+def main(argv: Sequence[str] | None = None) -> None:  # pragma: no cover - a convenience for tuning rules
+    """``python -m heartdesk.evaluation.esconv [DATA_DIR] [SPLIT] [--no-models]``."""
     import sys
 
-    data = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("../shared/datasets")
-    split = sys.argv[2] if len(sys.argv) > 2 else "valid"
-    res = evaluate(data, split)
+    from heartdesk.signals.pipeline import Pipeline
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    stub = "--no-models" in args
+    rest = [a for a in args if a != "--no-models"]
+    data = Path(rest[0]) if rest else Path("../shared/datasets")
+    split = rest[1] if len(rest) > 1 else "valid"
+    pipe = None
+    if stub:
+        pipe = Pipeline(detectors=list(AGENT_DETECTORS), emotion_model=_NeutralEmotion(), tone_model=_FlatTone())
+    res = evaluate(data, split, pipe)
     print(f"ESConv {res.split}: {res.notes} ({res.seconds}s)")
     for m in res.metrics:
         d = m.detail

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
 import sys
 import time
 import traceback
@@ -160,6 +161,11 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _finite(value: float) -> float | None:
+    """NaN/inf (e.g. a correlation over constant scores) would make invalid JSON: report null."""
+    return value if math.isfinite(value) else None
+
+
 def _to_json(outcomes: list[Outcome], data_dir: Path, total_seconds: float) -> dict[str, Any]:
     met, total, failed = _summary(outcomes)
     results: list[dict[str, Any]] = []
@@ -169,7 +175,7 @@ def _to_json(outcomes: list[Outcome], data_dir: Path, total_seconds: float) -> d
             d["split"] = o.result.split
             d["notes"] = o.result.notes
             d["metrics"] = [
-                {"name": m.name, "value": m.value, "target": m.target, "met": m.met, "n": m.n, "detail": m.detail}
+                {"name": m.name, "value": _finite(m.value), "target": m.target, "met": m.met, "n": m.n, "detail": m.detail}
                 for m in o.result.metrics
             ]
         else:

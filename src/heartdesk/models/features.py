@@ -1,16 +1,17 @@
-"""Bag-of-n-grams features shared by training and run time (numpy only).
+"""Text features shared by training and run time (numpy only).
 
 Training (``train_emotion.py``) and analysis must cut text into exactly the same
-features, otherwise the learned weights silently stop matching; both therefore
-call :func:`ngrams` from here. The run-time side turns a whole batch into one
-sparse "CSR-like" layout and scores it with a single gather plus ``reduceat``,
-so the per-text Python work is a regex, a few string joins and dict look-ups.
+features, otherwise the learned weights silently stop matching; both use the
+tokeniser defined here. At run time a whole batch is tokenised with *one* regex
+call over the joined texts and every look-up is a C-level ``map``: per-text
+Python work is what limits throughput, so there is none left in the hot path.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from itertools import pairwise, repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -19,21 +20,40 @@ import numpy.typing as npt
 #: paste must not cost more than a normal message.
 MAX_CHARS = 2000
 
-# Words (letters of any script, inner apostrophes kept: "don't", "i'm"), numbers,
-# "!" and "?" (they carry emotion), and emoji / pictographs as single tokens.
-TOKEN_RE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+|[!?]|[\U0001F000-\U0001FAFF\u2600-\u27BF]")
-# Shouting: a word of 3+ capital letters ("NEVER", "WHY"); emitted as a pseudo-token.
-SHOUT_RE = re.compile(r"\b[A-Z]{3,}\b")
+_WORD = r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+|[!?]|[\U0001F000-\U0001FAFF\u2600-\u27BF]"
+# Words (letters of any script, inner apostrophes kept: "don't"), numbers, "!" and "?"
+# (they carry emotion), and emoji / pictographs as single tokens.
+TOKEN_RE = re.compile(_WORD)
+# The batch tokeniser also matches the separator placed between texts.
+SEP = "\x01"
+_BATCH_RE = re.compile(_WORD + "|" + SEP)
+#: Pseudo-token for shouting: a token of 3+ characters written in capitals ("NEVER", "WHY").
 SHOUT_TOKEN = "<shout>"
 
-_findall = TOKEN_RE.findall
-_shout = SHOUT_RE.search
+
+def raw_tokens(text: str) -> list[str]:
+    """Tokens of the head of ``text`` in their original case."""
+    out: list[str] = TOKEN_RE.findall(text[:MAX_CHARS])
+    return out
+
+
+def is_shout(tok: str) -> bool:
+    return len(tok) >= 3 and tok.isupper()
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased tokens of the head of ``text``."""
-    out: list[str] = _findall(text[:MAX_CHARS].lower())
-    return out
+    """Lower-cased tokens (each lower-cased on its own, as the batch path does)."""
+    return [t.lower() for t in raw_tokens(text)]
+
+
+def ngrams(text: str) -> list[str]:
+    """Unigrams and adjacent bigrams ("not happy"), plus ``<shout>`` once when the text shouts."""
+    raw = raw_tokens(text)
+    w = [t.lower() for t in raw]
+    feats = w + [a + " " + b for a, b in pairwise(w)]
+    if any(is_shout(t) for t in raw):
+        feats.append(SHOUT_TOKEN)
+    return feats
 
 
 def char_ngrams(word: str) -> list[str]:
@@ -46,63 +66,56 @@ def char_ngrams(word: str) -> list[str]:
     return [w[i : i + k] for k in (2, 3, 4, 5) for i in range(n - k + 1)]
 
 
-def ngrams(text: str) -> list[str]:
-    """Lower-cased unigrams and adjacent bigrams ("not happy"), plus ``<shout>``."""
-    text = text[:MAX_CHARS]
-    words: list[str] = _findall(text.lower())
-    feats = words + [a + " " + b for a, b in zip(words, words[1:], strict=False)]
-    if _shout(text) is not None:
-        feats.append(SHOUT_TOKEN)
-    return feats
+Ints = npt.NDArray[np.int64]
 
 
-FloatArray = npt.NDArray[np.float32]
+class Batch:
+    """A batch of texts as flat token lists plus, for each token, the index of its text.
 
-
-class SparseLinear:
-    """``softmax``-free linear scores of TF-IDF vectors: ``l2norm(binary * idf) @ W + b``.
-
-    ``vocab`` maps a feature string to its row; ``idf`` and ``weights`` are indexed by that row.
-    Binary term frequency (a word counted once per text) matches ``TfidfVectorizer(binary=True)``.
+    ``tokens`` holds lower-cased tokens with a separator between texts; ``doc`` the text index of
+    every position (separators included, they never match a vocabulary); ``shouting`` the texts
+    that contain a shouted token.
     """
 
-    def __init__(self, vocab: Mapping[str, int], idf: FloatArray, weights: FloatArray, bias: FloatArray) -> None:
-        self._get = vocab.get
-        self.idf = idf.astype(np.float32)
-        self.idf2 = (self.idf * self.idf).astype(np.float32)
-        self.weights = weights.astype(np.float32)
-        self.bias = bias.astype(np.float32)
+    __slots__ = ("doc", "n", "sep", "shouting", "tokens")
 
-    def logits(self, texts: Sequence[str]) -> FloatArray:
-        get = self._get
-        ids: list[int] = []
-        lengths: list[int] = []
-        extend = ids.extend
-        append = lengths.append
-        for text in texts:
-            found = {get(f) for f in ngrams(text)}
-            found.discard(None)
-            extend(found)  # type: ignore[arg-type]  # None was just discarded
-            append(len(found))
-        n, k = len(texts), self.weights.shape[1]
-        out = np.zeros((n, k), dtype=np.float32)
-        if not ids:
-            return out + self.bias
-        idx = np.fromiter(ids, dtype=np.int64, count=len(ids))
-        lens = np.fromiter(lengths, dtype=np.int64, count=n)
-        starts = np.zeros(n, dtype=np.int64)
-        np.cumsum(lens[:-1], out=starts[1:])
-        nonempty = lens > 0
-        contrib = self.weights[idx] * self.idf[idx, None]
-        out[nonempty] = np.add.reduceat(contrib, starts[nonempty], axis=0)
-        sq = np.add.reduceat(self.idf2[idx], starts[nonempty])
-        out[nonempty] /= np.sqrt(sq)[:, None]
-        out += self.bias
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.n = n = len(texts)
+        joined = SEP.join([t[:MAX_CHARS] for t in texts])
+        if joined.count(SEP) != max(n - 1, 0):  # a text contains the separator itself
+            joined = SEP.join([t[:MAX_CHARS].replace(SEP, " ") for t in texts])
+        raw: list[str] = _BATCH_RE.findall(joined)
+        self.tokens: list[str] = list(map(str.lower, raw))
+        self.sep = sep = np.fromiter(map(SEP.__eq__, raw), dtype=bool, count=len(raw))
+        self.doc: Ints = np.cumsum(sep, dtype=np.int64)
+        shout = np.fromiter(map(is_shout, raw), dtype=bool, count=len(raw))
+        self.shouting: Ints = np.unique(self.doc[shout])
+
+    def lookup(self, vocab: dict[str, int]) -> Ints:
+        """Row of every token in ``vocab``, -1 when absent."""
+        return np.fromiter(map(vocab.get, self.tokens, repeat(-1)), dtype=np.int64, count=len(self.tokens))
+
+    def lookup_bigrams(self, vocab: dict[tuple[str, str], int]) -> Ints:
+        """Row of every adjacent pair (position i, i+1) in ``vocab``, -1 when absent."""
+        pairs = zip(self.tokens, self.tokens[1:], strict=False)
+        return np.fromiter(map(vocab.get, pairs, repeat(-1)), dtype=np.int64, count=max(len(self.tokens) - 1, 0))
+
+
+def segment_sum(rows: Ints, doc: Ints, table: npt.NDArray[np.float32], n: int) -> npt.NDArray[np.float32]:
+    """Per-text sum of ``table[rows]``; ``rows``/``doc`` are aligned and sorted by ``doc``."""
+    out = np.zeros((n, *table.shape[1:]), dtype=np.float32)
+    if rows.size == 0:
         return out
+    counts = np.bincount(doc, minlength=n)
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(counts[:-1], out=starts[1:])
+    nz = counts > 0
+    out[nz] = np.add.reduceat(table.take(rows, axis=0), starts[nz], axis=0)
+    return out
 
 
-def softmax(z: FloatArray) -> FloatArray:
+def softmax(z: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
-    out: FloatArray = e / e.sum(axis=1, keepdims=True)
+    out: npt.NDArray[np.float32] = e / e.sum(axis=1, keepdims=True)
     return out

@@ -58,12 +58,16 @@ def ekman_sets(labels: Sequence[Sequence[int]]) -> list[list[int]]:
 
 
 class Featuriser:
-    """Fits the vocabularies on training text and builds the two-block sparse matrix."""
+    """Fits the vocabularies on training text and builds the two-block sparse matrix.
+
+    Both blocks are sums over token occurrences divided by ``sqrt(sum of squared weights)``
+    of those occurrences, so that run time can add up per-occurrence rows in a batch.
+    """
 
     def __init__(self) -> None:
-        from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+        from sklearn.feature_extraction.text import CountVectorizer
 
-        self.word_vec = TfidfVectorizer(analyzer=ngrams, binary=True, min_df=MIN_DF_WORD, dtype=np.float32)
+        self.word_vec = CountVectorizer(analyzer=ngrams, min_df=MIN_DF_WORD, dtype=np.float32)
         self.tok_vec = CountVectorizer(analyzer=words, dtype=np.float32)
         self.char_vocab: dict[str, int] = {}
         self._cv = CountVectorizer
@@ -71,7 +75,9 @@ class Featuriser:
     def fit(self, texts: Sequence[str]) -> Featuriser:
         import scipy.sparse as sp
 
-        self.word_vec.fit(texts)
+        n = len(texts)
+        c = self.word_vec.fit_transform(texts)
+        self.word_idf = _idf(np.asarray((c > 0).sum(0)).ravel(), n)
         d = self.tok_vec.fit_transform(texts)  # docs x tokens (counts)
         toks = self.tok_vec.get_feature_names_out().tolist()
         cv = self._cv(analyzer=char_ngrams, dtype=np.float32)
@@ -80,8 +86,7 @@ class Featuriser:
         keep = np.flatnonzero(df >= MIN_DF_CHAR)
         names = cv.get_feature_names_out()
         self.char_vocab = {str(names[j]): i for i, j in enumerate(keep)}
-        n = len(texts)
-        self.char_idf = (np.log((1 + n) / (1 + df[keep])) + 1).astype(np.float32)
+        self.char_idf = _idf(df[keep], n)
         self.tok_char = sp.csr_matrix(tc[:, keep] @ sp.diags(self.char_idf), dtype=np.float32)
         return self
 
@@ -103,10 +108,12 @@ class Featuriser:
     def transform(self, texts: Sequence[str]) -> Any:
         import scipy.sparse as sp
 
-        xw = self.word_vec.transform(texts)
+        c = self.word_vec.transform(texts)
+        xw = _rownorm(c @ sp.diags(self.word_idf), c @ (self.word_idf**2))
         tv = self.tok_vec
         d = tv.transform(texts)
         known = d @ self.tok_char
+        sq = d @ np.asarray(self.tok_char.multiply(self.tok_char).sum(1)).ravel()
         # Tokens unseen in training still get their subwords, exactly as at run time.
         extra_rows, extra_toks = [], []
         for i, t in enumerate(texts):
@@ -119,13 +126,20 @@ class Featuriser:
             assign = sp.csr_matrix((np.ones(len(extra_rows), np.float32), (extra_rows, range(len(extra_rows)))),
                                    shape=(len(texts), len(extra_rows)))  # fmt: skip
             known = known + assign @ m
-            sq_extra = assign @ np.asarray(m.multiply(m).sum(1)).ravel()
-        else:
-            sq_extra = np.zeros(len(texts), np.float32)
-        sq = d @ np.asarray(self.tok_char.multiply(self.tok_char).sum(1)).ravel() + sq_extra
-        norm = np.sqrt(np.maximum(sq, 1e-12)).astype(np.float32)
-        xc = sp.diags(1.0 / norm) @ known
+            sq = sq + assign @ np.asarray(m.multiply(m).sum(1)).ravel()
+        xc = _rownorm(known, sq)
         return sp.hstack([xw, xc], format="csr", dtype=np.float32)
+
+
+def _idf(df: npt.NDArray[np.generic], n: int) -> npt.NDArray[np.float32]:
+    out: npt.NDArray[np.float32] = (np.log((1 + n) / (1 + df.astype(np.float64))) + 1).astype(np.float32)
+    return out
+
+
+def _rownorm(x: Any, sq: npt.NDArray[np.generic]) -> Any:
+    import scipy.sparse as sp
+
+    return sp.diags((1.0 / np.sqrt(np.maximum(np.asarray(sq, np.float64), 1e-12))).astype(np.float32)) @ x
 
 
 def _fit_lr(x: Any, y: npt.NDArray[np.int64], c: float, seed: int) -> Any:
@@ -222,7 +236,7 @@ def save(out: Path, feat: Featuriser, coef: npt.NDArray[np.float32], bias: npt.N
         np.savez_compressed(
             fh,
             word_terms=joined(word_terms),
-            word_idf=feat.word_vec.idf_.astype(np.float32),
+            word_idf=feat.word_idf,
             word_w=w_word.astype(np.float16),
             tok_terms=joined(toks),
             tok_w=tok_w.astype(np.float16),

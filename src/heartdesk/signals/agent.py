@@ -10,14 +10,15 @@ turn). Paraphrase and clarifying questions need more context and live in
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator
 
 from heartdesk.model import Finding, Turn
-from heartdesk.signals.agent_text import GatedLexicon, agent_spoke_before, context_patterns, history_has, sentence_at
+from heartdesk.signals.agent_match import gated
+from heartdesk.signals.agent_text import agent_spoke_before, context_patterns, history_has, sentence_at
 from heartdesk.signals.base import TurnContext, distress, register
 from heartdesk.signals.rules import LexiconDetector
 
+_NOTHING: Iterator[Finding] = iter(())
 _QUESTION_START = re.compile(
     r"\W*(?:\w+,? )?(?:how|do|does|did|are|is|was|were|would|will|what|why|when|have|has|can|could)\b", re.IGNORECASE
 )
@@ -28,12 +29,18 @@ class AgentLexiconDetector(LexiconDetector):
 
     def __init__(self) -> None:
         super().__init__()
-        self._gated = GatedLexicon(self.lexicon)
+        self._gated = gated(self.lexicon)
         self._version = f"{self.version}+lex{self._lex.version}"
 
     def detect(self, turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
+        hits = self._gated.hits(turn.text)
+        if not hits:
+            return _NOTHING
+        return self._findings(hits, turn, ctx)
+
+    def _findings(self, hits: list[tuple[int, int, int]], turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
         rules = self._lex.rules
-        for start, end, i in self._gated.hits(turn.text):
+        for start, end, i in hits:
             rule = rules[i]
             conf = self.adjust(rule.confidence, start, end, turn, ctx)
             if conf is None:
@@ -123,7 +130,7 @@ class PassingBuck(AgentLexiconDetector):
     produces = ("passing_buck",)
     lexicon = "passing_buck"
 
-    _handoff = GatedLexicon("passing_buck").lexicon.unless
+    _handoff = gated("passing_buck").lexicon.unless
 
     def adjust(self, confidence: float, start: int, end: int, turn: Turn, ctx: TurnContext) -> float | None:
         # A handoff anywhere in the turn ("I'll transfer you now") means the case was handed over.
@@ -155,12 +162,14 @@ class Defensive(AgentLexiconDetector):
         prev = ctx.previous_customer_turns(2)
         if not prev:
             return 0.0
-        i, last = prev[-1]
+        i = prev[-1][0]
         emo = ctx.emotions[i] if i < len(ctx.emotions) else None
         angry = 0.0
         if emo is not None:
-            angry = float(emo.scores.get("anger", 0.0)) + float(emo.scores.get("frustration", 0.0)) + 0.5 * float(
-                emo.scores.get("disgust", 0.0)
+            angry = (
+                float(emo.scores.get("anger", 0.0))
+                + float(emo.scores.get("frustration", 0.0))
+                + 0.5 * float(emo.scores.get("disgust", 0.0))
             )
         tone = ctx.tones[i] if i < len(ctx.tones) else 0.0
         level = max(angry, 0.6 * distress(emo), -tone)
@@ -223,16 +232,12 @@ class EmotionalFix(AgentLexiconDetector):
     reads = "agent"
     produces = ("emotional_fix",)
     lexicon = "emotional_fix"
-    _apology = GatedLexicon("apology")
-    _empathy = GatedLexicon("empathy")
+    _apology = gated("apology")
+    _empathy = gated("empathy")
 
     def adjust(self, confidence: float, start: int, end: int, turn: Turn, ctx: TurnContext) -> float | None:
         text = turn.text
-        cared = (
-            bool(self._apology.hits(text))
-            or bool(self._empathy.hits(text))
-            or history_has(ctx, _CARE)
-        )
+        cared = bool(self._apology.hits(text)) or bool(self._empathy.hits(text)) or history_has(ctx, _CARE)
         return max(confidence, 0.85) if cared else confidence * 0.7
 
 

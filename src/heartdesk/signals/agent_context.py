@@ -10,10 +10,12 @@ questions are left to their own labels.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from heartdesk.model import Finding, Turn
-from heartdesk.signals.agent_text import GatedLexicon, context_patterns, recent_customer_stems, sentences, stems_of
+from heartdesk.signals.agent_match import GatedPatterns, gated
+from heartdesk.signals.agent_text import context_patterns, recent_customer_stems, sentences, stems_of
 from heartdesk.signals.base import TurnContext, register
 from heartdesk.signals.text import words
 
@@ -27,20 +29,21 @@ class Paraphrase:
     produces = ("paraphrase",)
 
     def __init__(self) -> None:
-        self._gated = GatedLexicon("paraphrase")
+        self._gated = gated("paraphrase")
         self._lex = self._gated.lexicon
 
     def detect(self, turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
         text = turn.text
         rules = self._lex.rules
         hits = self._gated.hits(text)
-        if not hits:
-            return
         heard = recent_customer_stems(ctx)
         if not heard:
             return
         bounds = sentences(text)
-        best: tuple[float, int, int, str] | None = None
+        own = [stems_of(text[s:e]) for s, e in bounds]
+        if all(heard.isdisjoint(st) for st in own):
+            return  # nothing the customer said comes back: no restatement, whatever the frame
+        best = self._echo(text, bounds, own, heard)
         for h_start, h_end, h_rule in hits:
             # The restated content is in the frame's sentence, or in the next one after a bare
             # frame ("Let me make sure I understand. Do you mean ...?").
@@ -67,13 +70,65 @@ class Paraphrase:
         if best is None:
             return
         conf, s, e, what = best
-        expl = f"The agent restates the customer's words ({what})." if what else "A restating frame with nothing the customer said."
+        if conf < 0.5 and not hits:
+            return
+        expl = (
+            f"The agent restates the customer's words ({what})." if what else "A restating frame with nothing the customer said."
+        )
         yield Finding("paraphrase", s, e, round(conf, 3), expl, self.name, f"{self.version}+lex{self._lex.version}")
 
+    @staticmethod
+    def _echo(
+        text: str, bounds: list[tuple[int, int]], own: list[set[str]], heard: frozenset[str]
+    ) -> tuple[float, int, int, str] | None:
+        """A sentence that hands the customer's own words back ("You were charged twice?")."""
+        best: tuple[float, int, int, str] | None = None
+        for (s, e), said in zip(bounds, own, strict=True):
+            shared = said & heard
+            n = len(shared)
+            if n == 0:
+                continue
+            if text[e - 1] != "?":
+                # A statement about the customer made of their own words ("Your order arrived broken").
+                if n >= 3 and n / len(said) >= 0.5 and _YOU.search(text, s, e):
+                    if best is None or best[0] < 0.55:
+                        best = (0.55, s, e, ", ".join(sorted(shared)[:4]))
+                continue
+            toks = words(text[s : min(e, s + 40)])
+            first = toks[0] if toks else ""
+            if first in ("so", "and", "oh", "ok", "okay", "ah", "wow") and len(toks) > 1:
+                first = toks[1]
+            # Declarative word order with a question mark is a check, not a request for news.
+            if first in _WH or first in ("any", "anything", "maybe", "perhaps", "have", "had", "can", "could", "would"):
+                continue  # asks for news, or suggests: not a restatement
+            ratio = n / max(1, len(said))
+            if first not in _AUX and (n >= 2 or ratio >= 0.5):
+                conf = 0.65
+            elif n >= 2 and ratio >= 0.5:
+                conf = 0.55
+            else:
+                continue
+            if best is None or conf > best[0]:
+                best = (conf, s, e, ", ".join(sorted(shared)[:4]))
+        return best
 
-_AUX = frozenset(
-    "what which when where who whom whose why how do does did are is was were have has can could would will shall should may".split()
+
+_OPENERS = frozenset(
+    "what which when where who why how do does did are is was were have has can could will would so and ok okay oh hi hey "
+    "hello well but also alright great good nice sorry hmm ah i".split()
 )
+
+
+def _opens_like_question(sent: str) -> bool:
+    """Cheap test before the bare-question regex: the sentence starts with a question word or a filler."""
+    head = sent[:12].lower().lstrip(" \t\"'(-*")
+    first = head.split(" ", 1)[0].rstrip(",.!:;")
+    return first in _OPENERS
+
+
+_YOU = re.compile(r"\byou(?:r|rs|'re|\u2019re)?\b", re.IGNORECASE)
+_WH = frozenset("what which when where who whom whose why how".split())
+_AUX = _WH | frozenset("do does did are is was were have has can could would will shall should may".split())
 
 
 @register
@@ -85,10 +140,10 @@ class ClarifyingQuestion:
     produces = ("clarifying_question",)
 
     def __init__(self) -> None:
-        self._gated = GatedLexicon("clarifying_question")
+        self._gated = gated("clarifying_question")
         self._lex = self._gated.lexicon
-        self._confront = GatedLexicon("confrontational")
-        self._not = context_patterns("clarifying_question", "not_a_question")
+        self._confront = gated("confrontational")
+        self._not = GatedPatterns("clarifying_question", "not_a_question")
         self._bare = context_patterns("clarifying_question", "bare_question")
         self._version = f"{self.version}+lex{self._lex.version}"
 
@@ -96,18 +151,20 @@ class ClarifyingQuestion:
         text = turn.text
         has_q = "?" in text
         requests = self._gated.hits(text)
-        if not has_q and not requests and self._bare is None:
-            return
-        for s, e in sentences(text):
+        bounds = sentences(text)
+        found: list[tuple[int, int, float, str]] = []
+        not_q: list[re.Pattern[str]] | None = None
+        confront = self._confront.hits(text)
+        for s, e in bounds:
             sent = text[s:e]
             conf = 0.0
             expl = ""
-            if sent.endswith("?") or (has_q and "?" in sent):
+            if has_q and "?" in sent:
                 toks = words(sent)
                 if len(toks) < 2 and not (toks and toks[0] in _AUX):
                     continue
                 conf, expl = 0.85, "The agent asks the customer a question."
-            elif self._bare is not None and self._bare.search(sent):
+            elif self._bare is not None and _opens_like_question(sent) and self._bare.search(sent):
                 conf, expl = 0.6, "The agent asks a question (without a question mark)."
             else:
                 for h_start, _, h_rule in requests:
@@ -117,8 +174,22 @@ class ClarifyingQuestion:
                         break
             if conf == 0.0:
                 continue
-            if self._not is not None and self._not.search(sent):
+            if not_q is None:
+                not_q = self._not.candidates(text)
+            if any(rx.search(sent) for rx in not_q):
                 continue
-            if any(s <= c_start < e for c_start, _, _ in self._confront.hits(text)):
+            if confront and any(s <= c_start < e for c_start, _, _ in confront):
                 continue
+            found.append((s, e, conf, expl))
+        if not found:
+            return
+        if len(bounds) > len(found):
+            # A question tagged onto a longer reply (advice, a story) is not what the turn is doing:
+            # it is kept, below the bar, when the other sentences carry most of the words.
+            asked = sum(e - s for s, e, _, _ in found)
+            rest = [(s, e) for s, e in bounds if not any(s == f[0] for f in found)]
+            long_rest = sum(1 for s, e in rest if text.count(" ", s, e) >= 3)
+            if long_rest >= 2 or sum(e - s for s, e in rest) >= 1.5 * asked:
+                found = [(s, e, min(conf, 0.45), "A question tagged onto a longer reply.") for s, e, conf, _ in found]
+        for s, e, conf, expl in found:
             yield Finding("clarifying_question", s, e, conf, expl, self.name, self._version)

@@ -26,12 +26,12 @@ from typing import ClassVar
 
 from heartdesk.model import Finding, Turn
 from heartdesk.signals.base import Reads, TurnContext, register
-from heartdesk.signals.rules import LexiconDetector
+from heartdesk.signals.customer import FastLexiconDetector
 from heartdesk.signals.text import first_sentence
 
 
 @register
-class EscalationRequest(LexiconDetector):
+class EscalationRequest(FastLexiconDetector):
     name = "escalation_request"
     reads = "customer"
     produces = ("escalation_request",)

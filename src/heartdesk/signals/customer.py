@@ -10,18 +10,140 @@ the barrage of words). The emotion model's output may raise a complaint's confid
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import tomllib
 from collections.abc import Iterator
+from importlib import resources
 from typing import ClassVar
 
-from heartdesk.model import Finding, Turn
+from heartdesk.model import NEGATIVE_EMOTIONS, Finding, Turn
 from heartdesk.signals.base import Reads, TurnContext, distress, register
-from heartdesk.signals.lexicon import Lexicon, builtin
+from heartdesk.signals.lexicon import Lexicon, Rule, builtin
 from heartdesk.signals.rules import LexiconDetector
 from heartdesk.signals.text import sentence_bounds
 
+_APOS = "['\u2019\u02bc]"
+# bytes.translate table for trigger words: ASCII letters, digits and ' stay, the rest is a space.
+_WORD_BYTES = bytes(c if (chr(c).isascii() and chr(c).isalnum()) or c == 39 else 32 for c in range(256))
+_last_words: tuple[str | None, frozenset[bytes]] = (None, frozenset())
+
+
+def turn_words(text: str) -> frozenset[bytes]:
+    """The lower-case ASCII words of ``text`` (apostrophes kept, ’ read as '), as bytes.
+
+    Computed once per turn and shared by the detectors that run on it one after the
+    other (a one-entry cache on the identity of the text object).
+    """
+    global _last_words
+    last = _last_words
+    if last[0] is text:
+        return last[1]
+    b = text.lower().encode("utf-8", "surrogatepass").replace(b"\xe2\x80\x99", b"'").replace(b"\xca\xbc", b"'")
+    words = frozenset(b.translate(_WORD_BYTES).split())
+    _last_words = (text, words)
+    return words
+
+
+def _toml(name: str) -> dict[str, object]:
+    res = resources.files("heartdesk.signals").joinpath("lexicons", f"{name}.toml")
+    return tomllib.loads(res.read_text(encoding="utf-8"))
+
+
+def triggers(name: str) -> frozenset[bytes]:
+    """The top-level ``triggers`` word list of a built-in lexicon file (empty if none)."""
+    raw = _toml(name).get("triggers", [])
+    return frozenset(str(t).lower().encode() for t in raw) if isinstance(raw, list) else frozenset()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Pattern:
+    triggers: frozenset[bytes] | None  # None: always run
+    fast: re.Pattern[str]  # case-sensitive, for the lower-cased text
+    slow: re.Pattern[str]  # IGNORECASE, for the original text
+    rule: Rule
+
+
+class FastLexiconDetector(LexiconDetector):
+    """A LexiconDetector that costs ~1 µs on the turns it cannot match.
+
+    Python's regex engine tries every alternative of a lexicon at every character
+    (40-170 µs per turn with IGNORECASE). So each ``[[patterns]]`` entry of the file
+    lists ``triggers``: words of which the pattern needs at least one. A pattern runs
+    only when the turn contains one of its trigger words (one set intersection), alone
+    (not as part of one big alternation), and case-sensitively on the lower-cased text
+    (about 4x faster), or on the original text when lower-casing changes its length,
+    so offsets always point into the untouched text. Overlapping hits keep the earliest
+    (then longest), like one alternation would; ``unless`` works as in ``Lexicon.hits``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        lex = self._lex
+        raw = _toml(self.lexicon).get("patterns", [])
+        patterns: list[_Pattern] = []
+        for p, rule in zip(raw if isinstance(raw, list) else [], lex.rules, strict=True):
+            pat = str(p["pattern"]).replace("'", _APOS)
+            trig = p.get("triggers")
+            words = frozenset(str(w).lower().encode() for w in trig) if isinstance(trig, list) and trig else None
+            patterns.append(_Pattern(words, re.compile(pat), re.compile(pat, re.IGNORECASE), rule))
+        self._patterns = tuple(patterns)
+        # One set test rejects most turns; None when some pattern must always run.
+        self._any: frozenset[bytes] | None = (
+            None if any(p.triggers is None for p in patterns) else frozenset().union(*(p.triggers or () for p in patterns))
+        )
+        self._unless_fast = None if lex.unless is None else re.compile(lex.unless.pattern)
+
+    def detect(self, turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
+        text = turn.text
+        words = turn_words(text)
+        if self._any is not None and self._any.isdisjoint(words):
+            return
+        active = [p for p in self._patterns if p.triggers is None or not p.triggers.isdisjoint(words)]
+        if not active:
+            return
+        low = text.lower()
+        fast = len(low) == len(text)
+        scan = low if fast else text
+        hits: list[tuple[int, int, Rule]] = []
+        for p in active:
+            for m in (p.fast if fast else p.slow).finditer(scan):
+                if m.end() > m.start():
+                    hits.append((m.start(), m.end(), p.rule))
+        if not hits:
+            return
+        hits.sort(key=lambda h: (h[0], -h[1]))
+        unless = self._lex.unless if not fast else self._unless_fast
+        bounds: list[tuple[int, int]] | None = None
+        end = -1
+        lex = self._lex
+        for start, stop, rule in hits:
+            if start < end:
+                continue  # overlaps a hit already kept
+            if unless is not None:
+                if bounds is None:
+                    bounds = sentence_bounds(text)
+                s, e = next(((s, e) for s, e in bounds if s <= start < e), (0, len(text)))
+                if unless.search(scan, s, e):
+                    continue
+            end = stop
+            conf = self.adjust(rule.confidence, start, stop, turn, ctx)
+            if conf is None:
+                continue
+            yield Finding(
+                label=lex.label,
+                start=start,
+                end=stop,
+                confidence=round(min(1.0, max(0.0, conf)), 3),
+                explanation=rule.explanation,
+                detector=self.name,
+                version=f"{self.version}+lex{lex.version}",
+                suggestion=rule.suggestion,
+            )
+
 
 @register
-class BusinessImpact(LexiconDetector):
+class BusinessImpact(FastLexiconDetector):
     name = "business_impact"
     reads = "customer"
     produces = ("business_impact",)
@@ -29,7 +151,7 @@ class BusinessImpact(LexiconDetector):
 
 
 @register
-class ChurnThreat(LexiconDetector):
+class ChurnThreat(FastLexiconDetector):
     name = "churn_threat"
     reads = "customer"
     produces = ("churn_threat",)
@@ -37,7 +159,7 @@ class ChurnThreat(LexiconDetector):
 
 
 @register
-class Urgency(LexiconDetector):
+class Urgency(FastLexiconDetector):
     name = "urgency"
     reads = "customer"
     produces = ("urgency",)
@@ -45,7 +167,7 @@ class Urgency(LexiconDetector):
 
 
 @register
-class Complaint(LexiconDetector):
+class Complaint(FastLexiconDetector):
     """A statement of dissatisfaction. An upset customer makes the phrase more likely a
     complaint (e.g. "broken" in an angry turn vs "I broke my screen, can you fix it?")."""
 
@@ -86,12 +208,12 @@ MARGIN_FULL = 1.0
 CAP_PER_CUE = 2  # one cue counts at most twice per sentence
 
 
-def _weights(lex: Lexicon, text: str, bounds: list[tuple[int, int]]) -> list[float]:
+def _weights(lex: Lexicon, regex: re.Pattern[str], text: str, bounds: list[tuple[int, int]]) -> list[float]:
     """Sum of cue weights (the lexicon's confidences) per sentence, each cue capped."""
     out = [0.0] * len(bounds)
     counts: dict[tuple[int, int], int] = {}
     j = 0
-    for m in lex.regex.finditer(text):
+    for m in regex.finditer(text):
         pos = m.start()
         while j < len(bounds) - 1 and pos >= bounds[j][1]:
             j += 1
@@ -128,22 +250,34 @@ class RealIssue:
         self._problem = builtin("real_issue")
         self._vent = builtin("venting")
         self._ver = f"{self.version}+lex{self._problem.version}.{self._vent.version}"
+        self._triggers = triggers("venting")
+        # Case-sensitive twins, run on the lower-cased text (see FastLexiconDetector).
+        self._problem_re = re.compile(self._problem.regex.pattern)
+        self._vent_re = re.compile(self._vent.regex.pattern)
 
     def detect(self, turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
         text = turn.text
         # Cheap exit before splitting sentences: no venting cue, no venting message
         # (unless the emotion model says the customer is very upset).
+        # Cheap exits first: no strong venting word and no "!!" leaves only the emotion
+        # model to call the message venting (its top label must be a negative emotion).
         emo = ctx.emotions[ctx.index] if ctx.index < len(ctx.emotions) else None
-        upset = distress(emo)
-        if upset < 0.5 and self._vent.regex.search(text) is None:
+        cued = not self._triggers.isdisjoint(turn_words(text)) or "!!" in text or "?!" in text or "!?" in text
+        upset = distress(emo) if emo is not None and (cued or emo.label in NEGATIVE_EMOTIONS) else 0.0
+        if not cued and upset < 0.5:
             return
+        low = text.lower()
         bounds = sentence_bounds(text)
         if len(bounds) < 2:
             return
-        vent = _weights(self._vent, text, bounds)
+        if len(low) == len(text):
+            scan, problem_re, vent_re = low, self._problem_re, self._vent_re
+        else:
+            scan, problem_re, vent_re = text, self._problem.regex, self._vent.regex
+        vent = _weights(self._vent, vent_re, scan, bounds)
         if sum(vent) + 2.0 * upset < VENT_MIN:
             return
-        problem = _weights(self._problem, text, bounds)
+        problem = _weights(self._problem, problem_re, scan, bounds)
         net = [p - 0.8 * v for p, v in zip(problem, vent, strict=True)]
         best = max(range(len(bounds)), key=net.__getitem__)
         if problem[best] < PROBLEM_MIN or net[best] <= 0:

@@ -20,7 +20,6 @@ shorter ones they contain ("thanks for nothing" is sarcasm, not gratitude).
 
 from __future__ import annotations
 
-import itertools
 import re
 import string
 import tomllib
@@ -78,12 +77,40 @@ def _table() -> bytes:
 
 
 _TABLE = _table()
+# Byte class after translation: 1 = part of a word, 2 = a token on its own (. ! ? separator).
+_CLASS = np.zeros(256, dtype=np.int8)
+_CLASS[[b for b in range(256) if _TABLE[b] == b and b not in b" .!?\x1e"]] = 1
+_CLASS[[ord("."), ord("!"), ord("?"), 0x1E]] = 2
+_PUNCT_ID = np.zeros(256, dtype=np.int64)
+_PUNCT_ID[[ord("."), ord("!"), ord("?"), 0x1E]] = [4, 5, 6, 7]
+_MASK64 = (1 << 64) - 1
+_INV_INT = pow(0x100000001B3, -1, 1 << 64)  # the multiplier is odd, so invertible mod 2^64
+_CHUNK = 1 << 22  # bytes hashed at once; longer batches are split (bounds the power tables)
+_BUCKET_BITS = 18  # direct-address word table: 2^18 slots
+
+
+def word_hash(word: bytes) -> int:
+    """The hash the vectorised tokenizer gives a (translated) word: sum of (byte+1) x M^i mod 2^64."""
+    h, p = 0, 1
+    for c in word:
+        h = (h + (c + 1) * p) & _MASK64
+        p = (p * _MULT_INT) & _MASK64
+    return h
+
+
+def _powers(base: int, n: int) -> npt.NDArray[np.uint64]:
+    out = np.full(n, base, dtype=np.uint64)
+    out[0] = 1
+    return np.cumprod(out, dtype=np.uint64)  # wraps mod 2^64, as intended
+
+
+_POW = _powers(_MULT_INT, _CHUNK + 1)
+_INV = _powers(_INV_INT, _CHUNK + 1)
 
 
 def tokens(text: str | bytes) -> list[bytes]:
-    """The scorer's tokens: lower-case words (apostrophes kept), '.', '!', '?' and separators."""
+    """The scorer's tokens as bytes (a slow reference of ``RuleTone.token_ids``, used to read phrases)."""
     b = text.encode("utf-8", "replace") if isinstance(text, str) else text
-    # Typographic apostrophes (’ ʼ) are three/two bytes in UTF-8; make them '.
     b = b.replace(b"\xe2\x80\x99", b"'").replace(b"\xca\xbc", b"'").translate(_TABLE)
     for ch in _BOUNDS:
         b = b.replace(ch, b" " + ch + b" ")
@@ -138,7 +165,7 @@ class RuleTone:
         shout = shout if isinstance(shout, dict) else {}
         self.shout_weight = float(shout.get("weight", 0.0))
         self.shout_min_letters = int(shout.get("min_letters", 8))
-        self.vocab: dict[bytes, int] = {b".": 4, b"!": 5, b"?": 6, _SEP: 7}
+        self.vocab: dict[bytes, int] = {b".": 4, b"!": 5, b"?": 6, _SEP: 7}  # token -> id
         strategies: list[Strategy] = []
         # (n, anchored) -> {hash: strategy index}
         tables: dict[tuple[int, bool], dict[int, int]] = {}
@@ -177,16 +204,16 @@ class RuleTone:
                 opens[phrase_ids] = True
             self._tables.append(_Table(n, anchored, keys, np.array([table[int(k)] for k in keys], dtype=np.int64), opens))
         self._size = size
+        self._word_keys, self._word_ids, self._shift = _word_table({word_hash(w): i for w, i in self.vocab.items() if i >= 8})
         self._emo = tuple(EMO_WEIGHTS.items())
 
     def counts(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         """Matches per (text, strategy), uncapped, and the shouting share (0..1) per text."""
         n, g = len(texts), len(self.strategies)
-        big = (_SEP_S + _SEP_S.join(texts)).encode("utf-8", "replace")
+        big = _SEP + _SEP.join([t.encode("utf-8", "surrogatepass") for t in texts])
         if big.count(_SEP) != n:  # a text carrying the separator itself: neutralise it
-            big = (_SEP_S + _SEP_S.join(t.replace(_SEP_S, " ") for t in texts)).encode("utf-8", "replace")
-        toks = tokens(big)
-        ids = np.fromiter(map(self.vocab.get, toks, itertools.repeat(_UNK)), dtype=np.int64, count=len(toks))
+            big = _SEP + _SEP.join([t.replace(_SEP_S, " ").encode("utf-8", "surrogatepass") for t in texts])
+        ids = self.token_ids(big)
         doc = np.cumsum(ids == self.vocab[_SEP]) - 1
         total = len(ids)
         u_ids = ids.astype(np.uint64)
@@ -227,6 +254,38 @@ class RuleTone:
             counts = np.zeros((n, g), dtype=np.int64)
         return counts, _shouting(big, n, self.shout_min_letters)
 
+    def token_ids(self, big: bytes) -> npt.NDArray[np.int64]:
+        """Token ids of a UTF-8 byte string, all in numpy: words are hashed in place, never sliced out."""
+        b = big.replace(b"\xe2\x80\x99", b"'").replace(b"\xca\xbc", b"'").translate(_TABLE)
+        if len(b) > _CHUNK:
+            cut = b.rfind(b" ", 0, _CHUNK)
+            cut = _CHUNK // 2 if cut <= 0 else cut
+            return np.concatenate([self.token_ids(b[:cut]), self.token_ids(b[cut:])])
+        arr = np.frombuffer(b, dtype=np.uint8)
+        n = arr.size
+        cls = _CLASS[arr]
+        word = np.zeros(n + 2, dtype=bool)
+        word[1:-1] = cls == 1
+        inner = word[1:-1]
+        starts = np.flatnonzero(inner & ~word[:-2])
+        ends = np.flatnonzero(inner & ~word[2:]) + 1
+        ids_at = np.zeros(n, dtype=np.int64)
+        if starts.size:
+            contrib = (arr.astype(np.uint64) + np.uint64(1)) * _POW[:n]
+            contrib[~inner] = 0
+            prefix = np.zeros(n + 1, dtype=np.uint64)
+            np.cumsum(contrib, out=prefix[1:])
+            wh = (prefix[ends] - prefix[starts]) * _INV[starts]
+            slot = (wh >> self._shift) & np.uint64((1 << _BUCKET_BITS) - 1)
+            slot_i = slot.astype(np.int64)
+            ids_at[starts] = np.where(self._word_keys[slot_i] == wh, self._word_ids[slot_i], _UNK)
+        single = np.flatnonzero(cls == 2)
+        ids_at[single] = _PUNCT_ID[arr[single]]
+        keep = np.zeros(n, dtype=bool)
+        keep[starts] = True
+        keep[single] = True
+        return ids_at[keep]
+
     def raw(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """Phrase points plus shouting per text (before the emotion term and squashing)."""
         if not texts:
@@ -259,6 +318,22 @@ def _hash(ids: list[int]) -> int:
     for t in ids[1:]:
         h = ((h * _MULT_INT) & 0xFFFFFFFFFFFFFFFF) ^ t
     return h
+
+
+def _word_table(words: dict[int, int]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64], np.uint64]:
+    """Direct-address table hash -> id: pick the bit window of the hash where no two words collide."""
+    size = 1 << _BUCKET_BITS
+    for shift in range(0, 64 - _BUCKET_BITS):
+        slots = {(h >> shift) & (size - 1) for h in words}
+        if len(slots) == len(words):
+            keys = np.zeros(size, dtype=np.uint64)
+            ids = np.full(size, _UNK, dtype=np.int64)
+            for h, i in words.items():
+                keys[(h >> shift) & (size - 1)] = h
+                ids[(h >> shift) & (size - 1)] = i
+            # An empty slot holds key 0, which no real word hashes to (it would need all bytes 255).
+            return keys, ids, np.uint64(shift)
+    raise ToneLexiconError("E124", "tone vocabulary: no collision-free word table")
 
 
 def _shouting(big: bytes, n: int, min_letters: int) -> npt.NDArray[np.float64]:

@@ -27,7 +27,17 @@ SEVERITY_TEXT: Mapping[str, str] = {
 }
 
 #: Factor names, in the order used to break ties between equally weighted reasons.
-FACTORS: tuple[str, ...] = ("severity", "reach", "findings", "distress", "distress_rising", "tier", "value", "repeat", "waiting")
+FACTORS: tuple[str, ...] = (
+    "severity",
+    "reach",
+    "finding:<label>",
+    "distress",
+    "distress_rising",
+    "tier",
+    "value",
+    "repeat",
+    "waiting",
+)
 
 
 class Priority:

@@ -63,6 +63,23 @@ class TicketSummary:
     #: (label, quote) for each label present in the customer's turns, first occurrence.
     findings: tuple[tuple[str, str], ...] = ()
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able form, for storing beside a ticket (e.g. a JSON column)."""
+        d = {f: getattr(self, f) for f in _SUMMARY_FIELDS}
+        d["findings"] = [list(pair) for pair in self.findings]
+        return d
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TicketSummary:
+        """The inverse of :meth:`to_dict`; unknown keys are ignored (summaries stored by a newer version)."""
+        kwargs = {k: data[k] for k in _SUMMARY_FIELDS if k in data}
+        kwargs["severity"] = normalize(data.get("severity"))
+        kwargs["findings"] = tuple((str(label), str(quote)) for label, quote in data.get("findings", ()))
+        return cls(**kwargs)
+
+
+_SUMMARY_FIELDS = tuple(TicketSummary.__dataclass_fields__)
+
 
 def to_epoch(value: datetime) -> float:
     """Seconds since the epoch; a time without a zone is taken as UTC."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -116,6 +117,13 @@ def token(value: str, field: str) -> str:
     """A short lower-case identifier (tier, gesture kind, channel)."""
     if not _TOKEN.match(value):
         raise ValidationError("E533", f"{field} must be a short lower-case word (a-z, 0-9, _); got {value!r}", field=field)
+    return value
+
+
+def aware(value: datetime | None, field: str) -> datetime | None:
+    """Times must carry their zone: a naive one is ambiguous (server time? UTC?)."""
+    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+        raise ValidationError("E535", f"{field} must be timezone-aware (UTC)", field=field)
     return value
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from heartdesk.desk.errors import Conflict, NotFound, ValidationError
 from heartdesk.desk.schema import AGENT_ROLES, Agent, Customer, Team
-from heartdesk.desk.services._base import choice, money, need, text, token, unit
+from heartdesk.desk.services._base import aware, choice, money, need, text, token, unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,12 +27,6 @@ class CustomerIn:
     since: datetime | None = None
 
 
-def _aware(value: datetime | None, field: str) -> datetime | None:
-    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
-        raise ValidationError("E535", f"{field} must be timezone-aware (UTC)", field=field)
-    return value
-
-
 def new_customer(session: Session, spec: CustomerIn) -> Customer:
     """Validate and add a customer to the session (no commit): the shared part of create_customer and create_ticket."""
     external_id = need(spec.external_id, "customer.external_id", limit=128)
@@ -44,7 +38,7 @@ def new_customer(session: Session, spec: CustomerIn) -> Customer:
         email=text(spec.email, "customer.email", limit=320, required=False),
         tier=token(spec.tier, "customer.tier"),
         monthly_value=money(spec.monthly_value, "customer.monthly_value") or Decimal("0"),
-        since=_aware(spec.since, "customer.since"),
+        since=aware(spec.since, "customer.since"),
     )
     session.add(customer)
     return customer

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from heartdesk.desk.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from heartdesk.desk.schema import MESSAGE_ROLES, SEVERITIES, TICKET_STATUSES, Customer, Message, Team, Ticket, utcnow
-from heartdesk.desk.services._base import choice, need, settings_of, token, unit
+from heartdesk.desk.services._base import aware, choice, need, settings_of, token, unit
 from heartdesk.desk.services._base import text as clean_text
 from heartdesk.desk.services._ticket import load_for_change, store_analysis
-from heartdesk.desk.services.people import CustomerIn, _aware, new_customer, require_agent
+from heartdesk.desk.services.people import CustomerIn, new_customer, require_agent
 
 
 def _message_text(session: Session, value: str) -> str:
@@ -62,8 +62,8 @@ def create_ticket(
         "category": _opt(category, "category", 80),
         "severity": None if severity is None else choice(severity, "severity", SEVERITIES),
     }
-    opened = _aware(at, "at") or utcnow()
-    due = _aware(sla_due_at, "sla_due_at") or opened + timedelta(hours=settings.sla_for(fields["severity"]))
+    opened = aware(at, "at") or utcnow()
+    due = aware(sla_due_at, "sla_due_at") or opened + timedelta(hours=settings.sla_for(fields["severity"]))
     with unit(session):
         if customer_id is not None:
             owner = session.get(Customer, customer_id)
@@ -71,7 +71,7 @@ def create_ticket(
                 raise NotFound("E500", f"no customer {customer_id}")
         else:
             assert customer is not None
-            owner = session.scalar(select(Customer).where(Customer.external_id == customer.external_id))
+            owner = session.scalar(select(Customer).where(Customer.external_id == customer.external_id.strip()))
             if owner is None:
                 owner = new_customer(session, customer)
                 session.flush()  # the customer row exists from here; a later failure must take it back
@@ -114,7 +114,7 @@ def add_message(
     """
     body = _message_text(session, text)
     choice(role, "role", MESSAGE_ROLES)
-    when = _aware(at, "at") or utcnow()
+    when = aware(at, "at") or utcnow()
     with unit(session):
         ticket = load_for_change(session, ticket_id)
         if ticket.status == "closed":

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from heartdesk.desk.errors import Conflict, Forbidden, InvalidTransition, ValidationError
 from heartdesk.desk.schema import LEVELS, Agent, Assignment, Csat, Escalation, Resolution, Ticket, utcnow
-from heartdesk.desk.services._base import money, need, text, token, unit
+from heartdesk.desk.services._base import aware, money, need, text, token, unit
 from heartdesk.desk.services._ticket import load_for_change
-from heartdesk.desk.services.people import _aware, require_agent
+from heartdesk.desk.services.people import require_agent
 
 #: Who may take a ticket at each escalation level (engineering is a team outside the desk: anyone may coordinate).
 LEVEL_ROLES: dict[str, tuple[str, ...]] = {
@@ -176,7 +176,7 @@ def resolve(
     kind = token(emotional_fix_kind, "emotional_fix_kind")
     value = money(emotional_fix_value, "emotional_fix_value")
     note = text(emotional_fix_note, "emotional_fix_note", limit=2000, required=False)
-    when = _aware(at, "at") or utcnow()
+    when = aware(at, "at") or utcnow()
     with unit(session):
         ticket = load_for_change(session, ticket_id, expected_version=expected_version)
         if ticket.status in _DONE:
@@ -224,7 +224,7 @@ def record_csat(*, session: Session, ticket_id: int, score: int, comment: str | 
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
         raise ValidationError("E539", f"score must be a whole number from 1 to 5; got {score!r}", field="score")
     remark = text(comment, "comment", limit=5000, required=False)
-    when = _aware(at, "at") or utcnow()
+    when = aware(at, "at") or utcnow()
     with unit(session):
         ticket = load_for_change(session, ticket_id)
         last = session.scalar(

@@ -1,0 +1,145 @@
+"""The shipped customer-emotion model: right family on customer-service messages, sane outputs, robust."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from heartdesk.model import EMOTIONS
+from heartdesk.models.emotion import EmotionClassifier, load_default
+from heartdesk.models.features import Batch, char_ngrams, ngrams, words
+from heartdesk.models.labels import EKMAN, GOEMOTIONS, TO_EKMAN, TO_PRODUCT
+
+ANGER_FAMILY = {"anger", "frustration", "disgust"}
+
+# Written for these tests (not taken from any dataset).
+CASES: list[tuple[str, set[str]]] = [
+    ("You charged my card TWICE for the same order and nobody answers my emails. This is outrageous!", ANGER_FAMILY),
+    ("I am furious. Third time I'm calling about this double charge and you people keep hanging up on me!", ANGER_FAMILY),
+    ("This is ridiculous, the app logs me out every five minutes. So annoying.", ANGER_FAMILY),
+    ("I'm really worried, the parcel was due on Monday and tracking hasn't moved. I'm scared it got lost.", {"anxiety"}),
+    ("I'm nervous about the payment, what happens if it fails before my rent is due?", {"anxiety"}),
+    ("Thank you so much, the refund came through and everything works again. You've been so helpful!", {"gratitude"}),
+    ("Thanks a lot for sorting this out so quickly, much appreciated.", {"gratitude"}),
+    ("I don't understand this invoice. What is this extra fee and why is it on my bill?", {"confusion"}),
+    ("I'm confused, the website says free shipping but I was charged for it?", {"confusion"}),
+    ("Great, the new plan works perfectly and I love the faster speed!", {"satisfaction", "gratitude"}),
+    ("I'm so disappointed, the jacket arrived torn and it was a birthday present.", {"disappointment", "sadness"}),
+    ("My order number is 4521 and the delivery address is 12 Elm Street.", {"neutral"}),
+    ("Please change the email on my account to the new one I sent.", {"neutral"}),
+]
+
+ODD = [
+    "",
+    " ",
+    "\x00\x01\x02\x1b[31m",
+    "😡😡😡",
+    "مرحبا، لم يصل طلبي بعد",
+    "שלום, ההזמנה שלי לא הגיעה",
+    "e\u0301\u0301\u0301 combining",
+    "\ud800 lone surrogate",
+    "\u202eRTL override\u202c",
+    "!!!!!!!!!!!!???",
+    "REFUND NOW",
+    "a" * 1_000_000,
+    "refund " * 200_000,
+    "\x01separator\x01inside\x01",
+    "İSTANBUL ΣΊΣΥΦΟΣ straße",
+]
+
+
+@pytest.fixture(scope="module")
+def model() -> EmotionClassifier:
+    return load_default()
+
+
+def test_interface(model: EmotionClassifier) -> None:
+    assert model.name and model.version
+    assert model.predict([]) == []
+    assert load_default() is model  # loaded once per process
+
+
+@pytest.mark.parametrize(("text", "family"), CASES)
+def test_customer_messages_get_the_right_family(model: EmotionClassifier, text: str, family: set[str]) -> None:
+    emotion = model.predict([text])[0]
+    assert emotion.label in family, (text, emotion.label, sorted(emotion.scores.items(), key=lambda kv: -kv[1])[:3])
+
+
+def test_scores_are_a_distribution_over_all_labels(model: EmotionClassifier) -> None:
+    texts = [t for t, _ in CASES] + ODD
+    for text, emotion in zip(texts, model.predict(texts), strict=True):
+        assert set(emotion.scores) == set(EMOTIONS)
+        assert math.isclose(sum(emotion.scores.values()), 1.0, abs_tol=1e-4), text[:40]
+        assert all(0.0 <= v <= 1.0 for v in emotion.scores.values())
+        assert emotion.label == max(emotion.scores, key=emotion.scores.__getitem__)
+        assert 0.0 <= emotion.intensity <= 1.0
+
+
+def test_ekman_scores(model: EmotionClassifier) -> None:
+    texts = [t for t, _ in CASES]
+    rows = model.ekman_scores(texts)
+    assert len(rows) == len(texts)
+    for row in rows:
+        assert set(row) == set(EKMAN)
+        assert math.isclose(sum(row.values()), 1.0, abs_tol=1e-4)
+    best = [max(r, key=r.__getitem__) for r in rows]
+    assert best[0] == "anger" and best[5] == "joy" and best[3] == "fear"
+
+
+def test_intensity_tracks_strength(model: EmotionClassifier) -> None:
+    calm, loud = model.predict(["I'm annoyed that the refund is late.", "I'm SO ANNOYED that the refund is STILL late!!!"])
+    neutral = model.predict(["My order number is 4521."])[0]
+    assert loud.intensity > calm.intensity
+    assert neutral.intensity < loud.intensity
+    assert neutral.intensity < 0.5
+
+
+def test_batch_equals_single(model: EmotionClassifier) -> None:
+    texts = [t for t, _ in CASES] + ODD[:11]
+    batch = model.predict(texts)
+    for text, emotion in zip(texts, batch, strict=True):
+        single = model.predict([text])[0]
+        assert single.label == emotion.label
+        assert single.intensity == pytest.approx(emotion.intensity, abs=1e-6)
+        for label in EMOTIONS:
+            assert single.scores[label] == pytest.approx(emotion.scores[label], abs=1e-6)
+
+
+def test_unseen_words_are_cached_consistently(model: EmotionClassifier) -> None:
+    text = "the refundd for my frustratinggg invoicezz never arrived"
+    first = model.logits([text])
+    again = model.logits(["blorptastic", text, text])
+    np.testing.assert_allclose(first[0], again[1], atol=1e-5)
+    np.testing.assert_allclose(again[1], again[2], atol=1e-5)
+
+
+@pytest.mark.parametrize("text", ODD, ids=range(len(ODD)))
+def test_odd_unicode_never_crashes(model: EmotionClassifier, text: str) -> None:
+    (emotion,) = model.predict([text])
+    assert emotion.label in EMOTIONS
+    assert all(np.isfinite(v) for v in emotion.scores.values())
+
+
+def test_separator_inside_text_keeps_batch_alignment() -> None:
+    b = Batch(["a\x01b", "c"])
+    assert b.n == 2
+    assert [t for t, d in zip(b.tokens, b.doc.tolist(), strict=True) if t != "\x01"] == ["a", "b", "c"]
+    assert b.doc.max() == 1
+
+
+def test_features_match_between_training_and_batch_paths() -> None:
+    texts = ["Why was I charged TWICE?!", "", "don't cancel 😡 order 42", "naïve Straße"]
+    b = Batch(texts)
+    for i, text in enumerate(texts):
+        batch_toks = [t for t, d in zip(b.tokens, b.doc.tolist(), strict=True) if d == i and t != "\x01"]
+        assert batch_toks == words(text)
+    assert "<shout>" in ngrams(texts[0]) and "charged twice" in ngrams(texts[0])
+    assert b.shouting.tolist() == [0]
+    assert " r" in char_ngrams("refund") and "und " in char_ngrams("refund")
+
+
+def test_label_maps_are_complete() -> None:
+    assert set(TO_EKMAN) == set(GOEMOTIONS) and set(TO_EKMAN.values()) == set(EKMAN)
+    assert set(TO_PRODUCT) == set(GOEMOTIONS) and set(TO_PRODUCT.values()) == set(EMOTIONS)

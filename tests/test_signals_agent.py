@@ -1,0 +1,371 @@
+"""Agent-turn detectors: each label fires on customer-service replies that show it, and not on
+look-alikes; the evidence span is the phrase that shows it. Examples written for these tests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from heartdesk import Conversation
+from heartdesk.model import EMOTIONS, Emotion, Finding
+from heartdesk.signals.agent_match import anchors_of, gated, required_sets
+from heartdesk.signals.base import registered
+from heartdesk.signals.pipeline import Pipeline
+
+AGENT_LABELS = (
+    "empathy",
+    "apology",
+    "paraphrase",
+    "ownership",
+    "clarifying_question",
+    "reassurance",
+    "confrontational",
+    "bare_policy",
+    "passing_buck",
+    "dismissive",
+    "defensive",
+    "greeting",
+    "closing",
+    "logical_fix",
+    "emotional_fix",
+)
+
+
+class _Emotions:
+    """Stub emotion model: neutral, or angry for texts containing a marker word."""
+
+    def predict(self, texts: Sequence[str]) -> list[Emotion]:
+        out = []
+        for t in texts:
+            label = "anger" if "[angry]" in t else "neutral"
+            scores = {e: (1.0 if e == label else 0.0) for e in EMOTIONS}
+            out.append(Emotion(label, 1.0 if label == "anger" else 0.0, scores))
+        return out
+
+
+class _Tone:
+    def score(self, texts: Sequence[str], emotions: Sequence[Emotion]) -> list[float]:
+        return [-0.8 if "[angry]" in t else 0.0 for t in texts]
+
+
+PIPE = Pipeline(detectors=list(AGENT_LABELS), emotion_model=_Emotions(), tone_model=_Tone())
+
+
+def found(customer: str, agent: str, label: str | None = None, *, earlier: Sequence[tuple[str, str]] = ()) -> list[str]:
+    """Evidence of the present findings (of ``label``) on the agent's reply to ``customer``."""
+    turns = [*earlier, ("customer", customer), ("agent", agent)]
+    conv = Conversation.of("t", *turns)  # type: ignore[arg-type]
+    last = PIPE.analyze(conv).turns[-1]
+    return [agent[f.start : f.end] for f in last.findings if f.present and (label is None or f.label == label)]
+
+
+def findings(customer: str, agent: str, label: str) -> list[Finding]:
+    conv = Conversation.of("t", ("customer", customer), ("agent", agent))
+    return [f for f in PIPE.analyze(conv).turns[-1].findings if f.label == label]
+
+
+def test_every_agent_label_has_one_registered_detector() -> None:
+    reg = registered()
+    for label in AGENT_LABELS:
+        assert label in reg, label
+        assert reg[label].produces == (label,)
+        assert reg[label].reads == "agent"
+
+
+def test_agent_detectors_ignore_customer_turns() -> None:
+    conv = Conversation.of("c", ("customer", "You're wrong, calm down, that's our policy. I'm so sorry!"))
+    assert PIPE.analyze(conv).turns[0].findings == ()
+
+
+# --- empathy -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "evidence"),
+    [
+        (
+            "My internet has been down for three days and I work from home.",
+            "I can see why you're frustrated.",
+            "I can see why you're frustrated",
+        ),
+        (
+            "The courier left my parcel in the rain.",
+            "That must have been very inconvenient for you.",
+            "That must have been very inconvenient",
+        ),
+        ("I was double billed again.", "It sounds like you're feeling let down by us.", "It sounds like you're feeling let down"),
+        (
+            "My manager saw the outage report.",
+            "I know how that must have looked to your superiors.",
+            "I know how that must have looked",
+        ),
+        ("The app lost my invoices before the audit.", "I'd be upset too if that happened to me.", "I'd be upset too"),
+    ],
+)
+def test_empathy_fires_on_acknowledged_feelings(customer: str, agent: str, evidence: str) -> None:
+    assert found(customer, agent, "empathy") == [evidence]
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "Your order number is 4471 and it ships on Monday.",
+        "Do you feel the new plan suits you better?",  # asks about a feeling, acknowledges none
+        "I understand the invoice format has changed.",
+    ],
+)
+def test_empathy_does_not_fire_on_plain_information(agent: str) -> None:
+    assert found("Where is my order?", agent, "empathy") == []
+
+
+# --- apology -----------------------------------------------------------------------------
+
+
+def test_apology_fires_on_apologies() -> None:
+    assert found("You charged me twice.", "I apologize for the double charge.", "apology") == ["I apologize"]
+    assert found("It's late again.", "We're very sorry about the delay.", "apology") == ["We're very sorry"]
+    assert found("It broke.", "That was our mistake, and we'll fix it.", "apology") == ["That was our mistake"]
+
+
+def test_apology_does_not_fire_on_filler_sorry_or_other_words() -> None:
+    assert found("My code is 5521.", "Sorry, what was the order number?", "apology") == []
+    assert found("Hi.", "The sorry state of the box is the carrier's doing? Let me check.", "apology") == []
+
+
+# --- paraphrase --------------------------------------------------------------------------
+
+
+def test_paraphrase_restates_the_customer() -> None:
+    cust = "I ordered the blue sweater but the parcel had a red one in it."
+    got = found(cust, "So you ordered the blue sweater but received a red one?", "paraphrase")
+    assert got == ["So you ordered the blue sweater but received a red one?"]
+    cust2 = "My March invoice charged me twice for the premium plan."
+    got2 = found(cust2, "If I understand correctly, the premium plan was billed twice in March.", "paraphrase")
+    assert got2 == ["If I understand correctly, the premium plan was billed twice in March."]
+
+
+def test_paraphrase_needs_the_customers_content_not_just_a_frame() -> None:
+    cust = "My March invoice charged me twice for the premium plan."
+    assert found(cust, "If I understand correctly, our servers are fine today.", "paraphrase") == []
+    assert found(cust, "It sounds like a plan. Thanks for waiting.", "paraphrase") == []
+    # No customer turn before: nothing to restate.
+    conv = Conversation.of("c", ("agent", "So you're saying the invoice is wrong?"))
+    assert not PIPE.analyze(conv).turns[0].has("paraphrase")
+
+
+# --- ownership ---------------------------------------------------------------------------
+
+
+def test_ownership_fires_on_taking_the_next_step() -> None:
+    got = found("My account is locked.", "I'll personally follow up by email before 5pm today.", "ownership")
+    assert got == ["I'll personally follow up"]
+    assert found("Refund still missing.", "Leave it with me, I'll chase the payments team.", "ownership") == [
+        "Leave it with me",
+        "I'll chase",
+    ]
+
+
+def test_ownership_does_not_fire_on_instructions_to_the_customer() -> None:
+    assert found("Refund still missing.", "You can follow the refund in your account page.", "ownership") == []
+
+
+# --- clarifying_question -----------------------------------------------------------------
+
+
+def test_clarifying_question_fires_on_information_requests() -> None:
+    got = found("My router keeps dropping.", "When did the drops start? Which router model do you have?", "clarifying_question")
+    assert got == ["When did the drops start?", "Which router model do you have?"]
+    got2 = found("Payment failed.", "Please send me the last four digits of the card.", "clarifying_question")
+    assert got2 == ["Please send me the last four digits of the card."]
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "Is there anything else I can help you with?",  # closing
+        "Have you tried restarting the router?",  # a suggestion worded as a question
+        "You're wrong, aren't you?",  # confrontational
+        "Would you like me to send a replacement?",  # an offer
+        "I've reset the line.",
+    ],
+)
+def test_clarifying_question_skips_closing_suggestions_and_confrontation(agent: str) -> None:
+    assert found("The line is down.", agent, "clarifying_question") == []
+
+
+# --- reassurance -------------------------------------------------------------------------
+
+
+def test_reassurance_fires() -> None:
+    got = found("I'm scared my data is gone.", "Don't worry, we'll get this sorted. Your data is safe.", "reassurance")
+    assert got == ["Don't worry", "we'll get this sorted", "Your data is safe"]
+    assert found("Help!", "You're in good hands.", "reassurance") == ["You're in good hands"]
+
+
+def test_reassurance_does_not_fire_on_plain_statements() -> None:
+    assert found("Is my data gone?", "Your data is stored in two regions.", "reassurance") == []
+
+
+# --- confrontational ---------------------------------------------------------------------
+
+
+def test_confrontational_variants_carry_a_question_form_suggestion() -> None:
+    fs = findings("It's broken.", "As I already told you, you must have dropped it.", "confrontational")
+    ev = {("As I already told you, you must have dropped it."[f.start : f.end], f.suggestion) for f in fs if f.present}
+    assert ("As I already told you", "To recap, ...") in ev
+    assert any(e == "you must have dropped" and s and s.endswith("?") for e, s in ev)
+    assert found("Too slow!", "Calm down, please.", "confrontational") == ["Calm down"]
+    assert found("I never got it.", "That's impossible.", "confrontational") == ["That's impossible"]
+    assert found("Didn't work.", "You didn't read the instructions.", "confrontational") == ["You didn't read the instructions"]
+
+
+def test_confrontational_does_not_fire_on_polite_checks() -> None:
+    assert found("I never got it.", "Are you sure? Is this the correct address?", "confrontational") == []
+    assert found("It's broken.", "I understand. Could you walk me through what happened?", "confrontational") == []
+
+
+# --- bare_policy -------------------------------------------------------------------------
+
+
+def test_bare_policy_fires_on_a_policy_alone() -> None:
+    cust = "I'd like to return the jacket, I bought it 40 days ago."
+    assert found(cust, "That's our policy.", "bare_policy") == ["That's our policy"]
+    assert found(cust, "There is nothing I can do. Rules are rules.", "bare_policy") == [
+        "There is nothing I can do",
+        "Rules are rules",
+    ]
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "I wish there was something I could do, but I'm not allowed to accept returns after 30 days.",
+        "That's our policy, but what I can do is offer you store credit for the full amount.",
+        "I'm so sorry, returns close after 30 days. That's our policy.",
+    ],
+)
+def test_bare_policy_not_when_softened_or_with_an_alternative(agent: str) -> None:
+    assert found("I want to return my jacket from 40 days ago.", agent, "bare_policy") == []
+
+
+# --- passing_buck ------------------------------------------------------------------------
+
+
+def test_passing_buck_fires_without_a_handoff() -> None:
+    got = found(
+        "My VAT number is wrong on the invoice.",
+        "That's not my department. You'll have to call the billing team.",
+        "passing_buck",
+    )
+    assert got == ["That's not my department", "You'll have to call the billing team"]
+
+
+def test_passing_buck_not_when_the_agent_hands_over() -> None:
+    agent = "That's not my department, so I'll transfer you to billing now and brief them on the VAT number."
+    assert found("My VAT number is wrong on the invoice.", agent, "passing_buck") == []
+
+
+# --- dismissive --------------------------------------------------------------------------
+
+
+def test_dismissive_fires() -> None:
+    assert found("My bill went up by $5.", "It's not a big deal.", "dismissive") == ["It's not a big deal"]
+    assert found("Third outage this week!", "You're overreacting. It is what it is.", "dismissive") == [
+        "You're overreacting",
+        "It is what it is",
+    ]
+    assert found("It keeps failing.", "Whatever.", "dismissive") == ["Whatever"]
+
+
+def test_dismissive_does_not_fire_on_helpful_whatever() -> None:
+    assert found("Can I pick a slot?", "Pick whatever time suits you best.", "dismissive") == []
+
+
+# --- defensive ---------------------------------------------------------------------------
+
+
+def test_defensive_fires_in_answer_to_a_hostile_customer() -> None:
+    hostile = "This is ridiculous, your app deleted all my files!!!"
+    assert found(hostile, "It's not our fault, you should have backed up your files.", "defensive") == [
+        "It's not our fault",
+        "you should have backed up",
+    ]
+    # Hostility read from the customer's emotion and tone, without hostile words.
+    assert found("[angry] The app deleted my files.", "I'm just doing my job.", "defensive") == ["I'm just doing my job"]
+
+
+def test_defensive_needs_a_hostile_customer_and_blame() -> None:
+    assert found("Could you check my order?", "It's not our fault.", "defensive") == []  # calm customer: kept below the bar
+    fs = findings("Could you check my order?", "It's not our fault.", "defensive")
+    assert fs and 0 < fs[0].confidence < 0.5
+    assert found("This is ridiculous!!!", "You should have received a tracking email yesterday.", "defensive") == []
+
+
+# --- greeting / closing ------------------------------------------------------------------
+
+
+def test_greeting_and_closing() -> None:
+    opening = "Hi, thanks for contacting Acme support, my name is Sam."
+    assert found("Hello?", opening, "greeting") == ["Hi", "thanks for contacting", "my name is Sam"]
+    end = "Glad I could help! Have a great day."
+    assert found("That fixed it, thanks.", end, "closing") == ["Glad I could help", "Have a great day"]
+
+
+def test_greeting_and_closing_do_not_fire_mid_conversation() -> None:
+    assert found("It broke.", "I'll take care of this today.", "closing") == []
+    assert found("It broke.", "The hinge is covered by warranty.", "greeting") == []
+
+
+# --- logical_fix / emotional_fix ---------------------------------------------------------
+
+
+def test_logical_fix_fires_on_solving_the_problem() -> None:
+    assert found("I was charged twice.", "I've refunded the extra $49.99.", "logical_fix") == ["I've refunded"]
+    assert found("The site is down.", "The issue is now fixed.", "logical_fix") == ["The issue is now fixed"]
+    assert found("Broken mug.", "We'll ship a replacement today.", "logical_fix") == ["We'll ship"]
+
+
+def test_logical_fix_does_not_fire_on_promises_to_look() -> None:
+    assert found("I was charged twice.", "Refunds usually take a few days to appear.", "logical_fix") == []
+
+
+def test_emotional_fix_is_a_gesture_with_an_apology() -> None:
+    agent = "I'm so sorry for the wait. As a gesture of goodwill I've added a $10 credit to your account."
+    got = findings("My parcel is two weeks late.", agent, "emotional_fix")
+    assert next(agent[f.start : f.end] for f in got if f.present) == "As a gesture of goodwill"
+    assert max(f.confidence for f in got) >= 0.85
+
+
+def test_emotional_fix_not_on_a_plain_price_statement() -> None:
+    assert found("How much is it?", "The upgrade costs $10 per month.", "emotional_fix") == []
+
+
+# --- spans and the fast lexicon matcher ---------------------------------------------------
+
+
+def test_spans_point_into_the_untouched_text_with_typographic_apostrophes() -> None:
+    agent = "I\u2019m so sorry \u2014 you\u2019re in good hands, I\u2019ll take care of it."
+    conv = Conversation.of("c", ("customer", "Help"), ("agent", agent))
+    for f in PIPE.analyze(conv).turns[1].findings:
+        assert 0 <= f.start < f.end <= len(agent)
+        assert 0.0 <= f.confidence <= 1.0 and f.explanation and f.detector and f.version
+    assert found("Help", agent, "reassurance") == ["you\u2019re in good hands"]
+
+
+def test_anchor_words_are_read_off_the_patterns() -> None:
+    assert anchors_of(r"\b(?:i|we) (?:sincerely )?apologi[sz]e\b") == frozenset({"apol"})
+    # Both required parts are kept, so a common word alone does not set the pattern off.
+    sets = required_sets(r"\bi can see why (?:\w+ ){0,3}(?:frustrat\w*|upset)\b")
+    assert frozenset({"frus", "upse"}) in sets
+
+
+def test_gated_matching_equals_the_full_lexicon_scan() -> None:
+    texts = [
+        "I'm so sorry, I apologise for the delay, that was our mistake.",
+        "Thanks for waiting. Sorry, what is your order number?",
+        "Nothing to see here.",
+    ]
+    lex = gated("apology")
+    for t in texts:
+        assert {(s, e) for s, e, _ in lex.hits(t)} == {(h.start, h.end) for h in lex.lexicon.hits(t)}

@@ -1,0 +1,296 @@
+"""Customer-turn detectors: business_impact, churn_threat, urgency, complaint, real_issue.
+
+Every example is written for these tests (retail, telecom, SaaS, travel, banking,
+hospitality, utilities); none comes from a dataset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from heartdesk.model import EMOTIONS, Conversation, Emotion, Finding
+from heartdesk.signals.base import registered
+from heartdesk.signals.pipeline import Pipeline
+
+CUSTOMER = ("business_impact", "churn_threat", "urgency", "complaint", "real_issue")
+
+
+class FixedEmotion:
+    """Emotion model stub: every turn gets the same emotion (neutral by default)."""
+
+    name = "fixed"
+    version = "0"
+
+    def __init__(self, label: str = "neutral", p: float = 1.0) -> None:
+        scores = {e: 0.0 for e in EMOTIONS}
+        scores[label] = p
+        if label != "neutral":
+            scores["neutral"] = 1.0 - p
+        self.emotion = Emotion(label, p, scores)
+
+    def predict(self, texts: Sequence[str]) -> list[Emotion]:
+        return [self.emotion for _ in texts]
+
+
+def findings(text: str, label: str, emotion: FixedEmotion | None = None) -> list[Finding]:
+    pipe = Pipeline(detectors=[label], emotion_model=emotion or FixedEmotion())
+    a = pipe.analyze(Conversation.of("t", ("customer", text)))
+    return [f for f in a.turns[0].findings if f.label == label and f.present]
+
+
+def evidence(text: str, label: str) -> list[str]:
+    return [text[f.start : f.end] for f in findings(text, label)]
+
+
+def test_customer_detectors_are_registered_for_customer_turns() -> None:
+    reg = registered()
+    for name in CUSTOMER:
+        assert name in reg
+        assert reg[name].reads == "customer"
+        assert name in reg[name].produces
+
+
+def test_customer_detectors_ignore_agent_turns() -> None:
+    pipe = Pipeline(detectors=list(CUSTOMER), emotion_model=FixedEmotion())
+    a = pipe.analyze(Conversation.of("t", ("agent", "I'm cancelling your order today, it is broken and urgent.")))
+    assert a.turns[0].findings == ()
+
+
+# --- business_impact -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Your card terminal update failed and now my business is down.", "my business is down"),
+        ("Since the outage we're losing customers every hour.", "we're losing customers"),
+        ("Our shop can't take orders because checkout throws an error.", "Our shop can't take"),
+        ("The booking widget has been broken all weekend, this is costing us thousands.", "costing us thousands"),
+        ("We lost $4,000 in sales yesterday when the POS froze.", "lost $4,000 in sales"),
+        ("If payroll doesn't go out I can't pay my staff on Friday.", "can't pay my staff"),
+        ("Honestly this glitch could put us out of business.", "put us out of business"),
+    ],
+)
+def test_business_impact_positive(text: str, expected: str) -> None:
+    assert expected in evidence(text, "business_impact")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd like to upgrade to the business plan, what does it cost?",
+        "What are your business hours on Sunday?",
+        "I lost my password, can you reset it?",
+        "Our shop is open again, thanks for the quick fix.",
+        "We're not losing any sales now that it works.",
+    ],
+)
+def test_business_impact_negative(text: str) -> None:
+    assert evidence(text, "business_impact") == []
+
+
+# --- churn_threat ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fix this or I'm cancelling my subscription.", "I'm cancelling my subscription"),
+        ("Third dropped call today. I'm switching to Verizon", "I'm switching to Verizon"),
+        ("After this flight I'm never flying with you again.", "never flying with you again"),
+        ("Please close my account, I've had it.", "close my account"),
+        ("I'll be taking my business elsewhere.", "taking my business elsewhere"),
+        ("Congratulations, you've lost a loyal customer.", "you've lost a loyal customer"),
+        ("We won't be renewing the contract next year.", "won't be renewing"),
+        ("I'm looking for another provider as we speak.", "looking for another provider"),
+    ],
+)
+def test_churn_threat_positive(text: str, expected: str) -> None:
+    assert expected in evidence(text, "churn_threat")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't want to cancel my subscription, I just want the bill fixed.",
+        "I'm switching to the annual plan, how do I do that?",
+        "How do I cancel my order from this morning?",
+        "I'm moving to Boston next month, can I transfer my broadband?",
+        "I'm not going to cancel, don't worry.",
+    ],
+)
+def test_churn_threat_negative(text: str) -> None:
+    assert evidence(text, "churn_threat") == []
+
+
+# --- urgency ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I need it by Friday for my daughter's birthday.", "need it by Friday"),
+        ("This is urgent, the pharmacy system is down.", "urgent"),
+        ("Please send the replacement ASAP.", "ASAP"),
+        ("I need the refund today, rent is due.", "need the refund today"),
+        ("My flight leaves in 3 hours and the booking shows cancelled.", "My flight leaves in 3 hours"),
+        ("Can you call me back right now?", "right now"),
+    ],
+)
+def test_urgency_positive(text: str, expected: str) -> None:
+    assert any(expected in e for e in evidence(text, "urgency"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No rush, whenever you get a chance.",
+        "I ordered it today and it says it ships next week, that's fine.",
+        "It's not urgent, but the invoice has a typo.",
+        "What time do you open tomorrow?",
+    ],
+)
+def test_urgency_negative(text: str) -> None:
+    assert evidence(text, "urgency") == []
+
+
+# --- complaint -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The blender I bought last week stopped working.", "stopped working"),
+        ("You charged me twice for the same order.", "charged me twice"),
+        ("My parcel never arrived and tracking hasn't moved in days.", "never arrived"),
+        ("Honestly the service at your Leeds branch was terrible service from start to finish.", "terrible service"),
+        ("The hotel room was dirty and the shower was broken.", "broken"),
+        ("I'm really disappointed with the support I got.", "really disappointed"),
+        ("The app keeps crashing when I open my statements.", "keeps crashing"),
+        ("I've been on hold for 45 minutes.", "on hold for 45 minutes"),
+    ],
+)
+def test_complaint_positive(text: str, expected: str) -> None:
+    assert any(expected in e for e in evidence(text, "complaint"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, can you tell me when my order will ship?",
+        "Thanks, the router works now.",
+        "No complaints, the delivery was early.",
+        "How do I add a second user to my account?",
+        "The problem is solved, you can close the ticket.",
+    ],
+)
+def test_complaint_negative(text: str) -> None:
+    assert evidence(text, "complaint") == []
+
+
+def test_complaint_one_finding_per_sentence() -> None:
+    text = "The kettle arrived broken and the lid is cracked. Also the invoice is wrong amount."
+    found = findings(text, "complaint")
+    assert len(found) == 2
+    assert {text[f.start : f.end] for f in found} <= {"broken", "cracked", "wrong amount"}
+
+
+def test_complaint_confidence_rises_with_distress() -> None:
+    text = "My order never arrived."
+    calm = findings(text, "complaint")[0].confidence
+    angry = findings(text, "complaint", FixedEmotion("anger", 0.9))[0].confidence
+    assert angry > calm
+
+
+# --- real_issue ------------------------------------------------------------------------
+
+VENT = (
+    "I've been on hold for an hour, this is ridiculous, your company is a joke. "
+    "My router drops the connection every evening since Monday. I'm so done."
+)
+
+
+def test_real_issue_picks_the_problem_sentence_in_a_rant() -> None:
+    found = findings(VENT, "real_issue")
+    assert len(found) == 1
+    assert VENT[found[0].start : found[0].end] == "My router drops the connection every evening since Monday."
+    assert found[0].explanation
+
+
+@pytest.mark.parametrize(
+    ("text", "issue"),
+    [
+        (
+            "Unbelievable!! Third time I'm writing to you people. You charged me twice for the March invoice. Pathetic.",
+            "You charged me twice for the March invoice.",
+        ),
+        (
+            "Worst airline ever. My suitcase never arrived in Lisbon on flight 2231. Nobody at the desk cares, seriously?!",
+            "My suitcase never arrived in Lisbon on flight 2231.",
+        ),
+        (
+            "This is absolutely ridiculous. I'm fed up with your useless app. I can't log in to my account since the update on Tuesday.",
+            "I can't log in to my account since the update on Tuesday.",
+        ),
+    ],
+)
+def test_real_issue_other_industries(text: str, issue: str) -> None:
+    assert evidence(text, "real_issue") == [issue]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Not venting: a calm report, every sentence is "the issue".
+        "Hello. My router drops the connection every evening since Monday. Could you check the line?",
+        # Venting with no concrete problem stated.
+        "This is ridiculous. Your company is a joke. I'm so done!!",
+        # One sentence: nothing to choose from.
+        "My router is broken, this is ridiculous!!",
+    ],
+)
+def test_real_issue_negative(text: str) -> None:
+    assert evidence(text, "real_issue") == []
+
+
+def test_real_issue_opens_on_emotion_alone() -> None:
+    # No venting word, but the emotion model says the customer is furious.
+    text = "I waited all day at home. The technician never showed up for the 9am slot. Nobody called."
+    assert findings(text, "real_issue") == []  # calm reading: not venting
+    found = findings(text, "real_issue", FixedEmotion("anger", 0.9))
+    assert [text[f.start : f.end] for f in found] == ["The technician never showed up for the 9am slot."]
+
+
+# --- robustness ------------------------------------------------------------------------
+
+ODD = [
+    "I\u2019m cancelling my subscription \U0001f621\U0001f621",
+    "\u05d4\u05d4\u05d6\u05de\u05e0\u05d4 \u05e9\u05dc\u05d9 never arrived \u202eRTL\u202c",
+    "Cafe\u0301 order: my package never arrived!!! \u0000\u0007",
+    "\u0130STANBUL office: my business is down",  # lower() changes the length of \u0130
+    "",
+    "   \n\n  ",
+    "!!!???...",
+    "a" * 5000 + " never arrived",
+]
+
+
+@pytest.mark.parametrize("text", ODD)
+def test_odd_unicode_never_crashes_and_spans_are_in_bounds(text: str) -> None:
+    pipe = Pipeline(detectors=list(CUSTOMER), emotion_model=FixedEmotion("anger", 0.8))
+    a = pipe.analyze(Conversation.of("t", ("customer", text), ("customer", text)))
+    for t in a.turns:
+        for f in t.findings:
+            assert 0 <= f.start < f.end <= len(text)
+            assert 0.0 <= f.confidence <= 1.0
+            assert f.detector and f.version and f.explanation
+
+
+def test_typographic_apostrophe_and_offsets_with_length_changing_lowercase() -> None:
+    text = "I\u2019m cancelling my subscription"
+    assert evidence(text, "churn_threat") == ["I\u2019m cancelling my subscription"]
+    # "\u0130".lower() is two characters: offsets must still point into the original text.
+    text = "\u0130stanbul branch here: my business is down since noon"
+    assert evidence(text, "business_impact") == ["my business is down"]

@@ -1,0 +1,185 @@
+"""The tone scorer: range, ordering, batching, emotion term, lexicon format, odd input."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from heartdesk.model import EMOTIONS, Conversation, Emotion
+from heartdesk.signals.pipeline import Pipeline
+from heartdesk.signals.tone import RuleTone, ToneLexiconError, expand, load_default, tokens, word_hash
+
+
+def emo(label: str, p: float = 0.9) -> Emotion:
+    scores = {e: 0.0 for e in EMOTIONS}
+    scores[label] = p
+    if label != "neutral":
+        scores["neutral"] = 1.0 - p
+    return Emotion(label, p, scores)
+
+
+NEUTRAL = emo("neutral", 1.0)
+TONE = load_default()
+
+
+def score(text: str, emotion: Emotion = NEUTRAL) -> float:
+    return TONE.score([text], [emotion])[0]
+
+
+def test_load_default_shape() -> None:
+    t = load_default()
+    assert t is TONE  # built once per process
+    assert t.name == "tone"
+    assert isinstance(t.version, str) and t.version
+    assert t.score([], []) == []
+
+
+# (rude, neutral, warm) triples from several industries.
+ORDERED = [
+    (
+        "Why did you cancel my order?? You people are useless.",
+        "My order was cancelled.",
+        "Hi, could you please check why my order was cancelled? Thanks so much!",
+    ),
+    (
+        "Fix my internet NOW. This is a joke.",
+        "The internet connection drops in the evening.",
+        "Hello! I'd really appreciate it if you could look at my connection when you have a moment.",
+    ),
+    (
+        "Read the policy again. It's not rocket science.",
+        "The policy covers water damage.",
+        "Great question! I'm happy to help, the policy covers water damage.",
+    ),
+    (
+        "Whatever. Not my problem, deal with it.",
+        "The refund takes five days.",
+        "Sorry for the wait, and thank you for your patience. The refund takes five days.",
+    ),
+    (
+        "WHY IS MY ROOM STILL NOT READY!!!",
+        "Is my room ready?",
+        "Good afternoon, would it be possible to check in a little early? Many thanks.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rude", "neutral", "warm"), ORDERED)
+def test_rude_below_neutral_below_warm(rude: str, neutral: str, warm: str) -> None:
+    r, n, w = score(rude), score(neutral), score(warm)
+    assert r < n < w
+    assert r < -0.2
+    assert w > 0.3
+
+
+def test_range_and_batch_equals_single() -> None:
+    texts = [t for triple in ORDERED for t in triple] + ["", "ok", "!!!", "THANK YOU"]
+    batch = TONE.score(texts, [NEUTRAL] * len(texts))
+    assert len(batch) == len(texts)
+    for text, b in zip(texts, batch, strict=True):
+        assert -1.0 <= b <= 1.0
+        assert math.isfinite(b)
+        assert b == pytest.approx(score(text), abs=1e-9)
+
+
+def test_empty_and_no_emotions() -> None:
+    assert TONE.score([""], [NEUTRAL]) == [0.0]
+    # score() without emotions (e.g. rules-only evaluation) still works.
+    assert TONE.score(["Thanks a lot for your help"], [])[0] > 0.3
+
+
+def test_longest_phrase_wins_sarcasm_over_gratitude() -> None:
+    assert score("Thanks for nothing.") < 0 < score("Thanks for the update.")
+
+
+def test_sentence_start_markers() -> None:
+    # "please" opening a bare command is colder than "please" inside a request.
+    assert score("Please send the invoice.") < score("Could you send the invoice, please?")
+    # "You ..." opening a sentence reads as accusatory; later in the sentence it does not count.
+    assert "sentence-initial you" in TONE.explain("You never reply to emails.")
+    assert "sentence-initial you" not in TONE.explain("Thank you, that helps.")
+
+
+def test_shouting_lowers_tone() -> None:
+    assert score("MY PARCEL HAS NOT ARRIVED YET") < score("My parcel has not arrived yet")
+    # A couple of acronyms are not shouting.
+    assert "shouting" not in TONE.explain("My VPN and the SMS codes fail")
+
+
+def test_emotion_term_moves_tone() -> None:
+    text = "The delivery was moved to Thursday."
+    angry, calm, grateful = score(text, emo("anger")), score(text), score(text, emo("gratitude"))
+    assert angry < calm < grateful
+
+
+def test_pipeline_reports_tone_for_every_turn() -> None:
+    class Neutral:
+        name = "n"
+        version = "0"
+
+        def predict(self, texts: list[str]) -> list[Emotion]:
+            return [NEUTRAL for _ in texts]
+
+    pipe = Pipeline(detectors=[], emotion_model=Neutral())
+    a = pipe.analyze(Conversation.of("c", ("customer", "This is a joke, you people are useless."), ("agent", "Thank you!")))
+    assert a.turns[0].tone < 0 < a.turns[1].tone
+
+
+ODD = [
+    "I\u2019m so grateful, thank you \U0001f64f",
+    "\u05ea\u05d5\u05d3\u05d4 \u202ethanks\u202c",
+    "Cafe\u0301 au lait, please",
+    "\x00\x07\x1e\x1f control \x1e chars",
+    "\ud800 lone surrogate thanks",
+    "a" * 100_000,
+    "\u0130\u0130\u0130 I\u0307",
+    "\u3053\u3093\u306b\u3061\u306f\u3002\u3042\u308a\u304c\u3068\u3046",
+]
+
+
+def test_odd_unicode_is_scored() -> None:
+    out = TONE.score(ODD, [NEUTRAL] * len(ODD))
+    assert len(out) == len(ODD)
+    assert all(-1.0 <= x <= 1.0 for x in out)
+    # The record separator inside a text must not shift the other texts' scores.
+    assert out[1:] == TONE.score(ODD[1:], [NEUTRAL] * (len(ODD) - 1))
+    assert out[0] > 0  # typographic apostrophe, emoji: gratitude still counts
+
+
+def test_tokens_and_expand() -> None:
+    assert tokens("Thanks!! Don\u2019t") == [b"thanks", b"!", b"!", b"don't"]
+    assert expand("i (really|) appreciate") == ["i really appreciate", "i appreciate"]
+    assert word_hash(b"ab") != word_hash(b"ba")
+
+
+def test_vectorised_tokenizer_matches_reference() -> None:
+    text = "Hi there. Could you, PLEASE, check it?! Thanks\u2019 a lot\nwe'll see"
+    vocab = TONE.vocab
+    big = ("\x1e" + text).encode()
+    expected = [vocab.get(t, 1) for t in tokens(big)]
+    assert TONE.token_ids(big).tolist() == expected
+
+
+def _lexicon(phrases: list[object], **extra: object) -> dict[str, object]:
+    return {"version": "t", "scale": 1.0, "strategies": phrases, **extra}
+
+
+def test_custom_lexicon_and_errors() -> None:
+    t = RuleTone(_lexicon([{"name": "thanks", "weight": 1.0, "phrases": ["thank you", "^cheers"]}]))
+    assert t.score(["Thank you"], [])[0] == pytest.approx(math.tanh(1.0), abs=1e-4)
+    assert t.score(["cheers. Cheers"], [])[0] == pytest.approx(math.tanh(2.0), abs=1e-4)
+    assert t.score(["I said cheers"], [])[0] == 0.0  # ^ = only at a sentence start
+    with pytest.raises(ToneLexiconError):
+        RuleTone(_lexicon([]))
+    with pytest.raises(ToneLexiconError):
+        RuleTone(_lexicon([{"name": "x", "phrases": ["a"]}]))  # no weight
+    with pytest.raises(ToneLexiconError):
+        RuleTone(_lexicon([{"name": "x", "weight": 1, "phrases": ["a b c d e f g"]}]))  # too long
+    with pytest.raises(ToneLexiconError):
+        RuleTone(_lexicon([{"name": "x", "weight": 1, "phrases": ["a"]}, {"name": "y", "weight": -1, "phrases": ["a"]}]))
+
+
+def test_cap_limits_repeats() -> None:
+    t = RuleTone(_lexicon([{"name": "sorry", "weight": 0.5, "cap": 2, "phrases": ["sorry"]}]))
+    assert t.score(["sorry sorry sorry sorry"], [])[0] == pytest.approx(math.tanh(1.0), abs=1e-4)
