@@ -210,3 +210,19 @@ def test_interruption_span_on_odd_unicode() -> None:
     assert len(found) == 1
     f = found[0][1]
     assert 0 <= f.start < f.end <= len(text)
+
+
+@pytest.mark.parametrize(
+    "protest",
+    [
+        "Please let me talk. The bill is wrong.",
+        "I wasn't done. The bill is wrong.",
+        "As I was saying, the bill is wrong.",
+        "Hold on, I haven't finished. The bill is wrong.",
+        "I was still typing!",
+        "Stop interrupting me.",
+    ],
+)
+def test_chat_protest_phrasings(protest: str) -> None:
+    a = run(("customer", "Your invoice for May."), ("agent", "Is there a problem with it?"), ("customer", protest))
+    assert labelled(a, "interruption") == [(1, "Is there a problem with it?")]

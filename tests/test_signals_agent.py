@@ -101,6 +101,11 @@ def test_agent_detectors_ignore_customer_turns() -> None:
             "I know how that must have looked",
         ),
         ("The app lost my invoices before the audit.", "I'd be upset too if that happened to me.", "I'd be upset too"),
+        (
+            "Third time the engineer missed the slot.",
+            "I can tell this has been really stressful.",
+            "I can tell this has been really stressful",
+        ),
     ],
 )
 def test_empathy_fires_on_acknowledged_feelings(customer: str, agent: str, evidence: str) -> None:
@@ -178,6 +183,15 @@ def test_clarifying_question_fires_on_information_requests() -> None:
     assert got == ["When did the drops start?", "Which router model do you have?"]
     got2 = found("Payment failed.", "Please send me the last four digits of the card.", "clarifying_question")
     assert got2 == ["Please send me the last four digits of the card."]
+
+
+def test_a_statement_with_a_question_mark_is_a_check_not_a_request() -> None:
+    cust = "I was charged twice for the March invoice."
+    agent = "You were charged twice for March?"
+    assert found(cust, agent, "clarifying_question") == []
+    assert found(cust, agent, "paraphrase") == [agent]
+    # Question word order after a greeting still asks.
+    assert found("Hello", "Hi there, how can I help you today?", "clarifying_question") == ["Hi there, how can I help you today?"]
 
 
 @pytest.mark.parametrize(
@@ -351,6 +365,26 @@ def test_spans_point_into_the_untouched_text_with_typographic_apostrophes() -> N
         assert 0 <= f.start < f.end <= len(agent)
         assert 0.0 <= f.confidence <= 1.0 and f.explanation and f.detector and f.version
     assert found("Help", agent, "reassurance") == ["you\u2019re in good hands"]
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "\u0130STANBUL office: I'm so sorry, you're wrong about the \u0130 charge?",  # lower() changes the length
+        "",
+        "   \n\n  ",
+        "!!!???...",
+        "\u05e9\u05dc\u05d5\u05dd I apologise \U0001f600 cafe\u0301 sorry?",
+        "\x00\x07 don\u2019t worry\u200b, we\u2019ll get this sorted",
+        "sorry " * 5000,
+    ],
+)
+def test_odd_text_never_crashes_and_spans_stay_in_bounds(agent: str) -> None:
+    conv = Conversation.of("u", ("customer", "I was charged twice, this is ridiculous!!!"), ("agent", agent))
+    for f in PIPE.analyze(conv).turns[1].findings:
+        assert 0 <= f.start < f.end <= len(agent)
+    if agent.startswith("\u0130"):
+        assert found("Charged twice", agent, "apology") == ["I'm so sorry"]
 
 
 def test_anchor_words_are_read_off_the_patterns() -> None:

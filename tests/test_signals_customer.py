@@ -170,6 +170,11 @@ def test_urgency_negative(text: str) -> None:
         ("I'm really disappointed with the support I got.", "really disappointed"),
         ("The app keeps crashing when I open my statements.", "keeps crashing"),
         ("I've been on hold for 45 minutes.", "on hold for 45 minutes"),
+        ("My new phone died after two days.", "died"),
+        ("We've had no internet since Tuesday.", "no internet"),
+        ("Still waiting for a response to my email from Monday.", "Still waiting"),
+        ("The delivery driver was so rude to my mother.", "so rude"),
+        ("Gym app is glitchy again, can't book classes.", "glitchy"),
     ],
 )
 def test_complaint_positive(text: str, expected: str) -> None:
@@ -184,6 +189,8 @@ def test_complaint_positive(text: str, expected: str) -> None:
         "No complaints, the delivery was early.",
         "How do I add a second user to my account?",
         "The problem is solved, you can close the ticket.",
+        "Is there a power outage map on your website?",
+        "Thanks, I'm no longer waiting, the engineer just arrived.",
     ],
 )
 def test_complaint_negative(text: str) -> None:
@@ -231,7 +238,8 @@ def test_real_issue_picks_the_problem_sentence_in_a_rant() -> None:
             "My suitcase never arrived in Lisbon on flight 2231.",
         ),
         (
-            "This is absolutely ridiculous. I'm fed up with your useless app. I can't log in to my account since the update on Tuesday.",
+            "This is absolutely ridiculous. I'm fed up with your useless app. "
+            "I can't log in to my account since the update on Tuesday.",
             "I can't log in to my account since the update on Tuesday.",
         ),
     ],
@@ -294,3 +302,89 @@ def test_typographic_apostrophe_and_offsets_with_length_changing_lowercase() -> 
     # "\u0130".lower() is two characters: offsets must still point into the original text.
     text = "\u0130stanbul branch here: my business is down since noon"
     assert evidence(text, "business_impact") == ["my business is down"]
+
+
+# --- the fast path finds what the plain lexicon finds ------------------------------------
+
+SAMPLES = [
+    "Your card terminal update failed and now my business is down. Fix this or I'm cancelling my subscription.",
+    "We lost $4,000 in sales yesterday. I need it by Friday, it's urgent. The app keeps crashing.",
+    "Congratulations, you've lost a loyal customer. Nobody got back to me and the parcel never arrived.",
+    "I want my money back, it's the third time I've called. Our shop can't take orders.",
+    "I\u2019m done with you guys. I was double-charged and the invoice shows the wrong amount.",
+    "Put me through to your supervisor please, I'd like to file a formal complaint.",
+    "My flight leaves in 3 hours and I'm really disappointed with the support.",
+    "Thanks, all sorted now. Have a nice evening!",
+]
+
+
+@pytest.mark.parametrize("label", ["business_impact", "churn_threat", "urgency", "complaint", "escalation_request"])
+def test_trigger_words_lose_nothing_against_the_plain_lexicon(label: str) -> None:
+    from heartdesk.signals.base import TurnContext, create
+    from heartdesk.signals.rules import LexiconDetector
+
+    det = create(label)
+    assert isinstance(det, LexiconDetector)
+    neutral = FixedEmotion().emotion
+    seen = 0
+    for text in SAMPLES:
+        conv = Conversation.of("t", ("customer", text))
+        ctx = TurnContext(conv, 0, [neutral], [0.0], [], [])
+        plain = {(f.start, f.end) for f in LexiconDetector.detect(det, conv.turns[0], ctx)}
+        fast = {(f.start, f.end) for f in type(det).detect(det, conv.turns[0], ctx)}
+        seen += len(plain)
+        if label == "complaint":
+            # complaint keeps one finding per sentence: each kept span must be a plain-lexicon span.
+            assert fast <= plain, text
+            assert len(fast) >= min(1, len(plain))
+        else:
+            assert fast == plain, text
+    assert seen >= 2  # the samples exercise this lexicon
+
+
+# --- property: any Unicode text -----------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = st.sampled_from(
+    [
+        "never",
+        "arrived",
+        "I'm",
+        "cancelling",
+        "my",
+        "subscription",
+        "manager",
+        "urgent",
+        "broken",
+        "ridiculous",
+        "!!",
+        "and",
+        "...",
+        "business",
+        "is",
+        "down",
+        "losing",
+        "customers",
+        ".",
+        "\n",
+        "\u0130",
+        "\u2019",
+        "\u202e",
+    ]
+)
+_TEXT = st.one_of(st.text(), st.lists(st.one_of(_WORDS, st.text(max_size=3)), max_size=30).map(" ".join))
+
+
+@settings(max_examples=150, deadline=None)
+@given(_TEXT, _TEXT)
+def test_any_unicode_gives_findings_inside_the_text(a: str, b: str) -> None:
+    pipe = Pipeline(detectors=[*CUSTOMER, "escalation_request", "interruption"], emotion_model=FixedEmotion("anger", 0.7))
+    analysis = pipe.analyze(Conversation.of("p", ("customer", a), ("agent", b), ("customer", a + b)))
+    for t in analysis.turns:
+        text = analysis.conversation.turns[t.index].text
+        assert -1.0 <= t.tone <= 1.0
+        for f in t.findings:
+            assert 0 <= f.start < f.end <= len(text)
+            assert f.evidence(text) == text[f.start : f.end]

@@ -183,3 +183,27 @@ def test_custom_lexicon_and_errors() -> None:
 def test_cap_limits_repeats() -> None:
     t = RuleTone(_lexicon([{"name": "sorry", "weight": 0.5, "cap": 2, "phrases": ["sorry"]}]))
     assert t.score(["sorry sorry sorry sorry"], [])[0] == pytest.approx(math.tanh(1.0), abs=1e-4)
+
+
+def test_shipped_lexicon_declares_its_origin() -> None:
+    assert "Danescu-Niculescu-Mizil" in TONE.origin
+
+
+def test_emotions_with_missing_labels_are_read_as_zero() -> None:
+    partial = Emotion("anger", 0.9, {"anger": 0.9, "neutral": 0.1})  # a model that reports fewer labels
+    full = emo("anger")
+    text = "The delivery was moved to Thursday."
+    assert TONE.score([text, text], [partial, full]) == [score(text, full), score(text, full)]
+    assert score(text, partial) < score(text)
+
+
+def test_batches_longer_than_one_hashing_chunk() -> None:
+    from heartdesk.signals import tone
+
+    long_text = "thank you " * (tone._CHUNK // 5)  # two chunks' worth of bytes
+    texts = ["You people are useless.", long_text, "Thanks so much!"]
+    out = TONE.score(texts, [NEUTRAL] * 3)
+    assert out[0] == score(texts[0]) and out[2] == score(texts[2])
+    assert out[1] > 0.3
+    big = ("\x1e" + long_text).encode()
+    assert TONE.token_ids(big).tolist() == [TONE.vocab.get(t, 1) for t in tokens(big)]

@@ -42,12 +42,9 @@ def _backends() -> list[str]:
 BACKENDS = _backends()
 
 
-def test_settings(url: str, **overrides: Any) -> DeskSettings:
+def settings_for(url: str, **overrides: Any) -> DeskSettings:
     """Settings that ignore the developer's own HEARTDESK_* variables."""
     return load_settings(environ={}, database_url=url, **overrides)
-
-
-test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
 
 
 class PostgresServer:
@@ -96,15 +93,15 @@ def postgres_server() -> Iterator[PostgresServer]:
 
 def schema_engine(url: str, schema: str) -> Engine:
     """An engine whose connections live in ``schema`` (created if missing)."""
-    admin = make_engine(url, settings=test_settings(url))
+    admin = make_engine(url, settings=settings_for(url))
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
     admin.dispose()
-    return make_engine(url, settings=test_settings(url), connect_args={"options": f"-csearch_path={schema}"})
+    return make_engine(url, settings=settings_for(url), connect_args={"options": f"-csearch_path={schema}"})
 
 
 def drop_schema(url: str, schema: str) -> None:
-    admin = make_engine(url, settings=test_settings(url))
+    admin = make_engine(url, settings=settings_for(url))
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     admin.dispose()
@@ -140,14 +137,14 @@ def db(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator
     """An empty desk database with the current schema, on ``backend``."""
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'desk.db'}"
-        settings = test_settings(url)
+        settings = settings_for(url)
         database = Database(make_engine(url, settings=settings), settings=settings)
         Base.metadata.create_all(database.engine)
     else:
         engine: Engine = request.getfixturevalue("postgres_engine")
         with engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE"))
-        database = Database(engine, settings=test_settings(engine.url.render_as_string(hide_password=False)))
+        database = Database(engine, settings=settings_for(engine.url.render_as_string(hide_password=False)))
     yield database
     if backend == "sqlite":
         database.dispose()

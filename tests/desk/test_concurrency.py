@@ -125,3 +125,17 @@ def test_concurrent_reassignments_without_versions_keep_a_consistent_history(db:
         # Each step starts where the previous one ended: neither writer overwrote the other unseen.
         assert all(prev[1] == nxt[0] for prev, nxt in itertools.pairwise(chain))
         assert t.assignee_id == chain[-1][1] and len(chain) == 3
+
+
+def test_concurrent_creates_of_one_ticket_id_make_one_ticket(db: Database) -> None:
+    with db.session() as s:
+        customer = sv.create_customer(session=s, external_id="c-1").id
+
+    def send(n: int) -> Callable[[Session], object]:
+        return lambda s: sv.create_ticket(session=s, external_id="T-dup", customer_id=customer, text=f"Sent twice ({n}).")
+
+    results = _race(db, [send(0), send(1)])
+    assert sum(isinstance(r, Ticket) for r in results) == 1, results
+    assert sum(isinstance(r, Conflict) and r.code in ("E513", "E519") for r in results) == 1, results
+    with db.session() as s:
+        assert sv.list_tickets(session=s).total == 1

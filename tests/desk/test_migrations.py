@@ -18,7 +18,7 @@ from heartdesk.desk import services as sv
 from heartdesk.desk.db import make_engine
 from heartdesk.desk.schema import Base
 
-from .conftest import drop_schema, schema_engine, test_settings
+from .conftest import drop_schema, schema_engine, settings_for
 
 TABLES = {t.name for t in Base.metadata.sorted_tables}
 
@@ -28,7 +28,7 @@ def empty_engine(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
     """A database with no tables at all: a SQLite file, or a new PostgreSQL schema."""
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'migrated.db'}"
-        engine = make_engine(url, settings=test_settings(url))
+        engine = make_engine(url, settings=settings_for(url))
         yield engine
         engine.dispose()
         return
@@ -62,7 +62,7 @@ def test_upgrade_head_matches_the_orm_and_downgrade_removes_it(empty_engine: Eng
 
 def test_services_work_on_a_migrated_database(empty_engine: Engine, stub_engine: None) -> None:
     migrate.upgrade(engine=empty_engine)
-    db = Database(empty_engine, settings=test_settings(empty_engine.url.render_as_string(hide_password=False)))
+    db = Database(empty_engine, settings=settings_for(empty_engine.url.render_as_string(hide_password=False)))
     with db.session() as s:
         agent = sv.create_agent(session=s, name="Ana", email="ana@example.com", authority={"credit": 10})
         t = sv.create_ticket(session=s, external_id="T-1", customer=sv.CustomerIn(external_id="c"), text="Broken.")
@@ -95,7 +95,7 @@ def test_cli_db_upgrade_on_a_sqlite_file(tmp_path: Path, monkeypatch: pytest.Mon
     assert again.exit_code == 0 and "already at 0001" in again.output
     current = runner.invoke(app, ["db", "current"])
     assert current.exit_code == 0 and "0001 (head 0001: up to date)" in current.output
-    engine = make_engine(f"sqlite:///{path}", settings=test_settings(f"sqlite:///{path}"))
+    engine = make_engine(f"sqlite:///{path}", settings=settings_for(f"sqlite:///{path}"))
     try:
         assert _diff(engine) == []
         with engine.connect() as conn:

@@ -27,8 +27,6 @@ TARGETS: dict[str, tuple[str, float]] = {
     "paraphrase": ("Restatement or Paraphrasing", 0.60),
     "empathy": ("Reflection of feelings", 0.65),
 }
-#: Reported without a target: the closest strategy for another agent label.
-EXTRA: dict[str, str] = {"reassurance": "Affirmation and Reassurance"}
 
 AGENT_DETECTORS = (
     "empathy",
@@ -83,13 +81,13 @@ def evaluate(data_dir: Path, split: str = "valid", pipeline: Pipeline | None = N
     """Precision/recall/F1 per mapped label on the ESConv ``split`` (valid by default).
 
     ``data_dir`` is the datasets folder (holding ``esconv/``) or the ESConv folder itself. By
-    default the agent detectors run with the shipped emotion and tone models.
+    default the agent detectors run with stand-in emotion and tone models: the three labels
+    scored here do not read either, so the figures are the shipped engine's, and they do not
+    wait on (or break with) the emotion model.
     """
-    from heartdesk.signals.pipeline import Pipeline
-
     path = _split_file(Path(data_dir), split)
-    pipe = pipeline if pipeline is not None else Pipeline(detectors=list(AGENT_DETECTORS))
-    mapped = {label: strat for label, (strat, _) in TARGETS.items()} | EXTRA
+    pipe = pipeline if pipeline is not None else agent_pipeline()
+    mapped = {label: strat for label, (strat, _) in TARGETS.items()}
     counts = {label: [0, 0, 0] for label in mapped}  # tp, fp, fn
     n_agent = 0
     started = time.perf_counter()
@@ -113,7 +111,7 @@ def evaluate(data_dir: Path, split: str = "valid", pipeline: Pipeline | None = N
     metrics: list[Metric] = []
     for label, (tp, fp, fn) in counts.items():
         p, r, f = _prf(tp, fp, fn)
-        target = TARGETS[label][1] if label in TARGETS else None
+        target = TARGETS[label][1]
         detail = {
             "strategy": mapped[label],
             "precision": round(p, 4),
@@ -124,12 +122,17 @@ def evaluate(data_dir: Path, split: str = "valid", pipeline: Pipeline | None = N
             "positives": tp + fn,
         }
         metrics.append(Metric(f"{label} F1", round(f, 4), target, n_agent, detail))
+        metrics.append(Metric(f"{label} precision", round(p, 4), None, tp + fp, detail))
+        metrics.append(Metric(f"{label} recall", round(r, 4), None, tp + fn, detail))
     notes = f"{len(data)} dialogues, {n_agent} agent (sys) turns; positive = the turn's strategy; predicted = label present."
     return EvalResult("esconv", split, tuple(metrics), round(seconds, 2), notes)
 
 
 class _NeutralEmotion:
-    """Stand-in emotion model (``--no-models``): the labels scored here do not read emotion."""
+    """Stand-in emotion model: the labels scored here do not read emotion."""
+
+    name = "neutral"
+    version = "0"
 
     def predict(self, texts: Sequence[str]) -> list[Emotion]:
         scores = {e: float(e == "neutral") for e in EMOTIONS}
@@ -137,27 +140,36 @@ class _NeutralEmotion:
 
 
 class _FlatTone:
+    name = "flat"
+    version = "0"
+
     def score(self, texts: Sequence[str], emotions: Sequence[Emotion]) -> list[float]:
         return [0.0 for _ in texts]
 
 
+def agent_pipeline() -> Pipeline:
+    """The agent detectors with stand-in batch models (neutral emotion, zero tone)."""
+    from heartdesk.signals.pipeline import Pipeline
+
+    return Pipeline(detectors=list(AGENT_DETECTORS), emotion_model=_NeutralEmotion(), tone_model=_FlatTone())
+
+
 def main(argv: Sequence[str] | None = None) -> None:  # pragma: no cover - a convenience for tuning rules
-    """``python -m heartdesk.evaluation.esconv [DATA_DIR] [SPLIT] [--no-models]``."""
+    """``python -m heartdesk.evaluation.esconv [DATA_DIR] [SPLIT] [--models]`` (``--models``: shipped models)."""
     import sys
 
     from heartdesk.signals.pipeline import Pipeline
 
     args = list(sys.argv[1:] if argv is None else argv)
-    stub = "--no-models" in args
-    rest = [a for a in args if a != "--no-models"]
+    rest = [a for a in args if a != "--models"]
     data = Path(rest[0]) if rest else Path("../shared/datasets")
     split = rest[1] if len(rest) > 1 else "valid"
-    pipe = None
-    if stub:
-        pipe = Pipeline(detectors=list(AGENT_DETECTORS), emotion_model=_NeutralEmotion(), tone_model=_FlatTone())
+    pipe = Pipeline(detectors=list(AGENT_DETECTORS)) if "--models" in args else None
     res = evaluate(data, split, pipe)
     print(f"ESConv {res.split}: {res.notes} ({res.seconds}s)")
     for m in res.metrics:
+        if not m.name.endswith(" F1"):
+            continue
         d = m.detail
         tgt = "" if m.target is None else f"  target {m.target:.2f} {'met' if m.met else 'NOT met'}"
         print(f"  {m.name:<24} P {d['precision']:.3f}  R {d['recall']:.3f}  F1 {m.value:.3f}  (pos {d['positives']}){tgt}")

@@ -71,7 +71,9 @@ def evaluate(data_dir: Path) -> EvalResult:
         Metric("Ekman macro-F1 (lenient)", round(float(lenient.mean()), 4), None, n),
         Metric("accuracy (prediction in gold set)", round(float(hit.mean()), 4), None, n),
     ]  # fmt: skip
-    metrics += [Metric(f"F1 {e}", round(float(v), 4), None, int(g[:, i].sum())) for i, (e, v) in enumerate(zip(EKMAN, per, strict=True))]
+    metrics += [
+        Metric(f"F1 {e}", round(float(v), 4), None, int(g[:, i].sum())) for i, (e, v) in enumerate(zip(EKMAN, per, strict=True))
+    ]
     return EvalResult(
         dataset="goemotions",
         split="dev",

@@ -9,8 +9,9 @@ Ekman's 7 groups; the 10 customer emotions are derived from both (``labels.py``)
   anger vs annoyance/disapproval, i.e. anger vs frustration);
 * labels are then summed into the customer emotions, so ``scores`` sums to 1.
 
-Intensity = the top non-neutral emotion's score, raised for shouting (words in capitals)
-and exclamation marks, capped at 1; a neutral turn keeps its (low) top non-neutral score.
+The label is picked top-down (the most likely Ekman group, then the customer emotion it gives
+most mass). Intensity = the probability of the strongest non-neutral Ekman group, raised for
+shouting (words in capitals) and exclamation marks, capped at 1.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from heartdesk.errors import HeartdeskError
 from heartdesk.model import EMOTIONS, Emotion
 from heartdesk.models.features import SHOUT_TOKEN, Batch, char_ngrams, segment_sum, softmax
 from heartdesk.models.labels import EKMAN, GOEMOTIONS, TO_EKMAN, TO_PRODUCT
@@ -36,7 +38,8 @@ _FINE_TO_PROD = np.zeros((len(GOEMOTIONS), len(EMOTIONS)), np.float32)
 for _i, _name in enumerate(GOEMOTIONS):
     _FINE_TO_EK[_i, EKMAN.index(TO_EKMAN[_name])] = 1.0
     _FINE_TO_PROD[_i, EMOTIONS.index(TO_PRODUCT[_name])] = 1.0
-_NEUTRAL = EMOTIONS.index("neutral")
+_EK_NEUTRAL = EKMAN.index("neutral")
+assert _EK_NEUTRAL == len(EKMAN) - 1
 _OOV_CACHE_MAX = 50_000
 
 
@@ -82,8 +85,11 @@ class EmotionClassifier:
 
     @classmethod
     def load(cls, path: Path = DEFAULT_PATH) -> EmotionClassifier:
-        with np.load(path, allow_pickle=False) as z:
-            return cls({k: z[k] for k in z.files})
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                return cls({k: z[k] for k in z.files})
+        except (OSError, ValueError, KeyError) as exc:
+            raise HeartdeskError("E201", f"emotion model {path} is missing or corrupt ({exc}); reinstall or retrain") from exc
 
     def _add_oov(self, tok: str) -> int:
         """Compute an unseen token's subword vector into a spare row; returns the row."""
@@ -108,9 +114,13 @@ class EmotionClassifier:
         b = Batch(texts)
         uni = b.lookup(self._uni)
         bi = b.lookup_bigrams(self._bi)
-        word = _segments(uni, b.doc, self._word_t, n) + _segments(bi, b.doc[:-1], self._word_t, n)
-        if self._shout_row >= 0 and b.shouting.size:
-            word[b.shouting] += self._word_t[self._shout_row]
+        # Binary features: each term counts once per text, so (text, term) keys are de-duplicated.
+        v = self._word_t.shape[0]
+        keys = [b.doc[uni >= 0] * v + uni[uni >= 0], b.doc[:-1][bi >= 0] * v + bi[bi >= 0]]
+        if self._shout_row >= 0:
+            keys.append(b.shouting * v + self._shout_row)
+        uniq = np.unique(np.concatenate(keys))
+        word = segment_sum(uniq % v, uniq // v, self._word_t, n)
         tok = b.lookup(self._tok)
         missing = np.flatnonzero((tok < 0) & ~b.sep)
         if missing.size:
@@ -120,7 +130,7 @@ class EmotionClassifier:
                 tok[p] = self._add_oov(tokens[p]) if j is None else j
         char = _segments(tok, b.doc, self._tok_t, n)
         k = self._k
-        out: Floats = word[:, :k] / np.sqrt(np.maximum(word[:, k:], 1e-12))
+        out: Floats = np.asarray(word[:, :k] / np.sqrt(np.maximum(word[:, k:], 1e-12)), dtype=np.float32)
         out += char[:, :k] / np.sqrt(np.maximum(char[:, k:], 1e-12))
         out += self._bias
         return out, b
@@ -133,24 +143,33 @@ class EmotionClassifier:
         p_ek, _, _ = self._probs(texts)
         return [dict(zip(EKMAN, row, strict=True)) for row in p_ek.tolist()]
 
-    def _product(self, texts: Sequence[str]) -> tuple[Floats, Batch]:
+    def _fine_mass(self, texts: Sequence[str]) -> tuple[Floats, Floats, Batch]:
+        """Mass of each GoEmotions label: its Ekman group's probability split by the 28-label head."""
         p_ek, p_fine, b = self._probs(texts)
         group_mass = p_fine @ _FINE_TO_EK  # (n, 7)
         within = p_fine / np.maximum(group_mass @ _FINE_TO_EK.T, 1e-12)
-        out: Floats = (within * (p_ek @ _FINE_TO_EK.T)) @ _FINE_TO_PROD
-        return out, b
+        mass: Floats = within * (p_ek @ _FINE_TO_EK.T)
+        return mass, p_ek, b
 
     def product_scores(self, texts: Sequence[str]) -> Floats:
-        """(n, 10) scores over ``EMOTIONS``: Ekman mass split by the 28-label head within each group."""
-        return self._product(texts)[0]
+        """(n, 10) scores over ``EMOTIONS``, each row summing to 1."""
+        out: Floats = self._fine_mass(texts)[0] @ _FINE_TO_PROD
+        return out
 
     def predict(self, texts: Sequence[str]) -> list[Emotion]:
         if not texts:
             return []
-        scores, b = self._product(texts)
-        top = scores.argmax(1)
-        strength = np.delete(scores, _NEUTRAL, axis=1).max(1)
-        # Intensity: the top non-neutral score, raised 5 % per "!" (up to 3) and 15 % for shouting.
+        mass, p_ek, b = self._fine_mass(texts)
+        scores = mass @ _FINE_TO_PROD
+        # The label is chosen top-down: the most likely Ekman group (its biases were tuned for
+        # macro-F1), then the customer emotion that this group's labels give the most mass. A flat
+        # argmax over the 10 scores would favour neutral (never split) over anger that is split
+        # into anger + frustration.
+        in_group = (mass * _FINE_TO_EK.T[p_ek.argmax(1)]) @ _FINE_TO_PROD
+        top = in_group.argmax(1)
+        # Intensity: probability of the strongest non-neutral Ekman family (anger + frustration count
+        # together), raised 5 % per "!" (up to 3) and 15 % for shouting, capped at 1.
+        strength = p_ek[:, :_EK_NEUTRAL].max(1)
         bang = np.bincount(b.doc[np.fromiter(map("!".__eq__, b.tokens), bool, len(b.tokens))], minlength=b.n)
         boost = 1.0 + 0.05 * np.minimum(bang, 3)
         boost[b.shouting] += 0.15

@@ -88,8 +88,11 @@ class Batch:
         self.tokens: list[str] = list(map(str.lower, raw))
         self.sep = sep = np.fromiter(map(SEP.__eq__, raw), dtype=bool, count=len(raw))
         self.doc: Ints = np.cumsum(sep, dtype=np.int64)
-        shout = np.fromiter(map(is_shout, raw), dtype=bool, count=len(raw))
-        self.shouting: Ints = np.unique(self.doc[shout])
+        # is_shout(), vectorised: C-level maps only.
+        upper = np.fromiter(map(str.isupper, raw), dtype=bool, count=len(raw))
+        if upper.any():
+            upper &= np.fromiter(map(len, raw), dtype=np.int64, count=len(raw)) >= 3
+        self.shouting: Ints = np.unique(self.doc[upper])
 
     def lookup(self, vocab: dict[str, int]) -> Ints:
         """Row of every token in ``vocab``, -1 when absent."""

@@ -60,14 +60,15 @@ def ekman_sets(labels: Sequence[Sequence[int]]) -> list[list[int]]:
 class Featuriser:
     """Fits the vocabularies on training text and builds the two-block sparse matrix.
 
-    Both blocks are sums over token occurrences divided by ``sqrt(sum of squared weights)``
-    of those occurrences, so that run time can add up per-occurrence rows in a batch.
+    Word block: binary TF-IDF, L2-normalised (as ``TfidfVectorizer(binary=True)``). Subword block:
+    a sum over token occurrences divided by ``sqrt(sum of their squared norms)``, so that run time
+    can add up precomputed per-token rows.
     """
 
     def __init__(self) -> None:
         from sklearn.feature_extraction.text import CountVectorizer
 
-        self.word_vec = CountVectorizer(analyzer=ngrams, min_df=MIN_DF_WORD, dtype=np.float32)
+        self.word_vec = CountVectorizer(analyzer=ngrams, min_df=MIN_DF_WORD, binary=True, dtype=np.float32)
         self.tok_vec = CountVectorizer(analyzer=words, dtype=np.float32)
         self.char_vocab: dict[str, int] = {}
         self._cv = CountVectorizer

@@ -34,9 +34,8 @@ class AgentLexiconDetector(LexiconDetector):
 
     def detect(self, turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
         hits = self._gated.hits(turn.text)
-        if not hits:
-            return _NOTHING
-        return self._findings(hits, turn, ctx)
+        # Most turns show most behaviours not at all: return at once, without a generator.
+        return self._findings(hits, turn, ctx) if hits else _NOTHING
 
     def _findings(self, hits: list[tuple[int, int, int]], turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
         rules = self._lex.rules

@@ -39,11 +39,11 @@ class Paraphrase:
         heard = recent_customer_stems(ctx)
         if not heard:
             return
+        has_q = "?" in text
+        if not hits and not has_q and _YOU.search(text) is None:
+            return  # no frame, no question, not about the customer: nothing can restate them
         bounds = sentences(text)
-        own = [stems_of(text[s:e]) for s, e in bounds]
-        if all(heard.isdisjoint(st) for st in own):
-            return  # nothing the customer said comes back: no restatement, whatever the frame
-        best = self._echo(text, bounds, own, heard)
+        best = self._echo(text, bounds, heard) if has_q or hits or _YOU.search(text) else None
         for h_start, h_end, h_rule in hits:
             # The restated content is in the frame's sentence, or in the next one after a bare
             # frame ("Let me make sure I understand. Do you mean ...?").
@@ -78,19 +78,21 @@ class Paraphrase:
         yield Finding("paraphrase", s, e, round(conf, 3), expl, self.name, f"{self.version}+lex{self._lex.version}")
 
     @staticmethod
-    def _echo(
-        text: str, bounds: list[tuple[int, int]], own: list[set[str]], heard: frozenset[str]
-    ) -> tuple[float, int, int, str] | None:
+    def _echo(text: str, bounds: list[tuple[int, int]], heard: frozenset[str]) -> tuple[float, int, int, str] | None:
         """A sentence that hands the customer's own words back ("You were charged twice?")."""
         best: tuple[float, int, int, str] | None = None
-        for (s, e), said in zip(bounds, own, strict=True):
+        for s, e in bounds:
+            asked = text[e - 1] == "?"
+            if not asked and _YOU.search(text, s, e) is None:
+                continue  # only questions and sentences about the customer can hand their words back
+            said = stems_of(text[s:e])
             shared = said & heard
             n = len(shared)
             if n == 0:
                 continue
-            if text[e - 1] != "?":
+            if not asked:
                 # A statement about the customer made of their own words ("Your order arrived broken").
-                if n >= 3 and n / len(said) >= 0.5 and _YOU.search(text, s, e):
+                if n >= 2 and n / len(said) >= 0.5:
                     if best is None or best[0] < 0.55:
                         best = (0.55, s, e, ", ".join(sorted(shared)[:4]))
                 continue
@@ -111,6 +113,24 @@ class Paraphrase:
             if best is None or conf > best[0]:
                 best = (conf, s, e, ", ".join(sorted(shared)[:4]))
         return best
+
+
+_PUNCT = "?!.;:\"'()[]*-\u201c\u201d"
+_FILLERS = frozenset("so and or but well oh ok okay ah hi hey hello alright right great good nice sorry hmm also then".split())
+_ELLIPTIC = frozenset("any anything anyone anybody anywhere other else care mind".split())
+
+
+def _interrogative(sent: str) -> bool:
+    """Question word order: some clause opens (after fillers) with a question word or auxiliary."""
+    for clause in sent.lower().replace("\u2019", "'").split(","):
+        for tok in clause.split():
+            w = tok.strip(_PUNCT)
+            if not w or w in _FILLERS or w == "there":
+                continue
+            if w in _AUX or w.split("'")[0] in _AUX or w in _ELLIPTIC or w in ("whats", "hows", "wheres"):
+                return True
+            break
+    return False
 
 
 _OPENERS = frozenset(
@@ -160,10 +180,15 @@ class ClarifyingQuestion:
             conf = 0.0
             expl = ""
             if has_q and "?" in sent:
-                toks = words(sent)
-                if len(toks) < 2 and not (toks and toks[0] in _AUX):
+                toks = sent.split()
+                if len(toks) < 2 and not (toks and toks[0].strip("?!.").lower() in _AUX):
                     continue
-                conf, expl = 0.85, "The agent asks the customer a question."
+                if _interrogative(sent):
+                    conf, expl = 0.85, "The agent asks the customer a question."
+                else:
+                    # Statement word order with a question mark ("You were charged twice?", "I hope
+                    # that helps?") checks or softens; it rarely asks for anything new.
+                    conf, expl = 0.45, "A statement with a question mark (a check, not a request)."
             elif self._bare is not None and _opens_like_question(sent) and self._bare.search(sent):
                 conf, expl = 0.6, "The agent asks a question (without a question mark)."
             else:
@@ -176,8 +201,10 @@ class ClarifyingQuestion:
                 continue
             if not_q is None:
                 not_q = self._not.candidates(text)
-            if any(rx.search(sent) for rx in not_q):
-                continue
+            if not_q:
+                low = sent.lower()
+                if any(rx.search(low) for rx in not_q):
+                    continue
             if confront and any(s <= c_start < e for c_start, _, _ in confront):
                 continue
             found.append((s, e, conf, expl))

@@ -19,7 +19,7 @@ from importlib import resources
 from operator import itemgetter
 from typing import Any
 
-from heartdesk.signals.agent_text import APOS, TOKEN, sentence_at
+from heartdesk.signals.agent_text import APOS, WORD_BYTES, sentence_at
 from heartdesk.signals.lexicon import Rule
 
 # The regex parser is what reads anchors off a pattern; it has no public API (nor type stubs).
@@ -163,34 +163,91 @@ def required_sets(pattern: str, most: int = 3) -> list[frozenset[str]]:
 
 _G4 = itemgetter(slice(0, 4))
 _last_index_text: str | None = None
-_last_index: set[str] = set()
+_last_index: set[bytes] = set()
 
 
-def word_index(text: str) -> set[str]:
+def keys_of(words: frozenset[str]) -> frozenset[bytes]:
+    """Anchor keys in the form :func:`word_index` uses."""
+    return frozenset(w.encode("ascii", "replace") for w in words)
+
+
+def word_index(text: str) -> set[bytes]:
     """The first four letters of every word of ``text``, lower-cased (cached for the last text)."""
     global _last_index_text, _last_index
     if text is not _last_index_text:
-        _last_index = set(map(_G4, TOKEN.findall(text.lower())))
+        _last_index = set(map(_G4, text.lower().encode("ascii", "replace").translate(WORD_BYTES).split()))
         _last_index_text = text
     return _last_index
 
 
-class _Pat:
-    __slots__ = ("also", "gate", "index", "rx")
+def lower_pattern(pattern: str) -> str:
+    """``pattern`` with its literal letters lower-cased (escapes such as ``\\W`` or ``\\B`` kept)."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        out.append(ch.lower())
+        i += 1
+    return "".join(out)
 
-    def __init__(self, index: int, rx: re.Pattern[str], gates: list[frozenset[str]]):
+
+class _Pat:
+    """One pattern, compiled twice.
+
+    ``fast`` is lower-cased, case-sensitive and without its leading ``\\b``, run on the
+    lower-cased turn: then the regex engine can skip, in C, every position whose letter cannot
+    start a match (case-insensitive patterns and a leading ``\\b`` both defeat that). The
+    word boundary is checked on each match instead. ``rx`` is the plain case-insensitive form,
+    for the rare text whose lower-case form has another length.
+    """
+
+    __slots__ = ("also", "boundary", "fast", "gate", "index", "rx")
+
+    def __init__(self, index: int, source: str, gates: list[frozenset[bytes]]):
         self.index = index
-        self.rx = rx
+        self.rx = re.compile(source.replace("'", APOS), re.IGNORECASE)
+        self.boundary = source.startswith("\\b") and not source.startswith("\\b(?=")
+        body = source[2:] if self.boundary else source
+        self.fast = re.compile(lower_pattern(body).replace("'", APOS))
         self.gate = gates[0] if gates else None
         #: Further key sets the turn must also hit (other required parts of the pattern).
         self.also = tuple(gates[1:])
+
+    def spans(self, text: str, low: str | None) -> list[tuple[int, int]]:
+        if low is None:
+            return [(m.start(), m.end()) for m in self.rx.finditer(text) if m.end() > m.start()]
+        out: list[tuple[int, int]] = []
+        pos = 0
+        search = self.fast.search
+        while True:
+            m = search(low, pos)
+            if m is None:
+                return out
+            st, en = m.span()
+            if self.boundary and st > 0 and _is_word(low[st - 1]) and _is_word(low[st]):
+                pos = st + 1  # started inside a word: not a match, look further
+                continue
+            if en > st:
+                out.append((st, en))
+                pos = en
+            else:
+                pos = st + 1
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 _GATED: list[GatedLexicon] = []
 #: anchor key -> (lexicon id, pattern) for every gated lexicon: one pass over a turn's words
 #: tells every lexicon at once which of its patterns can match.
-_BY_KEY: dict[str, list[tuple[int, _Pat]]] = {}
+_BY_KEY: dict[bytes, list[tuple[int, _Pat]]] = {}
 _UNGATED: list[tuple[int, _Pat]] = []
+_ALL_KEYS: set[bytes] = set()  # the keys of _BY_KEY, as a set: ``&`` then walks the turn's few words
 _NO_HITS: list[tuple[int, int, int]] = []
 _last_scan_text: str | None = None
 _last_scan: dict[int, list[tuple[int, int, int]]] = {}
@@ -208,23 +265,24 @@ def _scan(text: str) -> dict[int, list[tuple[int, int, int]]]:
     todo = list(_UNGATED)
     seen: set[_Pat] = set()
     keys = word_index(text)
-    for key in keys:
-        got = _BY_KEY.get(key)
-        if got is not None:
-            for item in got:
-                pat = item[1]
-                if pat not in seen:
-                    seen.add(pat)
-                    for g in pat.also:
-                        if keys.isdisjoint(g):
-                            break
-                    else:
-                        todo.append(item)
+    for key in keys & _ALL_KEYS:
+        for item in _BY_KEY[key]:
+            pat = item[1]
+            if pat in seen:
+                continue
+            seen.add(pat)
+            for g in pat.also:
+                if keys.isdisjoint(g):
+                    break
+            else:
+                todo.append(item)
     raw: dict[int, list[tuple[int, int, int]]] = {}
+    low: str | None = text.lower()
+    if low is not None and len(low) != len(text):
+        low = None  # a few letters lower-case to two characters: offsets would shift
     for lid, pat in todo:
-        for m in pat.rx.finditer(text):
-            if m.end() > m.start():
-                raw.setdefault(lid, []).append((m.start(), m.end(), pat.index))
+        for st, en in pat.spans(text, low):
+            raw.setdefault(lid, []).append((st, en, pat.index))
     for lid, out in raw.items():
         lex = _GATED[lid].lexicon
         if len(out) > 1:
@@ -265,14 +323,15 @@ class GatedLexicon:
             given = p.get("anchors")
             # A top-level alternation is split so each alternative gets its own anchors.
             for alt in _top_level_alternatives(src):
-                rx = re.compile(alt.replace("'", APOS), re.IGNORECASE)
-                pat = _Pat(i, rx, [frozenset(str(a) for a in given)] if given else required_sets(alt))
+                sets = [frozenset(str(a) for a in given)] if given else required_sets(alt)
+                pat = _Pat(i, alt, [keys_of(g) for g in sets])
                 self._pats.append(pat)
                 if pat.gate is None:
                     _UNGATED.append((self._id, pat))
                 else:
                     for k in pat.gate:
                         _BY_KEY.setdefault(k, []).append((self._id, pat))
+                        _ALL_KEYS.add(k)
         _last_scan_text = None
 
     def hits(self, text: str) -> list[tuple[int, int, int]]:
@@ -283,7 +342,8 @@ class GatedLexicon:
 class GatedPatterns:
     """A ``[context]`` pattern list run like a gated lexicon: only the patterns whose words are in the turn.
 
-    ``search(text, s, e)`` tells whether one matches the slice ``text[s:e]`` (``^``/``$`` anchor there).
+    The patterns are compiled lower-cased and case-sensitive (see :class:`_Pat`): give
+    :meth:`any_match` the lower-cased slice to test, so that ``^``/``$`` anchor on it.
     """
 
     def __init__(self, lexicon: str, key: str) -> None:
@@ -291,25 +351,30 @@ class GatedPatterns:
         ctx = tomllib.loads(res.read_text(encoding="utf-8")).get("context", {})
         raw = ctx.get(key, []) if isinstance(ctx, dict) else []
         self._always: list[re.Pattern[str]] = []
-        self._gated: list[tuple[re.Pattern[str], tuple[frozenset[str], ...]]] = []
+        self._by_key: dict[bytes, list[tuple[re.Pattern[str], tuple[frozenset[bytes], ...]]]] = {}
         for src in raw:
             for alt in _top_level_alternatives(str(src)):
-                rx = re.compile(alt.replace("'", APOS), re.IGNORECASE)
-                sets = required_sets(alt)
-                if sets:
-                    self._gated.append((rx, tuple(sets)))
-                else:
+                rx = re.compile(lower_pattern(alt).replace("'", APOS))
+                sets = [keys_of(g) for g in required_sets(alt)]
+                if not sets:
                     self._always.append(rx)
+                    continue
+                for k in sets[0]:
+                    self._by_key.setdefault(k, []).append((rx, tuple(sets[1:])))
+        self._keys = set(self._by_key)
 
     def candidates(self, text: str) -> list[re.Pattern[str]]:
+        """The patterns that can match somewhere in ``text`` (by their words)."""
         keys = word_index(text)
         out = list(self._always)
-        for rx, sets in self._gated:
-            for g in sets:
-                if keys.isdisjoint(g):
-                    break
-            else:
-                out.append(rx)
+        for k in keys & self._keys:
+            for rx, also in self._by_key[k]:
+                for g in also:
+                    if keys.isdisjoint(g):
+                        break
+                else:
+                    if rx not in out:
+                        out.append(rx)
         return out
 
 
@@ -343,6 +408,14 @@ def _top_level_alternatives(pattern: str) -> list[str]:
 
 def _resolve(hits: list[tuple[int, int, int]], rules: tuple[Rule, ...]) -> list[tuple[int, int, int]]:
     """Overlapping hits of one lexicon: keep the longest (the fullest evidence), then the surest."""
+    if len(hits) > 64:
+        # A huge turn (a pasted log): keep the earliest of overlapping hits, in linear time.
+        hits.sort()
+        out: list[tuple[int, int, int]] = []
+        for h in hits:
+            if not out or h[0] >= out[-1][1]:
+                out.append(h)
+        return out
     hits.sort(key=lambda h: (h[0] - h[1], -rules[h[2]].confidence, h[0]))
     kept: list[tuple[int, int, int]] = []
     for h in hits:

@@ -116,7 +116,12 @@ def stem(word: str) -> str:
     return _SYNONYMS.get(word, word[:6])
 
 
-_STEMS: dict[str, str] = {}
+# Lower-case ASCII letters and digits stay, every other byte becomes a space: with the text
+# encoded to ASCII ("?" for the rest) ``translate(WORD_BYTES).split()`` splits words in C,
+# twice as fast as a regex. (Words with non-ASCII letters split there; no lexicon needs them.)
+WORD_BYTES = bytes.maketrans(bytes(range(256)), bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256)))
+
+_STEMS: dict[bytes, str] = {}
 
 
 def stems_of(text: str) -> set[str]:
@@ -125,11 +130,12 @@ def stems_of(text: str) -> set[str]:
     if len(memo) > 100_000:  # bounded: a long stream must not grow it forever
         memo.clear()
     out: set[str] = set()
-    for w in TOKEN.findall(text.lower()):
-        st = memo.get(w)
+    for b in text.lower().encode("ascii", "replace").translate(WORD_BYTES).split():
+        st = memo.get(b)
         if st is None:
+            w = b.decode("ascii")
             st = "" if len(w) < 3 or w in STOPWORDS or w in _WEAK else stem(w)
-            memo[w] = st
+            memo[b] = st
         if st:
             out.add(st)
     return out

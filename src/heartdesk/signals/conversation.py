@@ -54,12 +54,15 @@ _PROTEST = re.compile(
     r"|\bplease let me (?:finish|explain|talk)\b|\bi didn(?:'t| not) finish\b".replace("'", _A),
     re.IGNORECASE,
 )
+_HEAD, _TAIL = 300, 48
+# Every protest phrase contains one of these (lower-case) substrings.
+_PROTEST_HINTS = ("finish", "done", "saying", "typing", "writing", "explain", "talk", "hold on", "wait", "interrupt")
 # The next customer message carries on the previous sentence.
 _CONTINUES = re.compile(
-    r"^\s*(?:\.\.\.|\u2026|-|\u2014|(?:and|but|or|so|because|cause|also|plus|which|then|as well)\b)",
+    r"\s*(?:\.\.\.|\u2026|-|\u2014|(?:and|but|or|so|because|cause|also|plus|which|then|as well)\b)",
     re.IGNORECASE,
 )
-_LOWER_START = re.compile(r"^\s*[a-z]")
+_LOWER_START = re.compile(r"\s*[a-z]")
 # The previous customer message stops mid-thought.
 _UNFINISHED = re.compile(
     r"(?:,|;|:|-|\u2014|\.\.\.|\u2026|\b(?:and|but|or|so|because|cause|the|a|my|to|with|of|for|that|which|when|if|then|also))\s*$",
@@ -90,8 +93,13 @@ class Interruption:
     def detect(self, turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
         i = ctx.index
         turns = ctx.conversation.turns
-        if i == 0 or turns[i - 1].role != "customer":
-            return
+        if i == 0 or turns[i - 1].role != "customer" or not turn.text.strip():
+            return iter(())  # nothing to interrupt, or an empty turn that says nothing
+        return self._find(turn, ctx)
+
+    def _find(self, turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
+        i = ctx.index
+        turns = ctx.conversation.turns
         prev = turns[i - 1]
         nxt = turns[i + 1] if i + 1 < len(turns) and turns[i + 1].role == "customer" else None
         found = self._overlap(turn, prev) or self._chat(turn, prev, nxt)
@@ -126,11 +134,15 @@ class Interruption:
     def _chat(turn: Turn, prev: Turn, nxt: Turn | None) -> tuple[float, str] | None:
         if nxt is None:
             return None
-        if _PROTEST.search(nxt.text):
+        # A protest comes early in the next message; the cheap word test spares most turns the regex.
+        head = nxt.text[:_HEAD]
+        low = head.lower()
+        if any(h in low for h in _PROTEST_HINTS) and _PROTEST.search(head):
             return 0.9, "The customer had to say they were not finished: the agent answered mid-message."
-        cut = _UNFINISHED.search(prev.text) is not None  # trailing "and", ",", "..."
-        unfinished = cut or (bool(prev.text.strip()) and _TERMINAL.search(prev.text) is None)
-        carries_on = _CONTINUES.search(nxt.text) is not None
+        tail = prev.text[-_TAIL:]  # only the end of the message says whether it was finished
+        cut = _UNFINISHED.search(tail) is not None  # trailing "and", ",", "..."
+        unfinished = cut or (bool(tail.strip()) and _TERMINAL.search(tail) is None)
+        carries_on = _CONTINUES.match(nxt.text) is not None
         if prev.at is not None and turn.at is not None and nxt.at is not None:
             reply = _seconds(turn.at, prev.at)
             burst = _seconds(nxt.at, prev.at)
@@ -143,6 +155,6 @@ class Interruption:
         if carries_on and unfinished:
             conf = 0.85 if cut else 0.75
             return conf, "The customer's message was unfinished and their next message continues it: the agent cut in."
-        if cut and _LOWER_START.search(nxt.text):
+        if cut and _LOWER_START.match(nxt.text):
             return 0.7, "The customer's message stopped mid-sentence and their next message carries on: the agent cut in."
         return None

@@ -95,13 +95,15 @@ class FastLexiconDetector(LexiconDetector):
         self._unless_fast = None if lex.unless is None else re.compile(lex.unless.pattern)
 
     def detect(self, turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
-        text = turn.text
-        words = turn_words(text)
+        # A plain function (not a generator) so the common "no trigger word" case costs one set test.
+        words = turn_words(turn.text)
         if self._any is not None and self._any.isdisjoint(words):
-            return
+            return iter(())
         active = [p for p in self._patterns if p.triggers is None or not p.triggers.isdisjoint(words)]
-        if not active:
-            return
+        return self._scan(turn, ctx, active) if active else iter(())
+
+    def _scan(self, turn: Turn, ctx: TurnContext, active: list[_Pattern]) -> Iterator[Finding]:
+        text = turn.text
         low = text.lower()
         fast = len(low) == len(text)
         scan = low if fast else text
@@ -181,16 +183,17 @@ class Complaint(FastLexiconDetector):
     def detect(self, turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
         # One finding per sentence (the strongest cue): three complaint words in one
         # sentence are one complaint, and the QA view should not list them thrice.
+        found = list(super().detect(turn, ctx))
+        if len(found) < 2:
+            return iter(found)
         seen: dict[int, Finding] = {}
-        bounds: list[tuple[int, int]] | None = None
-        for f in super().detect(turn, ctx):
-            if bounds is None:
-                bounds = sentence_bounds(turn.text)
+        bounds = sentence_bounds(turn.text)
+        for f in found:
             key = next((s for s, e in bounds if s <= f.start < e), -1)
             old = seen.get(key)
             if old is None or f.confidence > old.confidence:
                 seen[key] = f
-        yield from seen.values()
+        return iter(seen.values())
 
     def adjust(self, confidence: float, start: int, end: int, turn: Turn, ctx: TurnContext) -> float | None:
         emo = ctx.emotions[ctx.index] if ctx.index < len(ctx.emotions) else None
@@ -257,15 +260,16 @@ class RealIssue:
 
     def detect(self, turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
         text = turn.text
-        # Cheap exit before splitting sentences: no venting cue, no venting message
-        # (unless the emotion model says the customer is very upset).
         # Cheap exits first: no strong venting word and no "!!" leaves only the emotion
         # model to call the message venting (its top label must be a negative emotion).
         emo = ctx.emotions[ctx.index] if ctx.index < len(ctx.emotions) else None
         cued = not self._triggers.isdisjoint(turn_words(text)) or "!!" in text or "?!" in text or "!?" in text
         upset = distress(emo) if emo is not None and (cued or emo.label in NEGATIVE_EMOTIONS) else 0.0
         if not cued and upset < 0.5:
-            return
+            return iter(())
+        return self._pick(text, upset)
+
+    def _pick(self, text: str, upset: float) -> Iterator[Finding]:
         low = text.lower()
         bounds = sentence_bounds(text)
         if len(bounds) < 2:

@@ -20,6 +20,7 @@ shorter ones they contain ("thanks for nothing" is sarcasm, not gratitude).
 
 from __future__ import annotations
 
+import operator
 import re
 import string
 import tomllib
@@ -83,9 +84,12 @@ _CLASS[[b for b in range(256) if _TABLE[b] == b and b not in b" .!?\x1e"]] = 1
 _CLASS[[ord("."), ord("!"), ord("?"), 0x1E]] = 2
 _PUNCT_ID = np.zeros(256, dtype=np.int64)
 _PUNCT_ID[[ord("."), ord("!"), ord("?"), 0x1E]] = [4, 5, 6, 7]
+# What a byte adds to its word's hash before the positional power: byte + 1 inside words, 0 elsewhere.
+_VAL = np.where(_CLASS == 1, np.arange(256, dtype=np.uint64) + np.uint64(1), np.uint64(0)).astype(np.uint64)
+_SINGLE = _CLASS == 2
 _MASK64 = (1 << 64) - 1
 _INV_INT = pow(0x100000001B3, -1, 1 << 64)  # the multiplier is odd, so invertible mod 2^64
-_CHUNK = 1 << 22  # bytes hashed at once; longer batches are split (bounds the power tables)
+_CHUNK = 1 << 19  # bytes hashed at once; longer batches are split (the power tables cost 8 MB)
 _BUCKET_BITS = 18  # direct-address word table: 2^18 slots
 
 
@@ -160,6 +164,7 @@ class RuleTone:
         if not isinstance(raw, list) or not raw:
             raise ToneLexiconError("E120", f"{where}: 'strategies' must be a non-empty list")
         self.version = f"2+lex{data.get('version', '1')}"
+        self.origin = str(data.get("origin", ""))
         self.scale = float(str(data.get("scale", 0.5)))
         shout = data.get("shouting", {})
         shout = shout if isinstance(shout, dict) else {}
@@ -205,7 +210,9 @@ class RuleTone:
             self._tables.append(_Table(n, anchored, keys, np.array([table[int(k)] for k in keys], dtype=np.int64), opens))
         self._size = size
         self._word_keys, self._word_ids, self._shift = _word_table({word_hash(w): i for w, i in self.vocab.items() if i >= 8})
-        self._emo = tuple(EMO_WEIGHTS.items())
+        self._emo_keys = tuple(EMO_WEIGHTS)
+        self._emo_w = np.array([EMO_WEIGHTS[k] for k in self._emo_keys], dtype=np.float64)
+        self._emo_get = operator.itemgetter(*self._emo_keys)
 
     def counts(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         """Matches per (text, strategy), uncapped, and the shouting share (0..1) per text."""
@@ -263,28 +270,25 @@ class RuleTone:
             return np.concatenate([self.token_ids(b[:cut]), self.token_ids(b[cut:])])
         arr = np.frombuffer(b, dtype=np.uint8)
         n = arr.size
-        cls = _CLASS[arr]
+        val = _VAL[arr]
         word = np.zeros(n + 2, dtype=bool)
-        word[1:-1] = cls == 1
+        np.not_equal(val, 0, out=word[1:-1])
         inner = word[1:-1]
         starts = np.flatnonzero(inner & ~word[:-2])
-        ends = np.flatnonzero(inner & ~word[2:]) + 1
         ids_at = np.zeros(n, dtype=np.int64)
+        keep = _SINGLE[arr]
+        single = np.flatnonzero(keep)
         if starts.size:
-            contrib = (arr.astype(np.uint64) + np.uint64(1)) * _POW[:n]
-            contrib[~inner] = 0
+            ends = np.flatnonzero(inner & ~word[2:]) + 1
             prefix = np.zeros(n + 1, dtype=np.uint64)
-            np.cumsum(contrib, out=prefix[1:])
+            np.cumsum(val * _POW[:n], out=prefix[1:])
             wh = (prefix[ends] - prefix[starts]) * _INV[starts]
-            slot = (wh >> self._shift) & np.uint64((1 << _BUCKET_BITS) - 1)
-            slot_i = slot.astype(np.int64)
-            ids_at[starts] = np.where(self._word_keys[slot_i] == wh, self._word_ids[slot_i], _UNK)
-        single = np.flatnonzero(cls == 2)
+            slot = ((wh >> self._shift) & np.uint64((1 << _BUCKET_BITS) - 1)).astype(np.int64)
+            ids_at[starts] = np.where(self._word_keys[slot] == wh, self._word_ids[slot], _UNK)
+            keep[starts] = True
         ids_at[single] = _PUNCT_ID[arr[single]]
-        keep = np.zeros(n, dtype=bool)
-        keep[starts] = True
-        keep[single] = True
-        return ids_at[keep]
+        out: npt.NDArray[np.int64] = ids_at[keep]
+        return out
 
     def raw(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """Phrase points plus shouting per text (before the emotion term and squashing)."""
@@ -296,13 +300,18 @@ class RuleTone:
     def score(self, texts: Sequence[str], emotions: Sequence[Emotion]) -> list[float]:
         raw = self.raw(texts)
         if len(emotions) == len(texts) and emotions:
-            emo = self._emo
-            raw = raw + np.fromiter(
-                (sum(w * e.scores.get(k, 0.0) for k, w in emo) if e is not None else 0.0 for e in emotions),
-                dtype=np.float64,
-                count=len(emotions),
-            )
+            raw = raw + self._emotion_points(emotions)
         return [float(x) for x in np.tanh(raw * self.scale).round(4)]
+
+    def _emotion_points(self, emotions: Sequence[Emotion | None]) -> npt.NDArray[np.float64]:
+        keys = self._emo_keys
+        try:
+            # itemgetter fetches all probabilities of a turn in one C call.
+            rows = [self._emo_get(e.scores) for e in emotions]  # type: ignore[union-attr]
+        except (KeyError, AttributeError):  # a model that omits labels, or a None emotion
+            rows = [tuple(e.scores.get(k, 0.0) for k in keys) if e is not None else (0.0,) * len(keys) for e in emotions]
+        points: npt.NDArray[np.float64] = np.asarray(rows, dtype=np.float64).reshape(len(emotions), len(keys)) @ self._emo_w
+        return points
 
     def explain(self, text: str) -> dict[str, int]:
         """Strategy -> number of phrases counted in ``text`` (plus 'shouting' share x 100), for docs and debugging."""
