@@ -2,6 +2,8 @@
 # The whole test suite: set up .venv (and what the tests need), lint, type-check, run pytest.
 set -euo pipefail
 source "$(dirname "$0")/_venv.sh"
+# A throw-away PostgreSQL server for the desk tests (installed with apt if missing); stopped on exit.
+source scripts/postgres.sh
 echo "== ruff"; .venv/bin/ruff check src tests bench
 echo "== mypy --strict"; .venv/bin/mypy
 echo "== pytest"

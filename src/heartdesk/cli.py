@@ -196,26 +196,12 @@ def train_emotion(
 
 
 def _mount_optional_commands() -> None:
-    """Commands whose modules belong to other rooms (triage, desk) are mounted here."""
-    from importlib.util import find_spec
+    """Commands whose modules belong to other rooms (triage, desk) live there and are mounted here."""
+    from heartdesk.desk.cli import db_app
+    from heartdesk.triage.cli import triage_command
 
-    # TODO(lead): make these unconditional once heartdesk.triage and heartdesk.desk have landed.
-    # Fix (CLI tests): probe the .cli submodules themselves; a package that exists before its
-    # cli.py lands (work in progress) made every `heartdesk` command crash at import.
-    def _has(name: str) -> bool:
-        try:
-            return find_spec(name) is not None
-        except ModuleNotFoundError:  # the parent package is absent
-            return False
-
-    if _has("heartdesk.triage.cli"):
-        from heartdesk.triage.cli import triage_command
-
-        app.command("triage")(triage_command)
-    if _has("heartdesk.desk.cli"):
-        from heartdesk.desk.cli import db_app
-
-        app.add_typer(db_app, name="db")
+    app.command("triage")(triage_command)
+    app.add_typer(db_app, name="db")
 
 
 _mount_optional_commands()
