@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from heartdesk.model import EMOTIONS, Conversation, Emotion, Finding
 from heartdesk.signals.base import registered
@@ -137,6 +139,7 @@ def test_churn_threat_negative(text: str) -> None:
         ("I need the refund today, rent is due.", "need the refund today"),
         ("My flight leaves in 3 hours and the booking shows cancelled.", "My flight leaves in 3 hours"),
         ("Can you call me back right now?", "right now"),
+        ("The jug is cracked and I need it for my son's party on Saturday.", "need it for my son's party on Saturday"),
     ],
 )
 def test_urgency_positive(text: str, expected: str) -> None:
@@ -150,6 +153,7 @@ def test_urgency_positive(text: str, expected: str) -> None:
         "I ordered it today and it says it ships next week, that's fine.",
         "It's not urgent, but the invoice has a typo.",
         "What time do you open tomorrow?",
+        "We met on Monday and I need a copy of the invoice.",
     ],
 )
 def test_urgency_negative(text: str) -> None:
@@ -343,9 +347,6 @@ def test_trigger_words_lose_nothing_against_the_plain_lexicon(label: str) -> Non
 
 
 # --- property: any Unicode text -----------------------------------------------------------
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _WORDS = st.sampled_from(
     [

@@ -58,6 +58,11 @@ ORDERED = [
         "Sorry for the wait, and thank you for your patience. The refund takes five days.",
     ),
     (
+        "It is what it is. Rules are rules, you'll have to call billing.",
+        "The late fee is charged monthly.",
+        "I completely understand, that must be frustrating. Let me fix the late fee for you.",
+    ),
+    (
         "WHY IS MY ROOM STILL NOT READY!!!",
         "Is my room ready?",
         "Good afternoon, would it be possible to check in a little early? Many thanks.",

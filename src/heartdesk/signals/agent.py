@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from heartdesk.model import Finding, Turn
-from heartdesk.signals.agent_match import gated
+from heartdesk.signals.agent_match import gated, scan
 from heartdesk.signals.agent_text import agent_spoke_before, context_patterns, history_has, sentence_at
 from heartdesk.signals.base import TurnContext, distress, register
 from heartdesk.signals.rules import LexiconDetector
@@ -33,7 +33,7 @@ class AgentLexiconDetector(LexiconDetector):
         self._version = f"{self.version}+lex{self._lex.version}"
 
     def detect(self, turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
-        hits = self._gated.hits(turn.text)
+        hits = scan(turn.text).get(self._gated.id)
         # Most turns show most behaviours not at all: return at once, without a generator.
         return self._findings(hits, turn, ctx) if hits else _NOTHING
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from heartdesk.model import Finding, Turn
 from heartdesk.signals.agent_match import GatedPatterns, gated
-from heartdesk.signals.agent_text import context_patterns, recent_customer_stems, sentences, stems_of
+from heartdesk.signals.agent_text import context_patterns, recent_customer_stems, sentence_index, sentences, stems_of
 from heartdesk.signals.base import TurnContext, register
 from heartdesk.signals.text import words
 
@@ -36,18 +36,18 @@ class Paraphrase:
         text = turn.text
         rules = self._lex.rules
         hits = self._gated.hits(text)
-        heard = recent_customer_stems(ctx)
-        if not heard:
-            return
         has_q = "?" in text
         if not hits and not has_q and _YOU.search(text) is None:
             return  # no frame, no question, not about the customer: nothing can restate them
+        heard = recent_customer_stems(ctx)
+        if not heard:
+            return
         bounds = sentences(text)
         best = self._echo(text, bounds, heard) if has_q or hits or _YOU.search(text) else None
         for h_start, h_end, h_rule in hits:
             # The restated content is in the frame's sentence, or in the next one after a bare
             # frame ("Let me make sure I understand. Do you mean ...?").
-            k = next((j for j, (s, e) in enumerate(bounds) if s <= h_start < e), -1)
+            k = sentence_index(text, h_start)
             if k < 0:
                 continue
             s, e = bounds[k]
@@ -106,8 +106,6 @@ class Paraphrase:
             ratio = n / max(1, len(said))
             if first not in _AUX and (n >= 2 or ratio >= 0.5):
                 conf = 0.65
-            elif n >= 2 and ratio >= 0.5:
-                conf = 0.55
             else:
                 continue
             if best is None or conf > best[0]:
@@ -174,7 +172,9 @@ class ClarifyingQuestion:
         bounds = sentences(text)
         found: list[tuple[int, int, float, str]] = []
         not_q: list[re.Pattern[str]] | None = None
-        confront = self._confront.hits(text)
+        asks: dict[int, int] | None = None  # sentence index -> first request rule in it
+        # Sentences holding a confrontational statement: their questions are not requests.
+        hostile = {sentence_index(text, c) for c, _, _ in self._confront.hits(text)}
         for s, e in bounds:
             sent = text[s:e]
             conf = 0.0
@@ -191,12 +191,15 @@ class ClarifyingQuestion:
                     conf, expl = 0.45, "A statement with a question mark (a check, not a request)."
             elif self._bare is not None and _opens_like_question(sent) and self._bare.search(sent):
                 conf, expl = 0.6, "The agent asks a question (without a question mark)."
-            else:
-                for h_start, _, h_rule in requests:
-                    if s <= h_start < e:
-                        rule = self._lex.rules[h_rule]
-                        conf, expl = rule.confidence, rule.explanation
-                        break
+            elif requests:
+                if asks is None:
+                    asks = {}
+                    for h_start, _, h_rule in requests:
+                        asks.setdefault(sentence_index(text, h_start), h_rule)
+                h_rule = asks.get(sentence_index(text, s), -1)
+                if h_rule >= 0:
+                    rule = self._lex.rules[h_rule]
+                    conf, expl = rule.confidence, rule.explanation
             if conf == 0.0:
                 continue
             if not_q is None:
@@ -205,7 +208,7 @@ class ClarifyingQuestion:
                 low = sent.lower()
                 if any(rx.search(low) for rx in not_q):
                     continue
-            if confront and any(s <= c_start < e for c_start, _, _ in confront):
+            if hostile and sentence_index(text, s) in hostile:
                 continue
             found.append((s, e, conf, expl))
         if not found:
@@ -214,7 +217,8 @@ class ClarifyingQuestion:
             # A question tagged onto a longer reply (advice, a story) is not what the turn is doing:
             # it is kept, below the bar, when the other sentences carry most of the words.
             asked = sum(e - s for s, e, _, _ in found)
-            rest = [(s, e) for s, e in bounds if not any(s == f[0] for f in found)]
+            asked_at = {f[0] for f in found}
+            rest = [(s, e) for s, e in bounds if s not in asked_at]
             long_rest = sum(1 for s, e in rest if text.count(" ", s, e) >= 3)
             if long_rest >= 2 or sum(e - s for s, e in rest) >= 1.5 * asked:
                 found = [(s, e, min(conf, 0.45), "A question tagged onto a longer reply.") for s, e, conf, _ in found]

@@ -5,8 +5,9 @@ every alternative at every position: 20-80 µs per lexicon on a 100-character tu
 the agent budget. Nearly every pattern, though, needs some word that starts with a known
 literal ("sorry", "apolog", "frustrat"). Those anchors are read off the parsed pattern,
 the turn's words are indexed once by their first four letters, and only the patterns whose
-anchor is present are run. The result is the same as the full scan
-except that matches of different patterns may overlap (the detector keeps the stronger).
+anchor is present are run, lower-cased and case-sensitive so that the regex engine can skip
+positions in C (see :class:`_Pat`). One scan per turn serves every agent detector. Overlapping
+matches of different patterns of one lexicon are resolved in favour of the longest, then the surest.
 """
 
 from __future__ import annotations
@@ -253,7 +254,7 @@ _last_scan_text: str | None = None
 _last_scan: dict[int, list[tuple[int, int, int]]] = {}
 
 
-def _scan(text: str) -> dict[int, list[tuple[int, int, int]]]:
+def scan(text: str) -> dict[int, list[tuple[int, int, int]]]:
     """Hits of every gated lexicon in ``text``, by lexicon id (the last text's are cached).
 
     Fifteen detectors read each agent turn; scanning once for all of them keeps the cost of a
@@ -314,7 +315,7 @@ class GatedLexicon:
         res = resources.files("heartdesk.signals").joinpath("lexicons", f"{name}.toml")
         raw = tomllib.loads(res.read_text(encoding="utf-8"))["patterns"]
         self._pats: list[_Pat] = []
-        self._id = len(_GATED)
+        self.id = len(_GATED)
         _GATED.append(self)
         for i, p in enumerate(raw):
             src = str(p["pattern"])
@@ -327,16 +328,16 @@ class GatedLexicon:
                 pat = _Pat(i, alt, [keys_of(g) for g in sets])
                 self._pats.append(pat)
                 if pat.gate is None:
-                    _UNGATED.append((self._id, pat))
+                    _UNGATED.append((self.id, pat))
                 else:
                     for k in pat.gate:
-                        _BY_KEY.setdefault(k, []).append((self._id, pat))
+                        _BY_KEY.setdefault(k, []).append((self.id, pat))
                         _ALL_KEYS.add(k)
         _last_scan_text = None
 
     def hits(self, text: str) -> list[tuple[int, int, int]]:
-        """(start, end, rule index) of each match; overlaps are resolved in favour of confidence."""
-        return _scan(text).get(self._id, _NO_HITS)
+        """(start, end, rule index) of each match; overlaps resolved in favour of the longest."""
+        return scan(text).get(self.id, _NO_HITS)
 
 
 class GatedPatterns:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_right
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -16,8 +17,6 @@ from heartdesk.signals.base import TurnContext
 from heartdesk.signals.text import STOPWORDS, sentence_bounds
 
 APOS = "['\u2019\u02bc]"
-#: Word tokens (letters and digits), as used for anchors and stems.
-TOKEN = re.compile(r"[^\W_]+")
 
 _last_text: str | None = None
 _last_bounds: list[tuple[int, int]] = []
@@ -32,11 +31,24 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return _last_bounds
 
 
+_last_starts_text: str | None = None
+_last_starts: list[int] = []
+
+
+def sentence_index(text: str, pos: int) -> int:
+    """Index in :func:`sentences` of the sentence holding offset ``pos`` (-1 when between sentences)."""
+    global _last_starts_text, _last_starts
+    bounds = sentences(text)
+    if text is not _last_starts_text:
+        _last_starts = [s for s, _ in bounds]
+        _last_starts_text = text
+    k = bisect_right(_last_starts, pos) - 1
+    return k if k >= 0 and pos < bounds[k][1] else -1
+
+
 def sentence_at(text: str, pos: int) -> tuple[int, int]:
-    for s, e in sentences(text):
-        if s <= pos < e:
-            return s, e
-    return 0, len(text)
+    k = sentence_index(text, pos)
+    return sentences(text)[k] if k >= 0 else (0, len(text))
 
 
 @cache

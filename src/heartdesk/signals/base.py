@@ -124,6 +124,11 @@ def register(cls: D) -> D:
     return cls
 
 
+def unregister(name: str) -> None:
+    """Forget a detector (tests, or a plugin that replaces a built-in under a new name)."""
+    _REGISTRY.pop(name, None)
+
+
 def _load() -> None:
     global _plugins_loaded
     import heartdesk.signals.builtin  # noqa: F401  (registers the built-ins)
