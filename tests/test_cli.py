@@ -251,3 +251,29 @@ def test_eval_only_and_bad_arguments(tmp_path: Path, fake_datasets: None) -> Non
     assert r.exit_code == 2 and "[E301]" in r.stderr
     r = cli("eval", "--data", str(tmp_path), "--only", "imdb")
     assert r.exit_code == 2 and "[E302]" in r.stderr
+
+
+def test_eval_json_survives_numpy_details_and_nan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from heartdesk.evaluation.metrics import prf
+
+    odd = EvalResult(
+        "ucc",
+        "val",
+        (
+            Metric("ROC-AUC", float("nan"), 0.75, detail={"scores": np.array([0.1, 0.9]), "best": np.float64(0.5)}),
+            Metric("confrontational", 0.5, detail={"prf": prf([1, 0], [1, 1]), "labels": {"a"}}),
+        ),
+    )
+    for name in ("goemotions", "esconv", "politeness"):
+        monkeypatch.setitem(sys.modules, f"heartdesk.evaluation.{name}", None)
+    monkeypatch.setitem(sys.modules, "heartdesk.evaluation.ucc", _fake("ucc", odd))
+    r = cli("eval", "--data", str(tmp_path), "--json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)  # strict JSON: no NaN token
+    assert "NaN" not in r.stdout
+    metrics = doc["results"][3]["metrics"]
+    assert metrics[0]["value"] is None and metrics[0]["met"] is False
+    assert metrics[0]["detail"] == {"scores": [0.1, 0.9], "best": 0.5}
+    assert metrics[1]["detail"]["prf"]["tp"] == 1 and metrics[1]["detail"]["labels"] == ["a"]

@@ -9,7 +9,7 @@ import pytest
 
 from heartdesk.model import EMOTIONS
 from heartdesk.models.emotion import EmotionClassifier, load_default
-from heartdesk.models.features import Batch, char_ngrams, ngrams, words
+from heartdesk.models.features import SEP, Batch, char_ngrams, ngrams, words
 from heartdesk.models.labels import EKMAN, GOEMOTIONS, TO_EKMAN, TO_PRODUCT
 
 ANGER_FAMILY = {"anger", "frustration", "disgust"}
@@ -123,7 +123,7 @@ def test_odd_unicode_never_crashes(model: EmotionClassifier, text: str) -> None:
 
 
 def test_separator_inside_text_keeps_batch_alignment() -> None:
-    b = Batch(["a\x01b", "c"])
+    b = Batch(["a\x01b", "c"], {SEP: 0})
     assert b.n == 2
     assert [t for t, d in zip(b.tokens, b.doc.tolist(), strict=True) if t != "\x01"] == ["a", "b", "c"]
     assert b.doc.max() == 1
@@ -131,7 +131,7 @@ def test_separator_inside_text_keeps_batch_alignment() -> None:
 
 def test_features_match_between_training_and_batch_paths() -> None:
     texts = ["Why was I charged TWICE?!", "", "don't cancel 😡 order 42", "naïve Straße"]
-    b = Batch(texts)
+    b = Batch(texts, {SEP: 0})
     for i, text in enumerate(texts):
         batch_toks = [t for t, d in zip(b.tokens, b.doc.tolist(), strict=True) if d == i and t != "\x01"]
         assert batch_toks == words(text)

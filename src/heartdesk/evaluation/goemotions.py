@@ -66,14 +66,13 @@ def evaluate(data_dir: Path) -> EvalResult:
     hit = g[np.arange(len(pred)), pred]
     lenient = per_class_f1(pred, g & ~hit[:, None] | (np.eye(len(EKMAN), dtype=bool)[pred] & hit[:, None]))
     n = len(texts)
+    per_group = {e: round(float(v), 4) for e, v in zip(EKMAN, per, strict=True)}
     metrics = [
-        Metric("Ekman macro-F1 (argmax)", round(float(per.mean()), 4), TARGET, n, {e: round(float(v), 4) for e, v in zip(EKMAN, per, strict=True)}),
+        Metric("Ekman macro-F1 (argmax)", round(float(per.mean()), 4), TARGET, n, per_group),
         Metric("Ekman macro-F1 (lenient)", round(float(lenient.mean()), 4), None, n),
         Metric("accuracy (prediction in gold set)", round(float(hit.mean()), 4), None, n),
-    ]  # fmt: skip
-    metrics += [
-        Metric(f"F1 {e}", round(float(v), 4), None, int(g[:, i].sum())) for i, (e, v) in enumerate(zip(EKMAN, per, strict=True))
     ]
+    metrics += [Metric(f"F1 {e}", per_group[e], None, int(g[:, i].sum())) for i, e in enumerate(EKMAN)]
     return EvalResult(
         dataset="goemotions",
         split="dev",

@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from heartdesk.errors import HeartdeskError
 from heartdesk.model import EMOTIONS, Emotion
-from heartdesk.models.features import SHOUT_TOKEN, Batch, char_ngrams, segment_sum, softmax
+from heartdesk.models.features import SEP, SHOUT_TOKEN, Batch, char_ngrams, segment_sum, softmax
 from heartdesk.models.labels import EKMAN, GOEMOTIONS, TO_EKMAN, TO_PRODUCT
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "emotion.npz"
@@ -52,29 +52,42 @@ class EmotionClassifier:
     version = "1"
 
     def __init__(self, arrays: dict[str, npt.NDArray[np.generic]]) -> None:
-        word_terms = _terms(arrays["word_terms"])  # type: ignore[arg-type]
-        self._uni: dict[str, int] = {}
-        self._bi: dict[tuple[str, str], int] = {}
+        toks = _terms(arrays["tok_terms"])  # type: ignore[arg-type]
+        n_tok = len(toks)
+        # Token vocabulary: every training token, plus the batch separator on an all-zero row.
+        self._tok_base = {t: i for i, t in enumerate(toks)}
+        self._tok_base[SEP] = n_tok
+        self._tok = dict(self._tok_base)
+        self._n_base = n_tok + 1
+        self._bang_row = self._tok_base.get("!", -2)
+        # Word-block vocabulary, keyed by token rows: unigram -> row via an array, bigram
+        # (tok_a * n + tok_b) -> row via a sorted key array (numpy search, no Python per pair).
+        self._uni_of = np.full(n_tok + 1 + _OOV_CACHE_MAX, -1, np.int64)
+        bi_keys: list[int] = []
+        bi_rows: list[int] = []
         self._shout_row = -1
-        for i, t in enumerate(word_terms):
+        for i, t in enumerate(_terms(arrays["word_terms"])):  # type: ignore[arg-type]
             if t == SHOUT_TOKEN:
                 self._shout_row = i
             elif " " in t:
                 a, b = t.split(" ")
-                self._bi[(a, b)] = i
-            else:
-                self._uni[t] = i
+                ra, rb = self._tok_base.get(a), self._tok_base.get(b)
+                if ra is not None and rb is not None:
+                    bi_keys.append(ra * self._n_base + rb)
+                    bi_rows.append(i)
+            elif (r := self._tok_base.get(t)) is not None:
+                self._uni_of[r] = i
+        order = np.argsort(bi_keys)
+        self._bi_keys = np.asarray(bi_keys, np.int64)[order]
+        self._bi_rows = np.asarray(bi_rows, np.int64)[order]
         idf = arrays["word_idf"].astype(np.float32)
         # One table per block: weights times idf, and the squared weight as a last column, so a
         # single gather + segment sum yields both a text's score and its norm.
         self._word_t = np.hstack([arrays["word_w"].astype(np.float32) * idf[:, None], (idf**2)[:, None]])
-        self._tok_base = {t: i for i, t in enumerate(_terms(arrays["tok_terms"]))}  # type: ignore[arg-type]
-        self._tok = dict(self._tok_base)
         # Known tokens' subword vectors, plus spare rows where unseen tokens' vectors are cached
         # (entered into ``self._tok`` too, so the next look-up is a plain hit).
-        n_tok = len(self._tok_base)
         k = arrays["tok_w"].shape[1]
-        self._tok_t = np.zeros((n_tok + _OOV_CACHE_MAX, k + 1), np.float32)
+        self._tok_t = np.zeros((n_tok + 1 + _OOV_CACHE_MAX, k + 1), np.float32)
         self._tok_t[:n_tok, :k] = arrays["tok_w"]
         self._tok_t[:n_tok, k] = arrays["tok_sq"]
         self._char = {t: i for i, t in enumerate(_terms(arrays["char_terms"]))}  # type: ignore[arg-type]
@@ -91,16 +104,24 @@ class EmotionClassifier:
         except (OSError, ValueError, KeyError) as exc:
             raise HeartdeskError("E201", f"emotion model {path} is missing or corrupt ({exc}); reinstall or retrain") from exc
 
-    def _add_oov(self, tok: str) -> int:
-        """Compute an unseen token's subword vector into a spare row; returns the row."""
-        row = len(self._tok)
-        if row >= self._tok_t.shape[0]:  # a batch full of new words: grow until the next batch
+    def _add_unseen(self, toks: Sequence[str]) -> None:
+        """Compute the subword vectors of tokens unseen so far into spare rows, all at once."""
+        start = len(self._tok)
+        end = start + len(toks)
+        while end > self._tok_t.shape[0]:  # a batch full of new words: grow until the next batch
             self._tok_t = np.concatenate([self._tok_t, np.zeros_like(self._tok_t[:_OOV_CACHE_MAX])])
+            self._uni_of = np.concatenate([self._uni_of, np.full(_OOV_CACHE_MAX, -1, np.int64)])
         get = self._char.get
-        ids = [j for j in map(get, char_ngrams(tok)) if j is not None]
-        self._tok_t[row] = self._char_t[ids].sum(0) if ids else 0.0
-        self._tok[tok] = row
-        return row
+        ids: list[int] = []
+        lens: list[int] = []
+        for t in toks:
+            found = [j for j in map(get, char_ngrams(t)) if j is not None]
+            ids.extend(found)
+            lens.append(len(found))
+        self._tok_t[start:end] = segment_sum(
+            np.asarray(ids, np.int64), np.repeat(np.arange(len(toks)), lens), self._char_t, len(toks)
+        )
+        self._tok.update(zip(toks, range(start, end), strict=True))
 
     def logits(self, texts: Sequence[str]) -> Floats:
         """Raw scores, one row per text: 7 Ekman columns then 28 GoEmotions columns."""
@@ -108,27 +129,36 @@ class EmotionClassifier:
 
     def _logits(self, texts: Sequence[str]) -> tuple[Floats, Batch]:
         n = len(texts)
-        if len(self._tok) > len(self._tok_base) + _OOV_CACHE_MAX // 2:
+        if len(self._tok) > self._n_base + _OOV_CACHE_MAX // 2:
             # Forget cached unseen words between batches only: rows in use are never overwritten.
             self._tok = dict(self._tok_base)
-        b = Batch(texts)
-        uni = b.lookup(self._uni)
-        bi = b.lookup_bigrams(self._bi)
-        # Binary features: each term counts once per text, so (text, term) keys are de-duplicated.
+        b = Batch(texts, self._tok)
+        tok = b.ids
+        missing = np.flatnonzero(tok < 0)
+        if missing.size:
+            tokens = b.tokens
+            unseen = [tokens[p] for p in missing.tolist()]
+            self._add_unseen(list(dict.fromkeys(unseen)))
+            tok[missing] = np.fromiter(map(self._tok.__getitem__, unseen), np.int64, len(unseen))
+        # Word block, binary: (text, term) keys de-duplicated, which also sorts them by text.
         v = self._word_t.shape[0]
-        keys = [b.doc[uni >= 0] * v + uni[uni >= 0], b.doc[:-1][bi >= 0] * v + bi[bi >= 0]]
+        uni = self._uni_of[tok]
+        keys = [b.doc[uni >= 0] * v + uni[uni >= 0]]
+        if tok.size > 1:
+            # Only pairs of training tokens can be bigrams (cached unseen rows would alias keys).
+            left, right = tok[:-1], tok[1:]
+            at = np.flatnonzero((left < self._n_base) & (right < self._n_base))
+            pair = left[at] * self._n_base + right[at]
+            pos = np.minimum(np.searchsorted(self._bi_keys, pair), max(self._bi_keys.size - 1, 0))
+            hit = np.flatnonzero(self._bi_keys[pos] == pair) if self._bi_keys.size else np.zeros(0, np.int64)
+            keys.append(b.doc[at[hit]] * v + self._bi_rows[pos[hit]])
         if self._shout_row >= 0:
             keys.append(b.shouting * v + self._shout_row)
-        uniq = np.unique(np.concatenate(keys))
+        uniq = np.concatenate(keys)
+        uniq.sort()
+        uniq = uniq[np.concatenate(([True], uniq[1:] != uniq[:-1]))] if uniq.size else uniq
         word = segment_sum(uniq % v, uniq // v, self._word_t, n)
-        tok = b.lookup(self._tok)
-        missing = np.flatnonzero((tok < 0) & ~b.sep)
-        if missing.size:
-            get, tokens = self._tok.get, b.tokens
-            for p in missing.tolist():
-                j = get(tokens[p])  # a word repeated in this batch is cached by its first occurrence
-                tok[p] = self._add_oov(tokens[p]) if j is None else j
-        char = _segments(tok, b.doc, self._tok_t, n)
+        char = segment_sum(tok, b.doc, self._tok_t, n)
         k = self._k
         out: Floats = np.asarray(word[:, :k] / np.sqrt(np.maximum(word[:, k:], 1e-12)), dtype=np.float32)
         out += char[:, :k] / np.sqrt(np.maximum(char[:, k:], 1e-12))
@@ -170,7 +200,7 @@ class EmotionClassifier:
         # Intensity: probability of the strongest non-neutral Ekman family (anger + frustration count
         # together), raised 5 % per "!" (up to 3) and 15 % for shouting, capped at 1.
         strength = p_ek[:, :_EK_NEUTRAL].max(1)
-        bang = np.bincount(b.doc[np.fromiter(map("!".__eq__, b.tokens), bool, len(b.tokens))], minlength=b.n)
+        bang = np.bincount(b.doc[b.ids == self._bang_row], minlength=b.n)
         boost = 1.0 + 0.05 * np.minimum(bang, 3)
         boost[b.shouting] += 0.15
         intensity = np.clip(strength * boost, 0.0, 1.0).round(4)
@@ -179,11 +209,6 @@ class EmotionClassifier:
             Emotion(label, i, dict(zip(EMOTIONS, row, strict=True)))
             for label, i, row in zip(labels, intensity.tolist(), scores.tolist(), strict=True)
         ]
-
-
-def _segments(rows: npt.NDArray[np.int64], doc: npt.NDArray[np.int64], table: Floats, n: int) -> Floats:
-    keep = rows >= 0
-    return segment_sum(rows[keep], doc[keep], table, n)
 
 
 @lru_cache(maxsize=1)

@@ -70,38 +70,30 @@ Ints = npt.NDArray[np.int64]
 
 
 class Batch:
-    """A batch of texts as flat token lists plus, for each token, the index of its text.
+    """A batch of texts as one flat token sequence, looked up in a token vocabulary once.
 
-    ``tokens`` holds lower-cased tokens with a separator between texts; ``doc`` the text index of
-    every position (separators included, they never match a vocabulary); ``shouting`` the texts
-    that contain a shouted token.
+    ``tokens`` holds the lower-cased tokens with ``SEP`` between texts; ``ids`` their rows in
+    ``vocab`` (-1 when absent; ``vocab`` must contain ``SEP``); ``doc`` the text index of every
+    position (a separator counts with the text after it); ``shouting`` the texts with a shouted token.
     """
 
-    __slots__ = ("doc", "n", "sep", "shouting", "tokens")
+    __slots__ = ("doc", "ids", "n", "sep", "shouting", "tokens")
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], vocab: dict[str, int]) -> None:
         self.n = n = len(texts)
         joined = SEP.join([t[:MAX_CHARS] for t in texts])
         if joined.count(SEP) != max(n - 1, 0):  # a text contains the separator itself
             joined = SEP.join([t[:MAX_CHARS].replace(SEP, " ") for t in texts])
         raw: list[str] = _BATCH_RE.findall(joined)
         self.tokens: list[str] = list(map(str.lower, raw))
-        self.sep = sep = np.fromiter(map(SEP.__eq__, raw), dtype=bool, count=len(raw))
-        self.doc: Ints = np.cumsum(sep, dtype=np.int64)
-        # is_shout(), vectorised: C-level maps only.
-        upper = np.fromiter(map(str.isupper, raw), dtype=bool, count=len(raw))
-        if upper.any():
-            upper &= np.fromiter(map(len, raw), dtype=np.int64, count=len(raw)) >= 3
-        self.shouting: Ints = np.unique(self.doc[upper])
-
-    def lookup(self, vocab: dict[str, int]) -> Ints:
-        """Row of every token in ``vocab``, -1 when absent."""
-        return np.fromiter(map(vocab.get, self.tokens, repeat(-1)), dtype=np.int64, count=len(self.tokens))
-
-    def lookup_bigrams(self, vocab: dict[tuple[str, str], int]) -> Ints:
-        """Row of every adjacent pair (position i, i+1) in ``vocab``, -1 when absent."""
-        pairs = zip(self.tokens, self.tokens[1:], strict=False)
-        return np.fromiter(map(vocab.get, pairs, repeat(-1)), dtype=np.int64, count=max(len(self.tokens) - 1, 0))
+        count = len(raw)
+        self.ids: Ints = np.fromiter(map(vocab.get, self.tokens, repeat(-1)), dtype=np.int64, count=count)
+        self.sep = self.ids == vocab[SEP]
+        self.doc: Ints = np.cumsum(self.sep, dtype=np.int64)
+        # is_shout(), vectorised: capitals are rare, so the length check runs on few tokens.
+        upper = np.flatnonzero(np.fromiter(map(str.isupper, raw), dtype=bool, count=count))
+        loud = [i for i in upper.tolist() if len(raw[i]) >= 3]
+        self.shouting: Ints = np.unique(self.doc[loud]) if loud else np.zeros(0, np.int64)
 
 
 def segment_sum(rows: Ints, doc: Ints, table: npt.NDArray[np.float32], n: int) -> npt.NDArray[np.float32]:
