@@ -260,6 +260,7 @@ def breakdown(convs: list[Conversation], batch_size: int = 512) -> list[tuple[st
         spent[f"detector {d.name}"] = 0
         runs[f"detector {d.name}"] = 0
     spent["scorecard"] = runs["scorecard"] = 0
+    keyed = [(d, f"detector {d.name}") for d in pipe.detectors]
     for b in range(0, len(convs), batch_size):
         batch = convs[b : b + batch_size]
         texts = [t.text[:_LIMIT] for c in batch for t in c.turns]
@@ -281,9 +282,8 @@ def breakdown(convs: list[Conversation], batch_size: int = 512) -> list[tuple[st
             for i, turn in enumerate(conv.turns):
                 found: list[Finding] = []
                 ctx = TurnContext(conv, i, emo, ton, history, found)
-                for det in pipe.detectors:
+                for det, key in keyed:
                     if reads_role(det, turn.role):
-                        key = f"detector {det.name}"
                         t0 = clock()
                         got = list(det.detect(turn, ctx))
                         spent[key] += clock() - t0 - overhead

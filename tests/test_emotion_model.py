@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from heartdesk.errors import HeartdeskError
 from heartdesk.model import EMOTIONS
 from heartdesk.models.emotion import EmotionClassifier, load_default
 from heartdesk.models.features import SEP, Batch, char_ngrams, ngrams, words
@@ -143,3 +145,62 @@ def test_features_match_between_training_and_batch_paths() -> None:
 def test_label_maps_are_complete() -> None:
     assert set(TO_EKMAN) == set(GOEMOTIONS) and set(TO_EKMAN.values()) == set(EKMAN)
     assert set(TO_PRODUCT) == set(GOEMOTIONS) and set(TO_PRODUCT.values()) == set(EMOTIONS)
+
+
+# A tiny training set in GoEmotions' TSV layout (text, label ids, id), written for this test.
+_TRAIN_ROWS = [
+    ("You charged me twice and nobody answers, I'm furious", "2"),
+    ("This is the third time I ask, so annoying", "3"),
+    ("Why is this so slow, it's ridiculous", "3"),
+    ("I'm angry that my refund is late again", "2"),
+    ("Thank you so much for the quick fix", "15"),
+    ("Thanks, that solved it, really appreciated", "15"),
+    ("Great service, I love the new plan", "17,18"),
+    ("Happy with the replacement, works great", "17"),
+    ("I'm worried my parcel is lost", "14"),
+    ("I'm nervous the payment will fail", "19"),
+    ("Scared that my account was hacked", "14"),
+    ("I don't understand this invoice", "6"),
+    ("What is this extra fee on my bill?", "7"),
+    ("Confused by the new pricing page", "6"),
+    ("My order number is 4521", "27"),
+    ("The address is 8 Oak Road", "27"),
+    ("Please update my email address", "27"),
+    ("I'm so disappointed with the quality", "9"),
+    ("Sad that the gift never arrived", "25"),
+    ("The jacket arrived torn, what a letdown", "9"),
+]
+
+
+def _write_split(folder: Path, name: str, rows: list[tuple[str, str]]) -> None:
+    lines = [f"{text}\t{labels}\tx{i}" for i, (text, labels) in enumerate(rows)]
+    (folder / f"{name}.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_training_is_reproducible_and_loadable(tmp_path: Path) -> None:
+    from heartdesk.models.train_emotion import main
+
+    data = tmp_path / "goemotions"
+    data.mkdir()
+    _write_split(data, "train", _TRAIN_ROWS * 3)
+    _write_split(data, "dev", _TRAIN_ROWS[::4])
+    first, second = tmp_path / "a.npz", tmp_path / "b.npz"
+    assert main(tmp_path, first, 7) == 0
+    assert main(tmp_path, second, 7) == 0
+    assert first.read_bytes() == second.read_bytes()
+    model = EmotionClassifier.load(first)
+    (emotion,) = model.predict(["Thank you so much, really appreciated"])
+    assert emotion.label == "gratitude"
+    assert math.isclose(sum(emotion.scores.values()), 1.0, abs_tol=1e-4)
+
+
+def test_training_without_data_fails_cleanly(tmp_path: Path) -> None:
+    from heartdesk.models.train_emotion import main
+
+    assert main(tmp_path, tmp_path / "m.npz", 0) == 2
+
+
+def test_missing_model_file_is_a_numbered_error(tmp_path: Path) -> None:
+    with pytest.raises(HeartdeskError) as info:
+        EmotionClassifier.load(tmp_path / "absent.npz")
+    assert info.value.code == "E201"

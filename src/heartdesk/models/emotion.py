@@ -26,7 +26,7 @@ import numpy.typing as npt
 from heartdesk.errors import HeartdeskError
 from heartdesk.model import EMOTIONS, Emotion
 from heartdesk.models.features import SEP, SHOUT_TOKEN, Batch, char_ngrams, segment_sum, softmax
-from heartdesk.models.labels import EKMAN, GOEMOTIONS, TO_EKMAN, TO_PRODUCT
+from heartdesk.models.labels import EKMAN, GOEMOTIONS, GROUP_COLUMNS, TO_EKMAN, TO_PRODUCT
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "emotion.npz"
 Floats = npt.NDArray[np.float32]
@@ -38,6 +38,7 @@ _FINE_TO_PROD = np.zeros((len(GOEMOTIONS), len(EMOTIONS)), np.float32)
 for _i, _name in enumerate(GOEMOTIONS):
     _FINE_TO_EK[_i, EKMAN.index(TO_EKMAN[_name])] = 1.0
     _FINE_TO_PROD[_i, EMOTIONS.index(TO_PRODUCT[_name])] = 1.0
+_GROUP_IDX = [np.array(cols) for cols in GROUP_COLUMNS]
 _EK_NEUTRAL = EKMAN.index("neutral")
 assert _EK_NEUTRAL == len(EKMAN) - 1
 _OOV_CACHE_MAX = 50_000
@@ -94,6 +95,7 @@ class EmotionClassifier:
         char_idf = arrays["char_idf"].astype(np.float32)
         self._char_t = np.hstack([arrays["char_w"].astype(np.float32) * char_idf[:, None], (char_idf**2)[:, None]])
         self._bias = arrays["bias"].astype(np.float32)
+        self._mix, self._ek_temp, self._fine_temp = (float(v) for v in arrays["head"].astype(np.float64))
         self._k = k
 
     @classmethod
@@ -167,7 +169,11 @@ class EmotionClassifier:
 
     def _probs(self, texts: Sequence[str]) -> tuple[Floats, Floats, Batch]:
         z, b = self._logits(texts)
-        return softmax(z[:, :_N_EK]), softmax(z[:, _N_EK:]), b
+        ek, fine = z[:, :_N_EK], z[:, _N_EK:]
+        # Ekman decision: its own margin plus the best margin among each group's GoEmotions labels.
+        score = ek + self._mix * np.stack([fine[:, idx].max(1) for idx in _GROUP_IDX], axis=1)
+        p_ek = softmax((score * self._ek_temp).astype(np.float32))
+        return p_ek, softmax((fine * self._fine_temp).astype(np.float32)), b
 
     def ekman_scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
         p_ek, _, _ = self._probs(texts)

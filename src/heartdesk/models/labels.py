@@ -76,3 +76,8 @@ TO_PRODUCT: dict[str, str] = {
     "desire": "neutral",
     "neutral": "neutral",
 }
+
+#: For each Ekman group, the indexes of its GoEmotions labels.
+GROUP_COLUMNS: tuple[tuple[int, ...], ...] = tuple(
+    tuple(i for i, name in enumerate(GOEMOTIONS) if TO_EKMAN[name] == group) for group in EKMAN
+)

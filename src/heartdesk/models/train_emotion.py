@@ -4,9 +4,8 @@
 scikit-learn, scipy). Reads ``DIR/goemotions/train.tsv`` (or ``DIR/train.tsv``); dev is
 only read to print the figure at the end, never to fit or tune anything.
 
-Model: two linear heads over one sparse feature vector per text: an Ekman-7 linear SVM
-(one-vs-rest, class-balanced) and a GoEmotions-28 multinomial logistic regression. The
-vector is made of two L2-normalised blocks:
+Model: two linear SVM heads (one-vs-rest, class-balanced) over one sparse feature vector per
+text, an Ekman-7 head and a GoEmotions-28 head. The vector is made of two L2-normalised blocks:
 
 * word block: binary TF-IDF of word unigrams and bigrams (``features.ngrams``);
 * subword block: TF-IDF of character 2-5-grams of every token, summed over the tokens. Its
@@ -15,9 +14,10 @@ vector is made of two L2-normalised blocks:
   contribution is precomputed once (a fastText-like table), so subwords cost one dict look-up
   per token instead of ~25 n-gram strings.
 
-The Ekman head's per-class biases are then tuned for macro-F1 on 3-fold out-of-fold
-predictions of the training set, and a temperature fitted on the same predictions turns its
-margins into probabilities. Everything is deterministic for a given seed.
+The Ekman decision is the Ekman margin plus ``mix`` times, per group, the best margin of the
+group's GoEmotions labels; ``mix`` and per-class biases are tuned for macro-F1 on 3-fold
+out-of-fold predictions of the training set, and temperatures fitted on the same predictions
+turn margins into probabilities. Everything is deterministic for a given seed.
 """
 
 from __future__ import annotations
@@ -34,11 +34,12 @@ import numpy.typing as npt
 
 from heartdesk.models.calibrate import gold_matrix, macro_f1, per_class_f1, tune_bias
 from heartdesk.models.features import char_ngrams, ngrams, words
-from heartdesk.models.labels import EKMAN, GOEMOTIONS, TO_EKMAN
+from heartdesk.models.labels import EKMAN, GOEMOTIONS, GROUP_COLUMNS, TO_EKMAN
 
 DEFAULT_OUT = Path(__file__).parent / "data" / "emotion.npz"
 C_EKMAN = 0.05  # LinearSVC; chosen among 0.02-0.2 by out-of-fold macro-F1 on train
-C_FINE = 0.5  # LogisticRegression
+C_FINE = 0.05
+MIXES = (0.0, 0.5, 1.0, 2.0)
 FOLDS = 3
 MIN_DF_WORD = 2
 MIN_DF_CHAR = 3
@@ -145,16 +146,27 @@ def _rownorm(x: Any, sq: npt.NDArray[np.generic]) -> Any:
     return sp.diags((1.0 / np.sqrt(np.maximum(np.asarray(sq, np.float64), 1e-12))).astype(np.float32)) @ x
 
 
-def _fit_lr(x: Any, y: npt.NDArray[np.int64], c: float, seed: int) -> Any:
-    from sklearn.linear_model import LogisticRegression
+class _Head:
+    """A linear SVM whose weights always cover all ``k`` classes, even those absent from the data.
 
-    return LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=seed).fit(x, y)
+    (A user's own data may lack some labels; an absent class gets zero weights and a very low bias.)
+    """
 
+    def __init__(self, x: Any, y: npt.NDArray[np.int64], k: int, c: float, seed: int) -> None:
+        from sklearn.svm import LinearSVC
 
-def _fit_svm(x: Any, y: npt.NDArray[np.int64], c: float, seed: int) -> Any:
-    from sklearn.svm import LinearSVC
+        m = LinearSVC(C=c, class_weight="balanced", random_state=seed, max_iter=5000).fit(x, y)
+        coef, intercept = m.coef_, m.intercept_
+        if len(m.classes_) == 2:  # scikit-learn keeps one row for two classes
+            coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
+        self.coef = np.zeros((k, x.shape[1]), np.float32)
+        self.intercept = np.full(k, -10.0, np.float32)
+        self.coef[m.classes_] = coef
+        self.intercept[m.classes_] = intercept
 
-    return LinearSVC(C=c, class_weight="balanced", random_state=seed, max_iter=5000).fit(x, y)
+    def scores(self, x: Any) -> npt.NDArray[np.float32]:
+        out: npt.NDArray[np.float32] = np.asarray(x @ self.coef.T, np.float32) + self.intercept
+        return out
 
 
 def fit_temperature(scores: npt.NDArray[np.float32], gold: npt.NDArray[np.bool_]) -> float:
@@ -197,32 +209,41 @@ def main(data_dir: Path, out: Path | None, seed: int) -> int:
     _log(f"features {x.shape} from {len(texts)} texts", t0)
 
     rows, ys = _expand(ek)
-    # Out-of-fold Ekman logits for bias tuning: folds split by text, never by row.
+    frows, fys = _expand(fine)
+    # Out-of-fold margins of both heads, for tuning: folds split by text, never by row.
     rng = np.random.RandomState(seed)
     fold = rng.permutation(len(texts)) % FOLDS
-    oof = np.zeros((len(texts), len(EKMAN)), np.float32)
+    oof_ek = np.zeros((len(texts), len(EKMAN)), np.float32)
+    oof_fine = np.zeros((len(texts), len(GOEMOTIONS)), np.float32)
     for f in range(FOLDS):
-        tr = fold[rows] != f
-        m = _fit_svm(x[rows[tr]], ys[tr], C_EKMAN, seed)
         te = np.flatnonzero(fold == f)
-        oof[te] = m.decision_function(x[te])
+        tr = fold[rows] != f
+        oof_ek[te] = _Head(x[rows[tr]], ys[tr], len(EKMAN), C_EKMAN, seed).scores(x[te])
+        tr = fold[frows] != f
+        oof_fine[te] = _Head(x[frows[tr]], fys[tr], len(GOEMOTIONS), C_FINE, seed).scores(x[te])
         _log(f"fold {f + 1}/{FOLDS}", t0)
     gold = gold_matrix(ek, len(EKMAN))
-    calib = tune_bias(oof, gold, span=0.5)
-    temp = fit_temperature(oof + calib, gold)
-    _log(f"out-of-fold macro-F1 {macro_f1(oof.argmax(1), gold):.4f} -> {macro_f1((oof + calib).argmax(1), gold):.4f} "
-         f"with biases {np.round(calib, 3).tolist()}, temperature {temp:.2f}", t0)  # fmt: skip
+    # The Ekman decision adds the best-scoring fine label of each group (times ``mix``) to the Ekman
+    # margin: two views of the same text; ``mix`` and the biases are picked on out-of-fold predictions.
+    best: tuple[float, float, npt.NDArray[np.float32]] = (-1.0, 0.0, np.zeros(len(EKMAN), np.float32))
+    for mix in MIXES:
+        score = oof_ek + mix * group_max(oof_fine)
+        calib = tune_bias(score, gold, span=0.5)
+        f1 = macro_f1((score + calib).argmax(1), gold)
+        _log(f"mix {mix}: out-of-fold macro-F1 {macro_f1(score.argmax(1), gold):.4f} -> {f1:.4f} calibrated", t0)
+        if f1 > best[0]:
+            best = (f1, mix, calib)
+    _, mix, calib = best
+    ek_temp = fit_temperature(oof_ek + mix * group_max(oof_fine) + calib, gold)
+    fine_temp = fit_temperature(oof_fine, gold_matrix(fine, len(GOEMOTIONS)))
+    _log(f"chose mix {mix}, biases {np.round(calib, 3).tolist()}, temperatures {ek_temp:.2f} / {fine_temp:.2f}", t0)
 
-    ek_model = _fit_svm(x[rows], ys, C_EKMAN, seed)
-    _log("Ekman head fitted", t0)
-    frows, fys = _expand(fine)
-    fine_model = _fit_lr(x[frows], fys, C_FINE, seed)
-    _log("GoEmotions-28 head fitted", t0)
-
-    # The temperature is folded into the Ekman weights: softmax of the stored logits is calibrated.
-    coef = np.vstack([ek_model.coef_ * temp, fine_model.coef_]).T.astype(np.float32)  # features x 35
-    bias = np.concatenate([(ek_model.intercept_ + calib) * temp, fine_model.intercept_]).astype(np.float32)
-    save(out, feat, coef, bias, seed)
+    ek_model = _Head(x[rows], ys, len(EKMAN), C_EKMAN, seed)
+    fine_model = _Head(x[frows], fys, len(GOEMOTIONS), C_FINE, seed)
+    _log("heads fitted", t0)
+    coef = np.vstack([ek_model.coef, fine_model.coef]).T.astype(np.float32)  # features x 35
+    bias = np.concatenate([ek_model.intercept + calib, fine_model.intercept]).astype(np.float32)
+    save(out, feat, coef, bias, seed, np.array([mix, ek_temp, fine_temp], np.float32))
     _log(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)", t0)
 
     try:
@@ -241,7 +262,20 @@ def main(data_dir: Path, out: Path | None, seed: int) -> int:
     return 0
 
 
-def save(out: Path, feat: Featuriser, coef: npt.NDArray[np.float32], bias: npt.NDArray[np.float32], seed: int) -> None:
+def group_max(fine: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """Per Ekman group, the highest score among its GoEmotions labels."""
+    out: npt.NDArray[np.float32] = np.stack([fine[:, idx].max(1) for idx in GROUP_COLUMNS], axis=1)
+    return out
+
+
+def save(
+    out: Path,
+    feat: Featuriser,
+    coef: npt.NDArray[np.float32],
+    bias: npt.NDArray[np.float32],
+    seed: int,
+    head: npt.NDArray[np.float32],
+) -> None:
     """Write the run-time artifact: vocabularies as newline-joined UTF-8, weights as float16."""
     n_word = len(feat.word_vec.vocabulary_)
     w_word, w_char = coef[:n_word], coef[n_word:]
@@ -270,5 +304,6 @@ def save(out: Path, feat: Featuriser, coef: npt.NDArray[np.float32], bias: npt.N
             char_idf=feat.char_idf,
             char_w=w_char.astype(np.float16),
             bias=bias,
+            head=head,  # mix, Ekman temperature, GoEmotions temperature
             meta=joined([json.dumps({"seed": seed, "trained_on": "GoEmotions train (Apache-2.0)", "heads": [7, 28]})]),
         )
