@@ -8,16 +8,23 @@ detectors and yields analyses in input order, so memory stays flat on any input.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from itertools import islice
 
 from heartdesk.analysis.scorecard import build_scorecard
-from heartdesk.model import Analysis, Conversation, Emotion, Finding, TurnAnalysis
+from heartdesk.model import ROLES, Analysis, Conversation, Emotion, Finding, Turn, TurnAnalysis
 from heartdesk.models import EmotionModel, ToneModel
 from heartdesk.signals.base import Detector, DetectorError, TurnContext, create, reads_role, registered
 
 _PROVIDED = frozenset({"emotion", "tone"})
-_LIMIT = 200_000  # characters of a turn the detectors read; the rest is kept but not scanned
+# Characters of a turn that the models and detectors read. A longer turn is kept whole in the
+# conversation, but findings come from its first _LIMIT characters (docs/contract.md).
+_LIMIT = 100_000
+
+
+def _span_order(f: Finding) -> tuple[int, int, str]:
+    return (f.start, f.end, f.label)
 
 
 def _order(detectors: list[Detector]) -> list[Detector]:
@@ -65,6 +72,10 @@ class Pipeline:
             if missing:
                 raise DetectorError("E107", f"detector {d.name!r} requires {missing}, which no selected detector produces")
         self.detectors = _order(built)
+        # Bound methods per role, resolved once: the per-turn loop is the hot path.
+        self._by_role: dict[str, list[Callable[[Turn, TurnContext], Iterable[Finding]]]] = {
+            role: [d.detect for d in self.detectors if reads_role(d, role)] for role in ROLES
+        }
         if emotion_model is None:
             from heartdesk.models.emotion import load_default as _load_emotion
 
@@ -104,19 +115,22 @@ class Pipeline:
     def _conversation(self, conv: Conversation, emotions: Sequence[Emotion], tones: Sequence[float]) -> Analysis:
         history: list[list[Finding]] = []
         results: list[TurnAnalysis] = []
+        by_role = self._by_role
         for i, turn in enumerate(conv.turns):
             found: list[Finding] = []
             ctx = TurnContext(conv, i, emotions, tones, history, found)
-            for det in self.detectors:
-                if reads_role(det, turn.role):
-                    found.extend(det.detect(turn, ctx))
+            seen = turn if len(turn.text) <= _LIMIT else replace(turn, text=turn.text[:_LIMIT])
+            for detect in by_role[turn.role]:
+                found.extend(detect(seen, ctx))
             history.append(found)
+            if len(found) > 1:
+                found.sort(key=_span_order)
             results.append(
                 TurnAnalysis(
                     index=i,
                     role=turn.role,
                     tone=round(float(tones[i]), 4),
-                    findings=tuple(sorted(found, key=lambda f: (f.start, f.end, f.label))),
+                    findings=tuple(found),
                     emotion=emotions[i] if turn.role == "customer" else None,
                 )
             )
