@@ -103,11 +103,20 @@ def _none(name: str) -> Dimension:
     return Dimension(name, None, (), f"{name}: no agent turn to score")
 
 
-def _trajectory(turns: Sequence[TurnAnalysis]) -> Trajectory:
+def _trajectory(conversation: Conversation, turns: Sequence[TurnAnalysis]) -> Trajectory:
     emos = [(t.index, t.emotion) for t in turns if t.role == "customer" and t.emotion is not None]
     if not emos:
         return Trajectory(None, None, 0.0, 0.0, 0.0, "no customer turn")
-    first, last = emos[0][1], emos[-1][1]
+    # The opening is the worse of the customer's first two turns (when there are three or more):
+    # an upset customer often starts with a neutral "hi" and vents in the next message.
+    first = max((e for _, e in emos[:2]), key=distress) if len(emos) >= 3 else emos[0][1]
+    # The ending is the last turn that says something: a bare "ok" is not a change of heart,
+    # but "thanks!" (gratitude) or "useless." (anger) is.
+    last = emos[-1][1]
+    for index, emo in reversed(emos[len(emos) > 1 :]):
+        if emo.label != "neutral" or len(conversation.turns[index].text.split()) >= _SAYS_SOMETHING:
+            last = emo
+            break
     d0, d1 = round(distress(first), 3), round(distress(last), 3)
     change = round(d0 - d1, 3)
     if len(emos) == 1:
@@ -119,6 +128,9 @@ def _trajectory(turns: Sequence[TurnAnalysis]) -> Trajectory:
     else:
         summary = f"steady: {first.label} -> {last.label}"
     return Trajectory(first.label, last.label, d0, d1, change, summary)
+
+
+_SAYS_SOMETHING = 3  # words
 
 
 def build_scorecard(conversation: Conversation, turns: Sequence[TurnAnalysis]) -> Scorecard:
@@ -133,7 +145,7 @@ def build_scorecard(conversation: Conversation, turns: Sequence[TurnAnalysis]) -
         if f.present and f.label == "escalation_request"
     )
     interruptions = tuple(Evidence(i, f.label, 0.0, f.start, f.end, f.explanation) for i, f in found if f.label == "interruption")
-    trajectory = _trajectory(turns)
+    trajectory = _trajectory(conversation, turns)
     if not agent_turns:
         dims = {n: _none(n) for n in ("empathy", "listening", "tone", "ownership", "resolution", "etiquette")}
         return Scorecard(

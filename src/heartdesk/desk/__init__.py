@@ -37,6 +37,7 @@ def __getattr__(name: str) -> Any:
         return getattr(import_module(f"heartdesk.desk.{_LAZY[name]}"), name)
     raise AttributeError(f"module 'heartdesk.desk' has no attribute {name!r}")
 
+
 __all__ = [
     "Conflict",
     "Database",
