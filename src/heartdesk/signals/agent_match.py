@@ -72,11 +72,16 @@ def _word_ends(sub: list[Any], k: int, follow_end: bool) -> bool:
 
 
 def _anchors(
-    sub: Any, word_start: bool = True, follow_end: bool = False, collect: list[set[str]] | None = None
+    sub: Any,
+    word_start: bool = True,
+    follow_end: bool = False,
+    collect: list[set[str]] | None = None,
+    whole: bool = False,
 ) -> set[str] | None:
     """Keys of words, one of which every match contains (None: no such set).
 
-    A key is the first four letters of a word ("frus"), or the whole word when shorter ("ok").
+    A key is the whole word when the pattern spells it out ("refunded", "ok"), else the first
+    four letters of the word ("frus" for ``frustrat\\w*``).
     """
     items: list[Any] = list(sub)
     best: tuple[float, set[str]] | None = None
@@ -87,7 +92,7 @@ def _anchors(
             return
         if collect is not None:
             collect.append(found)
-        common = sum(1 for f in found if f in _COMMON)
+        common = sum(1 for f in found if f[:4] in _COMMON)
         score = min(len(s) for s in found) - 0.01 * len(found) - 10 * common / len(found)
         if best is None or score > best[0]:
             best = (score, found)
@@ -103,7 +108,11 @@ def _anchors(
                     run.append(chr(items[k][1]).lower())
                     k += 1
                 word = "".join(run)
-                if _word_ends(items, k, follow_end) or len(word) >= 4:
+                if _word_ends(items, k, follow_end):
+                    # With ``whole``, a word spelt out in full is its own key: more selective than
+                    # its first letters ("refunded" is not in "a full refund").
+                    consider({word if whole else word[:4]})
+                elif len(word) >= 4:
                     consider({word[:4]})
                 word_start = False
                 continue
@@ -114,12 +123,12 @@ def _anchors(
         if op is _c.AT:
             word_start = av is _c.AT_BOUNDARY or av is _c.AT_BEGINNING or word_start
         elif op is _c.SUBPATTERN:
-            consider(_anchors(av[3], word_start, after_end))
+            consider(_anchors(av[3], word_start, after_end, whole=whole))
             word_start = _ends_with_space(av[3])
         elif op is _c.BRANCH:
             union: set[str] | None = set()
             for br in av[1]:
-                got = _anchors(br, word_start, after_end)
+                got = _anchors(br, word_start, after_end, whole=whole)
                 if got is None or union is None:
                     union = None
                 else:
@@ -129,7 +138,7 @@ def _anchors(
         elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
             lo, _, inner = av
             if lo >= 1:
-                consider(_anchors(inner, word_start, after_end))
+                consider(_anchors(inner, word_start, after_end, whole=whole))
             ends = _ends_with_space(inner) or _is_nonword(inner)
             word_start = (word_start and ends) if lo == 0 else ends
         elif op not in (_c.ASSERT, _c.ASSERT_NOT):
@@ -144,18 +153,21 @@ def anchors_of(pattern: str) -> frozenset[str] | None:
     return sets[0] if sets else None
 
 
-def required_sets(pattern: str, most: int = 3) -> list[frozenset[str]]:
+def required_sets(pattern: str, most: int = 3, whole: bool = False) -> list[frozenset[str]]:
     """Up to ``most`` key sets, each of which any match of ``pattern`` must hit, best first.
+
+    With ``whole``, a word the pattern spells out in full is keyed by the whole word (see
+    :func:`word_index`), else by its first four letters.
 
     Parts of a sequence are all required, so a pattern like ``i can see why .. frustrat\\w*``
     needs a word from {see, unde..} *and* one from {frus, upse..}: checking both keeps a
     common word from setting the pattern off on most turns.
     """
     found: list[set[str]] = []
-    _anchors(_parser.parse(pattern, re.IGNORECASE), collect=found)
+    _anchors(_parser.parse(pattern, re.IGNORECASE), collect=found, whole=whole)
 
     def score(keys: frozenset[str]) -> float:
-        common = sum(1 for f in keys if f in _COMMON)
+        common = sum(1 for f in keys if f[:4] in _COMMON)
         return min(len(k) for k in keys) - 0.01 * len(keys) - 10 * common / len(keys)
 
     uniq = {frozenset(f) for f in found if f}
@@ -173,10 +185,11 @@ def keys_of(words: frozenset[str]) -> frozenset[bytes]:
 
 
 def word_index(text: str) -> set[bytes]:
-    """The first four letters of every word of ``text``, lower-cased (cached for the last text)."""
+    """Every word of ``text``, lower-cased, and the first four letters of each (cached for the last text)."""
     global _last_index_text, _last_index
     if text is not _last_index_text:
-        _last_index = set(map(_G4, text.lower().encode("ascii", "replace").translate(WORD_BYTES).split()))
+        found = set(text.lower().encode("ascii", "replace").translate(WORD_BYTES).split())
+        _last_index = found.union(map(_G4, found))
         _last_index_text = text
     return _last_index
 
@@ -196,6 +209,11 @@ def lower_pattern(pattern: str) -> str:
     return "".join(out)
 
 
+# A pattern that starts a sentence, ``(?:^|(?<=[.!?]\s))so``: the look-behind would make the
+# regex engine try every position, so the fast form drops it and the start is checked on each match.
+_SENT_START = "(?:^|(?<=[.!?]\\s))"
+
+
 class _Pat:
     """One pattern, compiled twice.
 
@@ -206,48 +224,67 @@ class _Pat:
     for the rare text whose lower-case form has another length.
     """
 
-    __slots__ = ("also", "boundary", "fast", "gate", "index", "rx")
+    __slots__ = ("also", "boundary", "fast", "gate", "index", "lid", "order", "rx", "sent_start")
 
-    def __init__(self, index: int, source: str, gates: list[frozenset[bytes]]):
+    def __init__(self, lid: int, index: int, source: str, gates: list[frozenset[bytes]]):
+        self.lid = lid
         self.index = index
+        self.order = len(_PATS)
+        _PATS.append(self)
         self.rx = re.compile(source.replace("'", APOS), re.IGNORECASE)
+        self.sent_start = source.startswith(_SENT_START)
         self.boundary = source.startswith("\\b") and not source.startswith("\\b(?=")
-        body = source[2:] if self.boundary else source
+        body = source[2:] if self.boundary else source[len(_SENT_START) :] if self.sent_start else source
         self.fast = re.compile(lower_pattern(body).replace("'", APOS))
         self.gate = gates[0] if gates else None
-        #: Further key sets the turn must also hit (other required parts of the pattern).
-        self.also = tuple(gates[1:])
+        #: Further key sets the turn must also hit (other required parts of the pattern), as bit masks.
+        self.also = tuple(sum(_bit(k) for k in g) for g in gates[1:])
 
-    def spans(self, text: str, low: str | None) -> list[tuple[int, int]]:
+    def spans(self, text: str, low: str | None, first: re.Match[str] | None) -> list[tuple[int, int]]:
+        """Spans of the matches; ``first`` is the fast form's first match in ``low``, when found already."""
         if low is None:
             return [(m.start(), m.end()) for m in self.rx.finditer(text) if m.end() > m.start()]
         out: list[tuple[int, int]] = []
-        pos = 0
         search = self.fast.search
+        m = first if first is not None else search(low)
         while True:
-            m = search(low, pos)
             if m is None:
                 return out
             st, en = m.span()
-            if self.boundary and st > 0 and _is_word(low[st - 1]) and _is_word(low[st]):
-                pos = st + 1  # started inside a word: not a match, look further
+            if st > 0 and (
+                (self.boundary and _is_word(low[st - 1]) and _is_word(low[st]))
+                or (self.sent_start and not (st >= 2 and low[st - 2] in ".!?" and low[st - 1].isspace()))
+            ):
+                m = search(low, st + 1)  # started inside a word, or not at a sentence start: look further
                 continue
             if en > st:
                 out.append((st, en))
-                pos = en
+                m = search(low, en)
             else:
-                pos = st + 1
+                m = search(low, st + 1)
 
 
 def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+#: key -> bit, for the keys of every required set of every pattern.
+_BIT: dict[bytes, int] = {}
+
+
+def _bit(key: bytes) -> int:
+    b = _BIT.get(key)
+    if b is None:
+        _BIT[key] = b = 1 << len(_BIT)
+    return b
+
+
 _GATED: list[GatedLexicon] = []
-#: anchor key -> (lexicon id, pattern) for every gated lexicon: one pass over a turn's words
-#: tells every lexicon at once which of its patterns can match.
-_BY_KEY: dict[bytes, list[tuple[int, _Pat]]] = {}
-_UNGATED: list[tuple[int, _Pat]] = []
+_PATS: list[_Pat] = []
+#: anchor key -> orders (in _PATS) of the patterns it gates, for every gated lexicon: one pass
+#: over a turn's words tells every lexicon at once which of its patterns can match.
+_BY_KEY: dict[bytes, tuple[int, ...]] = {}
+_UNGATED: set[int] = set()
 _ALL_KEYS: set[bytes] = set()  # the keys of _BY_KEY, as a set: ``&`` then walks the turn's few words
 _NO_HITS: list[tuple[int, int, int]] = []
 _last_scan_text: str | None = None
@@ -263,27 +300,41 @@ def scan(text: str) -> dict[int, list[tuple[int, int, int]]]:
     global _last_scan_text, _last_scan
     if text is _last_scan_text:
         return _last_scan
-    todo = list(_UNGATED)
-    seen: set[_Pat] = set()
     keys = word_index(text)
-    for key in keys & _ALL_KEYS:
-        for item in _BY_KEY[key]:
-            pat = item[1]
-            if pat in seen:
-                continue
-            seen.add(pat)
-            for g in pat.also:
-                if keys.isdisjoint(g):
-                    break
-            else:
-                todo.append(item)
+    by_key = _BY_KEY
+    # The union runs in C; sorting restores a fixed order (lexicon, then pattern) for the overlaps.
+    todo = sorted(_UNGATED.union(*[by_key[k] for k in keys & _ALL_KEYS]))
+    bits = _BIT
+    # Each key of any required set has a bit: a pattern's other required parts then cost an ``&``.
+    mask = sum(map(bits.__getitem__, keys & bits.keys()))
     raw: dict[int, list[tuple[int, int, int]]] = {}
     low: str | None = text.lower()
-    if low is not None and len(low) != len(text):
+    if len(low) != len(text):  # type: ignore[arg-type]
         low = None  # a few letters lower-case to two characters: offsets would shift
-    for lid, pat in todo:
-        for st, en in pat.spans(text, low):
-            raw.setdefault(lid, []).append((st, en, pat.index))
+    pats = _PATS
+    for o in todo:
+        pat = pats[o]
+        if pat.also:
+            missing = False
+            for need in pat.also:
+                if not mask & need:
+                    missing = True
+                    break
+            if missing:
+                continue
+        if low is None:
+            found = pat.spans(text, None, None)
+        else:
+            m = pat.fast.search(low)
+            if m is None:
+                continue  # the common case: one search in C, nothing else
+            found = pat.spans(text, low, m)
+        if found:
+            idx = pat.index
+            got = raw.get(pat.lid)
+            if got is None:
+                raw[pat.lid] = got = []
+            got.extend([(st, en, idx) for st, en in found])
     for lid, out in raw.items():
         lex = _GATED[lid].lexicon
         if len(out) > 1:
@@ -324,14 +375,14 @@ class GatedLexicon:
             given = p.get("anchors")
             # A top-level alternation is split so each alternative gets its own anchors.
             for alt in _top_level_alternatives(src):
-                sets = [frozenset(str(a) for a in given)] if given else required_sets(alt)
-                pat = _Pat(i, alt, [keys_of(g) for g in sets])
+                sets = [frozenset(str(a) for a in given)] if given else required_sets(alt, whole=True)
+                pat = _Pat(self.id, i, alt, [keys_of(g) for g in sets])
                 self._pats.append(pat)
                 if pat.gate is None:
-                    _UNGATED.append((self.id, pat))
+                    _UNGATED.add(pat.order)
                 else:
                     for k in pat.gate:
-                        _BY_KEY.setdefault(k, []).append((self.id, pat))
+                        _BY_KEY[k] = (*_BY_KEY.get(k, ()), pat.order)
                         _ALL_KEYS.add(k)
         _last_scan_text = None
 
@@ -356,7 +407,7 @@ class GatedPatterns:
         for src in raw:
             for alt in _top_level_alternatives(str(src)):
                 rx = re.compile(lower_pattern(alt).replace("'", APOS))
-                sets = [keys_of(g) for g in required_sets(alt)]
+                sets = [keys_of(g) for g in required_sets(alt, whole=True)]
                 if not sets:
                     self._always.append(rx)
                     continue
