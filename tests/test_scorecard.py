@@ -33,7 +33,7 @@ class FlatTone:
     name = "flat"
     version = "test"
 
-    def score(self, texts: Sequence[str], emotions: Sequence[Emotion]) -> list[float]:
+    def score(self, texts: Sequence[str], emotions: Sequence[Emotion | None]) -> list[float]:
         return [0.0] * len(texts)
 
 

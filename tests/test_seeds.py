@@ -39,7 +39,7 @@ class _Neutral:
 
 
 class _Flat:
-    def score(self, texts: Sequence[str], emotions: Sequence[Emotion]) -> list[float]:
+    def score(self, texts: Sequence[str], emotions: Sequence[Emotion | None]) -> list[float]:
         return [0.0 for _ in texts]
 
 

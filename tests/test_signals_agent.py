@@ -45,7 +45,7 @@ class _Emotions:
 
 
 class _Tone:
-    def score(self, texts: Sequence[str], emotions: Sequence[Emotion]) -> list[float]:
+    def score(self, texts: Sequence[str], emotions: Sequence[Emotion | None]) -> list[float]:
         return [-0.8 if "[angry]" in t else 0.0 for t in texts]
 
 

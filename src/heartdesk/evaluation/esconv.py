@@ -143,7 +143,7 @@ class _FlatTone:
     name = "flat"
     version = "0"
 
-    def score(self, texts: Sequence[str], emotions: Sequence[Emotion]) -> list[float]:
+    def score(self, texts: Sequence[str], emotions: Sequence[Emotion | None]) -> list[float]:
         return [0.0 for _ in texts]
 
 

@@ -24,7 +24,9 @@ class ToneModel(Protocol):
     name: str
     version: str
 
-    def score(self, texts: Sequence[str], emotions: Sequence[Emotion]) -> list[float]: ...
+    def score(self, texts: Sequence[str], emotions: Sequence[Emotion | None]) -> list[float]:
+        """Tone in [-1, 1] per text; ``emotions`` has None for agent turns (or is empty)."""
+        ...
 
 
 __all__ = ["EmotionModel", "ToneModel"]

@@ -103,8 +103,15 @@ class Pipeline:
             yield from self._batch(batch)
 
     def _batch(self, batch: list[Conversation]) -> Iterator[Analysis]:
-        texts = [t.text[:_LIMIT] for c in batch for t in c.turns]
-        emotions = self.emotion_model.predict(texts) if texts else []
+        turns = [t for c in batch for t in c.turns]
+        texts = [t.text[:_LIMIT] for t in turns]
+        # Emotion is a customer signal: agent turns get None (the tone model then reads their
+        # wording alone), which spares the model ~40% of the texts in a typical conversation.
+        customer = [i for i, t in enumerate(turns) if t.role == "customer"]
+        predicted = self.emotion_model.predict([texts[i] for i in customer]) if customer else []
+        emotions: list[Emotion | None] = [None] * len(texts)
+        for i, emo in zip(customer, predicted, strict=True):
+            emotions[i] = emo
         tones = self.tone_model.score(texts, emotions) if texts else []
         pos = 0
         for conv in batch:
@@ -112,7 +119,7 @@ class Pipeline:
             yield self._conversation(conv, emotions[pos : pos + n], tones[pos : pos + n])
             pos += n
 
-    def _conversation(self, conv: Conversation, emotions: Sequence[Emotion], tones: Sequence[float]) -> Analysis:
+    def _conversation(self, conv: Conversation, emotions: Sequence[Emotion | None], tones: Sequence[float]) -> Analysis:
         history: list[list[Finding]] = []
         results: list[TurnAnalysis] = []
         by_role = self._by_role

@@ -297,7 +297,7 @@ class RuleTone:
         counts, shout = self.counts(texts)
         return np.minimum(counts, self._caps) @ self._weights + self.shout_weight * shout
 
-    def score(self, texts: Sequence[str], emotions: Sequence[Emotion]) -> list[float]:
+    def score(self, texts: Sequence[str], emotions: Sequence[Emotion | None]) -> list[float]:
         raw = self.raw(texts)
         if len(emotions) == len(texts) and emotions:
             raw = raw + self._emotion_points(emotions)
