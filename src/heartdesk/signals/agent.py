@@ -56,6 +56,27 @@ class AgentLexiconDetector(LexiconDetector):
             )
 
 
+class _TurnFlag:
+    """Whether any of some patterns occurs in a text, remembered for the last text.
+
+    ``adjust`` runs once per hit; searching the whole turn there each time would make a long
+    turn with many hits quadratic.
+    """
+
+    __slots__ = ("_found", "_patterns", "_text")
+
+    def __init__(self, *patterns: re.Pattern[str] | None) -> None:
+        self._patterns = [p for p in patterns if p is not None]
+        self._text: str | None = None
+        self._found = False
+
+    def __call__(self, text: str) -> bool:
+        if text is not self._text:
+            self._found = any(p.search(text) is not None for p in self._patterns)
+            self._text = text
+        return self._found
+
+
 @register
 class Empathy(AgentLexiconDetector):
     name = "empathy"
@@ -115,11 +136,12 @@ class BarePolicy(AgentLexiconDetector):
     _soft = context_patterns("bare_policy", "softeners")
     _alt = context_patterns("bare_policy", "alternatives")
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._softened = _TurnFlag(self._soft, self._alt)
+
     def adjust(self, confidence: float, start: int, end: int, turn: Turn, ctx: TurnContext) -> float | None:
-        text = turn.text
-        if (self._soft is not None and self._soft.search(text)) or (self._alt is not None and self._alt.search(text)):
-            return None
-        return confidence
+        return None if self._softened(turn.text) else confidence
 
 
 @register
@@ -131,11 +153,14 @@ class PassingBuck(AgentLexiconDetector):
 
     _handoff = gated("passing_buck").lexicon.unless
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen = _TurnFlag(self._handoff)
+
     def adjust(self, confidence: float, start: int, end: int, turn: Turn, ctx: TurnContext) -> float | None:
         # A handoff anywhere in the turn ("I'll transfer you now") means the case was handed over.
-        if self._handoff is not None and self._handoff.search(turn.text):
-            return None
-        return confidence
+        # (Searched once per turn, not once per hit: a long turn repeating the phrase stays linear.)
+        return None if self._seen(turn.text) else confidence
 
 
 @register
@@ -176,8 +201,16 @@ class Defensive(AgentLexiconDetector):
             level = max(level, 0.8)
         return min(1.0, level)
 
+    _last: tuple[TurnContext | None, float] = (None, 0.0)
+
     def adjust(self, confidence: float, start: int, end: int, turn: Turn, ctx: TurnContext) -> float | None:
-        h = self.hostility(ctx)
+        # Once per turn, not per hit (it reads the customer's earlier turns).
+        last = self._last
+        if last[0] is ctx:
+            h = last[1]
+        else:
+            h = self.hostility(ctx)
+            self._last = (ctx, h)
         # Without a hostile customer the same words are a weaker sign (kept, below the bar).
         return confidence * (0.5 + 0.5 * min(1.0, h / 0.6))
 

@@ -20,6 +20,9 @@ from heartdesk.signals.base import TurnContext, register
 from heartdesk.signals.text import words
 
 
+_LONG = 2000  # characters: a sentence longer than this is not one a person wrote to restate someone
+
+
 @register
 class Paraphrase:
     name = "paraphrase"
@@ -44,6 +47,7 @@ class Paraphrase:
             return
         bounds = sentences(text)
         best = self._echo(text, bounds, heard) if has_q or hits or _YOU.search(text) else None
+        long_said: dict[int, set[str]] = {}
         for h_start, h_end, h_rule in hits:
             # The restated content is in the frame's sentence, or in the next one after a bare
             # frame ("Let me make sure I understand. Do you mean ...?").
@@ -51,10 +55,15 @@ class Paraphrase:
             if k < 0:
                 continue
             s, e = bounds[k]
-            said = stems_of(text[s:h_start] + " " + text[h_end:e])
-            if len(said) < 2 and k + 1 < len(bounds):
-                e = bounds[k + 1][1]
+            if e - s > _LONG:
+                # A huge sentence (a pasted log) with many frames: its stems once, frame included,
+                # rather than once per frame (which would be quadratic in its length).
+                said = long_said.get(k) or long_said.setdefault(k, stems_of(text[s:e]))
+            else:
                 said = stems_of(text[s:h_start] + " " + text[h_end:e])
+                if len(said) < 2 and k + 1 < len(bounds) and bounds[k + 1][1] - s <= _LONG:
+                    e = bounds[k + 1][1]
+                    said = stems_of(text[s:h_start] + " " + text[h_end:e])
             shared = said & heard
             n = len(shared)
             base = rules[h_rule].confidence

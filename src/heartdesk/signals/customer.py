@@ -13,36 +13,30 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
+from bisect import bisect_right
 from collections.abc import Iterator
 from importlib import resources
 from typing import ClassVar
 
 from heartdesk.model import NEGATIVE_EMOTIONS, Finding, Turn
 from heartdesk.signals.base import Reads, TurnContext, distress, register
+from heartdesk.signals.customer_scan import Prep, Scanner, heads_of, prepare, watch
 from heartdesk.signals.lexicon import Lexicon, Rule, builtin
 from heartdesk.signals.rules import LexiconDetector
-from heartdesk.signals.text import sentence_bounds
-
-_APOS = "['\u2019\u02bc]"
-# bytes.translate table for trigger words: ASCII letters, digits and ' stay, the rest is a space.
-_WORD_BYTES = bytes(c if (chr(c).isascii() and chr(c).isalnum()) or c == 39 else 32 for c in range(256))
-_last_words: tuple[str | None, frozenset[bytes]] = (None, frozenset())
 
 
 def turn_words(text: str) -> frozenset[bytes]:
     """The lower-case ASCII words of ``text`` (apostrophes kept, ’ read as '), as bytes.
 
     Computed once per turn and shared by the detectors that run on it one after the
-    other (a one-entry cache on the identity of the text object).
+    other (see :func:`heartdesk.signals.customer_scan.prepare`).
     """
-    global _last_words
-    last = _last_words
-    if last[0] is text:
-        return last[1]
-    b = text.lower().encode("utf-8", "surrogatepass").replace(b"\xe2\x80\x99", b"'").replace(b"\xca\xbc", b"'")
-    words = frozenset(b.translate(_WORD_BYTES).split())
-    _last_words = (text, words)
-    return words
+    return prepare(text).words
+
+
+def present(text: str) -> set[bytes]:
+    """The trigger words of the customer lexicons that ``text`` contains (shared per turn)."""
+    return prepare(text).present
 
 
 def _toml(name: str) -> dict[str, object]:
@@ -58,9 +52,8 @@ def triggers(name: str) -> frozenset[bytes]:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Pattern:
+    index: int
     triggers: frozenset[bytes] | None  # None: always run
-    fast: re.Pattern[str]  # case-sensitive, for the lower-cased text
-    slow: re.Pattern[str]  # IGNORECASE, for the original text
     rule: Rule
 
 
@@ -71,8 +64,9 @@ class FastLexiconDetector(LexiconDetector):
     (40-170 µs per turn with IGNORECASE). So each ``[[patterns]]`` entry of the file
     lists ``triggers``: words of which the pattern needs at least one. A pattern runs
     only when the turn contains one of its trigger words (one set intersection), alone
-    (not as part of one big alternation), and case-sensitively on the lower-cased text
-    (about 4x faster), or on the original text when lower-casing changes its length,
+    (not as part of one big alternation), and then only at the positions where one of its
+    head words occurs (see :class:`~heartdesk.signals.customer_scan.Scanner`), on the
+    lower-cased text, or on the original text when lower-casing changes its length,
     so offsets always point into the untouched text. Overlapping hits keep the earliest
     (then longest), like one alternation would; ``unless`` works as in ``Lexicon.hits``.
     """
@@ -82,53 +76,68 @@ class FastLexiconDetector(LexiconDetector):
         lex = self._lex
         raw = _toml(self.lexicon).get("patterns", [])
         patterns: list[_Pattern] = []
-        for p, rule in zip(raw if isinstance(raw, list) else [], lex.rules, strict=True):
-            pat = str(p["pattern"]).replace("'", _APOS)
+        for i, (p, rule) in enumerate(zip(raw if isinstance(raw, list) else [], lex.rules, strict=True)):
             trig = p.get("triggers")
             words = frozenset(str(w).lower().encode() for w in trig) if isinstance(trig, list) and trig else None
-            patterns.append(_Pattern(words, re.compile(pat), re.compile(pat, re.IGNORECASE), rule))
+            patterns.append(_Pattern(i, words, rule))
         self._patterns = tuple(patterns)
+        # Each pattern is its own group: its own finditer, as if run alone.
+        self._scanner = Scanner([[(i, str(p["pattern"]))] for i, p in enumerate(raw if isinstance(raw, list) else [])])
         # One set test rejects most turns; None when some pattern must always run.
         self._any: frozenset[bytes] | None = (
             None if any(p.triggers is None for p in patterns) else frozenset().union(*(p.triggers or () for p in patterns))
         )
         self._unless_fast = None if lex.unless is None else re.compile(lex.unless.pattern)
+        # The head words one of which every ``unless`` match starts with (None: cannot tell).
+        self._unless_heads = None if lex.unless is None else heads_of(lex.unless.pattern)
+        watch(triggers=frozenset().union(*(p.triggers or () for p in patterns)))
 
     def detect(self, turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
         # A plain function (not a generator) so the common "no trigger word" case costs one set test.
-        words = turn_words(turn.text)
-        if self._any is not None and self._any.isdisjoint(words):
+        p = prepare(turn.text)
+        if self._any is not None and self._any.isdisjoint(p.present):
             return iter(())
-        active = [p for p in self._patterns if p.triggers is None or not p.triggers.isdisjoint(words)]
-        return self._scan(turn, ctx, active) if active else iter(())
+        hits = self._hits(p)
+        return self._findings(turn, ctx, hits) if hits else iter(())
 
-    def _scan(self, turn: Turn, ctx: TurnContext, active: list[_Pattern]) -> Iterator[Finding]:
-        text = turn.text
-        low = text.lower()
-        fast = len(low) == len(text)
-        scan = low if fast else text
-        hits: list[tuple[int, int, Rule]] = []
-        for p in active:
-            for m in (p.fast if fast else p.slow).finditer(scan):
-                if m.end() > m.start():
-                    hits.append((m.start(), m.end(), p.rule))
+    def _hits(self, p: Prep) -> list[tuple[int, int, Rule]]:
+        """(start, end, rule) of the hits kept: overlaps and ``unless`` sentences removed."""
+        words = p.present
+        active = frozenset([pat.index for pat in self._patterns if pat.triggers is None or not pat.triggers.isdisjoint(words)])
+        if not active:
+            return []
+        found = self._scanner.find(p, active)
+        if len(found) > 1:
+            found.sort(key=lambda h: (h[0], -h[1], h[2]))  # earliest, then longest, then file order
+        rules = self._lex.rules
+        hits = [(start, stop, rules[r]) for start, stop, r in found]
         if not hits:
-            return
-        hits.sort(key=lambda h: (h[0], -h[1]))
-        unless = self._lex.unless if not fast else self._unless_fast
-        bounds: list[tuple[int, int]] | None = None
+            return hits
+        fast = p.norm is not None
+        scan = p.low if fast else p.text
+        unless = self._unless_fast if fast else self._lex.unless
+        if unless is not None and fast and self._unless_heads is not None and self._unless_heads.isdisjoint(p.heads):
+            unless = None  # no ``unless`` phrase starts anywhere in the turn
+        kept: list[tuple[int, int, Rule]] = []
+        checked: dict[tuple[int, int], bool] = {}
         end = -1
-        lex = self._lex
         for start, stop, rule in hits:
             if start < end:
                 continue  # overlaps a hit already kept
             if unless is not None:
-                if bounds is None:
-                    bounds = sentence_bounds(text)
-                s, e = next(((s, e) for s, e in bounds if s <= start < e), (0, len(text)))
-                if unless.search(scan, s, e):
+                sent = p.sentence_of(start)
+                veto = checked.get(sent)
+                if veto is None:
+                    veto = checked[sent] = unless.search(scan, *sent) is not None
+                if veto:
                     continue
             end = stop
+            kept.append((start, stop, rule))
+        return kept
+
+    def _findings(self, turn: Turn, ctx: TurnContext, hits: list[tuple[int, int, Rule]]) -> Iterator[Finding]:
+        lex = self._lex
+        for start, stop, rule in hits:
             conf = self.adjust(rule.confidence, start, stop, turn, ctx)
             if conf is None:
                 continue
@@ -183,21 +192,39 @@ class Complaint(FastLexiconDetector):
     def detect(self, turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
         # One finding per sentence (the strongest cue): three complaint words in one
         # sentence are one complaint, and the QA view should not list them thrice.
-        found = list(super().detect(turn, ctx))
-        if len(found) < 2:
-            return iter(found)
-        seen: dict[int, Finding] = {}
-        bounds = sentence_bounds(turn.text)
-        for f in found:
-            key = next((s for s, e in bounds if s <= f.start < e), -1)
-            old = seen.get(key)
-            if old is None or f.confidence > old.confidence:
-                seen[key] = f
-        return iter(seen.values())
+        p = prepare(turn.text)
+        if self._any is not None and self._any.isdisjoint(p.present):
+            return iter(())
+        hits = self._hits(p)
+        if len(hits) < 2:
+            return self._findings(turn, ctx, hits)
+        emo = ctx.emotions[ctx.index] if ctx.index < len(ctx.emotions) else None
+        upset = 0.1 * distress(emo)
+        best: dict[int, tuple[int, int, Rule, float]] = {}
+        for start, stop, rule in hits:
+            conf = round(min(1.0, max(0.0, rule.confidence + upset)), 3)
+            key = p.sentence_index(start)  # bisect: linear in the text, however many hits
+            old = best.get(key)
+            if old is None or conf > old[3]:
+                best[key] = (start, stop, rule, conf)
+        lex = self._lex
+        ver = f"{self.version}+lex{lex.version}"
+        return iter(
+            [
+                Finding(lex.label, start, stop, conf, rule.explanation, self.name, ver, rule.suggestion)
+                for start, stop, rule, conf in best.values()
+            ]
+        )
 
     def adjust(self, confidence: float, start: int, end: int, turn: Turn, ctx: TurnContext) -> float | None:
         emo = ctx.emotions[ctx.index] if ctx.index < len(ctx.emotions) else None
         return confidence + 0.1 * distress(emo)
+
+
+def _scanner(name: str) -> Scanner:
+    """finditer of the lexicon's one alternation (one group)."""
+    raw = _toml(name).get("patterns", [])
+    return Scanner([[(i, str(p["pattern"])) for i, p in enumerate(raw if isinstance(raw, list) else [])]])
 
 
 # --- real_issue ---------------------------------------------------------------------
@@ -211,24 +238,21 @@ MARGIN_FULL = 1.0
 CAP_PER_CUE = 2  # one cue counts at most twice per sentence
 
 
-def _weights(lex: Lexicon, regex: re.Pattern[str], text: str, bounds: list[tuple[int, int]]) -> list[float]:
+def _weights(lex: Lexicon, hits: list[tuple[int, int, int]], p: Prep) -> list[float]:
     """Sum of cue weights (the lexicon's confidences) per sentence, each cue capped."""
+    bounds, starts = p.bounds, p.starts
     out = [0.0] * len(bounds)
     counts: dict[tuple[int, int], int] = {}
-    j = 0
-    for m in regex.finditer(text):
-        pos = m.start()
-        while j < len(bounds) - 1 and pos >= bounds[j][1]:
-            j += 1
-        if not bounds[j][0] <= pos < bounds[j][1]:
+    for pos, _, rule in hits:
+        j = bisect_right(starts, pos) - 1
+        if j < 0 or pos >= bounds[j][1]:
             continue  # whitespace between sentences
-        name = m.lastgroup or "p0"
-        k = (j, int(name[1:]))
+        k = (j, rule)
         c = counts.get(k, 0)
         if c >= CAP_PER_CUE:
             continue
         counts[k] = c + 1
-        out[j] += lex.rules[k[1]].confidence
+        out[j] += lex.rules[rule].confidence
     return out
 
 
@@ -254,34 +278,31 @@ class RealIssue:
         self._vent = builtin("venting")
         self._ver = f"{self.version}+lex{self._problem.version}.{self._vent.version}"
         self._triggers = triggers("venting")
-        # Case-sensitive twins, run on the lower-cased text (see FastLexiconDetector).
-        self._problem_re = re.compile(self._problem.regex.pattern)
-        self._vent_re = re.compile(self._vent.regex.pattern)
+        watch(triggers=self._triggers)
+        # Each scanner is ``finditer`` of the lexicon's one alternation (see customer_scan).
+        self._problem_scan = _scanner("real_issue")
+        self._vent_scan = _scanner("venting")
 
     def detect(self, turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
         text = turn.text
         # Cheap exits first: no strong venting word and no "!!" leaves only the emotion
         # model to call the message venting (its top label must be a negative emotion).
         emo = ctx.emotions[ctx.index] if ctx.index < len(ctx.emotions) else None
-        cued = not self._triggers.isdisjoint(turn_words(text)) or "!!" in text or "?!" in text or "!?" in text
+        cued = not self._triggers.isdisjoint(prepare(text).present) or "!!" in text or "?!" in text or "!?" in text
         upset = distress(emo) if emo is not None and (cued or emo.label in NEGATIVE_EMOTIONS) else 0.0
         if not cued and upset < 0.5:
             return iter(())
         return self._pick(text, upset)
 
     def _pick(self, text: str, upset: float) -> Iterator[Finding]:
-        low = text.lower()
-        bounds = sentence_bounds(text)
+        p = prepare(text)
+        bounds = p.bounds
         if len(bounds) < 2:
             return
-        if len(low) == len(text):
-            scan, problem_re, vent_re = low, self._problem_re, self._vent_re
-        else:
-            scan, problem_re, vent_re = text, self._problem.regex, self._vent.regex
-        vent = _weights(self._vent, vent_re, scan, bounds)
+        vent = _weights(self._vent, self._vent_scan.find(p), p)
         if sum(vent) + 2.0 * upset < VENT_MIN:
             return
-        problem = _weights(self._problem, problem_re, scan, bounds)
+        problem = _weights(self._problem, self._problem_scan.find(p), p)
         net = [p - 0.8 * v for p, v in zip(problem, vent, strict=True)]
         best = max(range(len(bounds)), key=net.__getitem__)
         if problem[best] < PROBLEM_MIN or net[best] <= 0:
