@@ -20,11 +20,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from throughput import conversations  # noqa: E402
+from throughput import conversations
 
-from heartdesk.model import Finding  # noqa: E402
-from heartdesk.signals.base import TurnContext  # noqa: E402
-from heartdesk.signals.pipeline import _LIMIT, default_pipeline  # noqa: E402
+from heartdesk.model import Finding
+from heartdesk.signals.base import TurnContext
+from heartdesk.signals.pipeline import _LIMIT, default_pipeline
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from throughput import conversations  # noqa: E402  (bench/ is not a package)
+from throughput import conversations  # bench/ is not a package
 
-from heartdesk.model import Conversation, Emotion, Finding  # noqa: E402
-from heartdesk.signals.base import Detector, TurnContext, create  # noqa: E402
+from heartdesk.model import Conversation, Emotion, Finding
+from heartdesk.signals.base import Detector, TurnContext, create
 
 CUSTOMER = ("business_impact", "churn_threat", "urgency", "complaint", "real_issue", "escalation_request")
 

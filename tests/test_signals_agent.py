@@ -3,6 +3,7 @@ look-alikes; the evidence span is the phrase that shows it. Examples written for
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from heartdesk import Conversation
 from heartdesk.model import EMOTIONS, Emotion, Finding
 from heartdesk.signals.agent_match import anchors_of, gated, required_sets
-from heartdesk.signals.base import registered
+from heartdesk.signals.base import TurnContext, registered
 from heartdesk.signals.pipeline import Pipeline
 
 AGENT_LABELS = (
@@ -403,3 +404,35 @@ def test_gated_matching_equals_the_full_lexicon_scan() -> None:
     lex = gated("apology")
     for t in texts:
         assert {(s, e) for s, e, _ in lex.hits(t)} == {(h.start, h.end) for h in lex.lexicon.hits(t)}
+
+
+_LONG_TURNS = {
+    "passing_buck": "That's not my department, you'll have to call billing. ",
+    "bare_policy": "That's our policy and refunds take 10 days, ",
+    "paraphrase": "so you're saying the router is broken, ",
+    "empathy": "I'm so sorry, that must be so frustrating, ",
+    "apology": "I'm so sorry, ",
+}
+
+
+@pytest.mark.parametrize("label", sorted(_LONG_TURNS))
+def test_a_long_turn_of_repeated_hits_is_read_in_linear_time(label: str) -> None:
+    # Each hit used to search the whole turn (or its sentence) again: 200k characters took minutes.
+    unit = _LONG_TURNS[label]
+    text = (unit * (200_000 // len(unit) + 1))[:200_000]
+    conv = Conversation.of("long", ("customer", "My router is broken and I was charged twice."), ("agent", text))
+    ctx = TurnContext(conv, 1, [None, None], [0.0, 0.0], [[]], [])
+    detector = registered()[label]()
+    t0 = time.perf_counter()
+    got = list(detector.detect(conv.turns[1], ctx))
+    elapsed = time.perf_counter() - t0
+    assert got and all(0 <= f.start < f.end <= len(text) for f in got)
+    if label != "paraphrase":  # one finding per turn; the others find every repeat
+        assert len(got) >= 200_000 // len(unit) // 2
+    assert elapsed < 20, elapsed  # linear: well under a second here; quadratic took minutes
+
+
+def test_a_handoff_anywhere_in_a_long_turn_clears_every_buck_pass() -> None:
+    text = "That's not my department, you'll have to call billing. " * 1500 + "I'll transfer you now."
+    assert found("Who handles refunds?", text, "passing_buck") == []
+    assert found("Who handles refunds?", text[:-22], "passing_buck")

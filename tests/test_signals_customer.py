@@ -6,7 +6,11 @@ hospitality, utilities); none comes from a dataset.
 
 from __future__ import annotations
 
+import functools
+import re
+import tomllib
 from collections.abc import Sequence
+from importlib import resources
 
 import pytest
 from hypothesis import given, settings
@@ -14,6 +18,7 @@ from hypothesis import strategies as st
 
 from heartdesk.model import EMOTIONS, Conversation, Emotion, Finding
 from heartdesk.signals.base import registered
+from heartdesk.signals.customer_scan import APOS, Scanner, prepare
 from heartdesk.signals.pipeline import Pipeline
 
 CUSTOMER = ("business_impact", "churn_threat", "urgency", "complaint", "real_issue")
@@ -389,3 +394,76 @@ def test_any_unicode_gives_findings_inside_the_text(a: str, b: str) -> None:
         for f in t.findings:
             assert 0 <= f.start < f.end <= len(text)
             assert f.evidence(text) == text[f.start : f.end]
+
+
+# --- the scanner finds exactly what the regex engine finds -------------------------------
+
+_LEX_WORDS = st.sampled_from(
+    [
+        "my", "our", "the", "business", "is", "down", "i'm", "I\u2019m", "losing", "customers", "lost", "$4,000", "\u20ac20",
+        "in", "sales", "3rd", "third", "time", "i've", "called", "!!", "?!", "!?", "never", "arrived", "not", "working",
+        "no", "complaints", "wi-fi", "wifi", "log", "in", "login", "wrong", "size", "can't", "cannot", "pay", "staff",
+        "seriously?", "on", "hold", "for", "2", "hours", "12:30pm", "since", "monday", "broken", "broke", "keeps",
+        "crashing", "a", "joke", "you", "people", "cancel", "cancelling", "subscription", "switching", "to", "acme",
+        "urgent", "need", "it", "by", "friday", "manager", "speak", "escalate", "this", "\u0130", "caf\u00e9", "x_y",
+        "MY", "BUSINESS", "IS", "DOWN", "refund", "want", "money", "back", "doesn't", "work", "hasn't", "been", "fixed",
+    ]
+)  # fmt: skip
+_SEPS = st.sampled_from([" ", " ", " ", "", ", ", ". ", "\n", "-", "'", "(", "\u2019"])
+_LEX_TEXT = st.lists(st.tuples(_LEX_WORDS, _SEPS), max_size=40).map(lambda ws: "".join(w + s for w, s in ws))
+
+
+_LEXICONS = ("business_impact", "churn_threat", "urgency", "complaint", "escalation_request", "real_issue", "venting")
+
+
+@functools.cache
+def _scanner_and_regexes(name: str) -> tuple[Scanner, list[re.Pattern[str]]]:
+    """The Scanner of a lexicon's patterns, each alone (as FastLexiconDetector runs them) and all
+    as one alternation (as real_issue does), and the plain regexes it must agree with."""
+    res = resources.files("heartdesk.signals").joinpath("lexicons", f"{name}.toml")
+    patterns = [str(p["pattern"]) for p in tomllib.loads(res.read_text(encoding="utf-8"))["patterns"]]
+    groups = [[(i, src)] for i, src in enumerate(patterns)] + [list(enumerate(patterns))]
+    plain = [re.compile("|".join(f"(?P<p{i}>{src.replace(chr(39), APOS)})" for i, src in g)) for g in groups]
+    return Scanner(groups), plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LEX_TEXT)
+def test_scanner_finds_what_finditer_finds(text: str) -> None:
+    p = prepare(text)
+    low = text.lower()
+    same = len(low) == len(text)  # else: case-insensitive on the original, as the detectors do
+    for name in _LEXICONS:
+        scanner, plain = _scanner_and_regexes(name)
+        expected: list[tuple[int, int, int]] = []
+        for rx in plain:
+            on = rx if same else re.compile(rx.pattern, re.IGNORECASE)
+            expected += [(m.start(), m.end(), int(str(m.lastgroup)[1:])) for m in on.finditer(low if same else text)]
+        assert sorted(scanner.find(p)) == sorted(expected), name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab .!?\n\u2026\"'\u2019)]\u3002 \t", max_size=30))
+def test_fast_sentence_bounds_are_the_shared_ones(text: str) -> None:
+    from heartdesk.signals.customer_scan import sentence_bounds as fast
+    from heartdesk.signals.text import sentence_bounds
+
+    assert fast(text) == sentence_bounds(text)
+
+
+def test_detectors_are_linear_in_the_text_length() -> None:
+    import time
+
+    from heartdesk.signals.base import TurnContext, create
+
+    # ~1 MB, thousands of complaints in thousands of sentences: one hit per sentence used to be
+    # looked up with a linear search (28 s for this text); with bisect it takes well under a second.
+    text = "The app keeps crashing. It is broken. I want a refund!! Nobody called back. " * 14_000
+    conv = Conversation.of("t", ("customer", text))
+    ctx = TurnContext(conv, 0, [FixedEmotion("anger", 0.9).emotion], [0.0], [], [])
+    for name in ("complaint", "real_issue", "business_impact", "churn_threat", "urgency", "escalation_request"):
+        t0 = time.perf_counter()
+        found = list(create(name).detect(conv.turns[0], ctx))
+        assert time.perf_counter() - t0 < 8.0, name
+        if name == "complaint":
+            assert len(found) == 4 * 14_000  # one per sentence

@@ -19,7 +19,6 @@ from heartdesk.signals.agent_text import context_patterns, recent_customer_stems
 from heartdesk.signals.base import TurnContext, register
 from heartdesk.signals.text import words
 
-
 _LONG = 2000  # characters: a sentence longer than this is not one a person wrote to restate someone
 
 

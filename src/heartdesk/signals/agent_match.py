@@ -26,7 +26,6 @@ from heartdesk.signals.lexicon import Rule
 # The regex parser is what reads anchors off a pattern; it has no public API (nor type stubs).
 _parser: Any = importlib.import_module("re._parser")
 _c: Any = importlib.import_module("re._constants")
-_compiler: Any = importlib.import_module("re._compiler")
 
 
 def _ends_with_space(sub: Any) -> bool:
@@ -148,60 +147,6 @@ def _anchors(
     return None if best is None else best[1]
 
 
-def _upper_first(items: list[Any], depth: int = 0) -> list[Any] | None:
-    """Parsed ``items`` rewritten so a match must start with an upper-case letter, the rest caseless.
-
-    Run on the turn with each word capitalised (``str.title``), a pattern that starts at a word
-    start then begins with a case-sensitive upper-case letter: the regex engine skips, in C, all
-    but the few word starts with that letter, where the lower-case form stops at every "i" or
-    "t" inside words. None where the start is not a plain letter, group or optional group.
-    """
-    if not items or depth > 8:
-        return None
-    op, av = items[0]
-    rest = items[1:]
-    if op is _c.LITERAL:
-        ch = chr(av)
-        if not ch.isascii() or not ch.isalpha():
-            return None
-        tail = [(_c.SUBPATTERN, (None, re.IGNORECASE, 0, _parser.SubPattern(_STATE, rest)))] if rest else []
-        return [(_c.LITERAL, ord(ch.upper())), *tail]
-    if op is _c.SUBPATTERN and av[0] is None and not av[1] and not av[2]:
-        return _upper_first(list(av[3]) + rest, depth + 1)
-    if op is _c.BRANCH:
-        alts = []
-        for br in av[1]:
-            got = _upper_first(list(br) + rest, depth + 1)
-            if got is None:
-                return None
-            alts.append(_parser.SubPattern(_STATE, got))
-        return [(_c.BRANCH, (None, alts))]
-    if op is _c.MAX_REPEAT and av[0] == 0 and av[1] == 1:
-        # ``X?rest`` is ``Xrest|rest``, in that order (greedy).
-        with_x = _upper_first(list(av[2]) + rest, depth + 1)
-        without = _upper_first(rest, depth + 1)
-        if with_x is None or without is None:
-            return None
-        return [(_c.BRANCH, (None, [_parser.SubPattern(_STATE, with_x), _parser.SubPattern(_STATE, without)]))]
-    return None
-
-
-_STATE: Any = _parser.State()
-
-
-def title_form(body: str) -> re.Pattern[str] | None:
-    """``body`` (no leading ``\\b``) compiled by :func:`_upper_first`, for ASCII turns put through ``str.title``."""
-    tree = _parser.parse(body)
-    if tree.state.groups > 1:
-        return None  # capturing groups: keep the plain form
-    got = _upper_first(list(tree))
-    if got is None:
-        return None
-    out = _parser.SubPattern(tree.state, got)
-    compiled: re.Pattern[str] = _compiler.compile(out)
-    return compiled
-
-
 def anchors_of(pattern: str) -> frozenset[str] | None:
     """Keys of the words one of which any match of ``pattern`` contains (None: no useful set)."""
     sets = required_sets(pattern)
@@ -279,7 +224,7 @@ class _Pat:
     for the rare text whose lower-case form has another length.
     """
 
-    __slots__ = ("also", "boundary", "fast", "gate", "index", "lid", "order", "rx", "sent_start", "titled")
+    __slots__ = ("also", "boundary", "fast", "gate", "index", "lid", "order", "rx", "sent_start")
 
     def __init__(self, lid: int, index: int, source: str, gates: list[frozenset[bytes]]):
         self.lid = lid
@@ -291,21 +236,18 @@ class _Pat:
         self.boundary = source.startswith("\\b") and not source.startswith("\\b(?=")
         body = source[2:] if self.boundary else source[len(_SENT_START) :] if self.sent_start else source
         self.fast = re.compile(lower_pattern(body).replace("'", APOS))
-        #: For ASCII turns: run on ``text.title()`` (see :func:`title_form`); else ``fast`` on the lower-cased turn.
-        self.titled = (title_form(lower_pattern(body).replace("'", APOS)) if self.boundary else None) or None
         self.gate = gates[0] if gates else None
-        #: Further key sets the turn must also hit (other required parts of the pattern), as bit masks.
-        self.also = tuple(sum(_bit(k) for k in g) for g in gates[1:])
+        #: Further key sets the turn must also hit (other required parts of the pattern).
+        self.also = tuple(gates[1:])
+        _ALSO.append(self.also)
+        _SEARCH.append(self.fast.search)
 
-    def spans(
-        self, text: str, low: str | None, first: re.Match[str] | None, rx: re.Pattern[str] | None = None
-    ) -> list[tuple[int, int]]:
-        """Spans of the matches of ``rx`` (default: the fast form) in ``low`` (the lower-cased or
-        title-cased turn); ``first`` is its first match there, when found already."""
+    def spans(self, text: str, low: str | None, first: re.Match[str] | None) -> list[tuple[int, int]]:
+        """Spans of the matches; ``first`` is the fast form's first match in ``low``, when found already."""
         if low is None:
             return [(m.start(), m.end()) for m in self.rx.finditer(text) if m.end() > m.start()]
         out: list[tuple[int, int]] = []
-        search = (rx or self.fast).search
+        search = self.fast.search
         m = first if first is not None else search(low)
         while True:
             if m is None:
@@ -328,23 +270,16 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-#: key -> bit, for the keys of every required set of every pattern.
-_BIT: dict[bytes, int] = {}
-
-
-def _bit(key: bytes) -> int:
-    b = _BIT.get(key)
-    if b is None:
-        _BIT[key] = b = 1 << len(_BIT)
-    return b
-
-
 _GATED: list[GatedLexicon] = []
 _PATS: list[_Pat] = []
 #: anchor key -> orders (in _PATS) of the patterns it gates, for every gated lexicon: one pass
 #: over a turn's words tells every lexicon at once which of its patterns can match.
 _BY_KEY: dict[bytes, tuple[int, ...]] = {}
 _UNGATED: set[int] = set()
+#: By pattern order: its further required key sets, and its fast search (a
+#: bound method: the loop over the patterns whose words are present is then a few bytecodes).
+_ALSO: list[tuple[frozenset[bytes], ...]] = []
+_SEARCH: list[Any] = []
 _ALL_KEYS: set[bytes] = set()  # the keys of _BY_KEY, as a set: ``&`` then walks the turn's few words
 _NO_HITS: list[tuple[int, int, int]] = []
 _last_scan_text: str | None = None
@@ -364,44 +299,37 @@ def scan(text: str) -> dict[int, list[tuple[int, int, int]]]:
     by_key = _BY_KEY
     # The union runs in C; sorting restores a fixed order (lexicon, then pattern) for the overlaps.
     todo = sorted(_UNGATED.union(*[by_key[k] for k in keys & _ALL_KEYS]))
-    bits = _BIT
-    # Each key of any required set has a bit: a pattern's other required parts then cost an ``&``.
-    mask = sum(map(bits.__getitem__, keys & bits.keys()))
     raw: dict[int, list[tuple[int, int, int]]] = {}
     low: str | None = text.lower()
     if len(low) != len(text):  # type: ignore[arg-type]
         low = None  # a few letters lower-case to two characters: offsets would shift
-    pats = _PATS
-    # Word starts capitalised (ASCII only: there ``title`` and the caseless match agree exactly).
-    titled = text.title() if low is not None and text.isascii() else None
+    alsos = _ALSO
+    searches = _SEARCH
     for o in todo:
-        pat = pats[o]
-        if pat.also:
-            missing = False
-            for need in pat.also:
-                if not mask & need:
-                    missing = True
-                    break
-            if missing:
+        also = alsos[o]
+        if also:
+            for need in also:
+                if keys.isdisjoint(need):
+                    break  # another required part of the pattern is missing
+            else:
+                also = ()
+            if also:
                 continue
         if low is None:
-            found = pat.spans(text, None, None)
-        elif titled is not None and pat.titled is not None:
-            m = pat.titled.search(titled)
-            if m is None:
+            found = _PATS[o].spans(text, None, None)
+            if not found:
                 continue
-            found = pat.spans(text, titled, m, pat.titled)
         else:
-            m = pat.fast.search(low)
+            m = searches[o](low)
             if m is None:
                 continue  # the common case: one search in C, nothing else
-            found = pat.spans(text, low, m)
-        if found:
-            idx = pat.index
-            got = raw.get(pat.lid)
-            if got is None:
-                raw[pat.lid] = got = []
-            got.extend([(st, en, idx) for st, en in found])
+            found = _PATS[o].spans(text, low, m)
+        pat = _PATS[o]
+        idx = pat.index
+        got = raw.get(pat.lid)
+        if got is None:
+            raw[pat.lid] = got = []
+        got.extend([(st, en, idx) for st, en in found])
     for lid, out in raw.items():
         lex = _GATED[lid].lexicon
         if len(out) > 1:

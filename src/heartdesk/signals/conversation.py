@@ -57,6 +57,24 @@ _PROTEST = re.compile(
 _HEAD, _TAIL = 300, 48
 # Every protest phrase contains one of these (lower-case) substrings.
 _PROTEST_HINTS = ("finish", "done", "saying", "typing", "writing", "explain", "talk", "hold on", "wait", "interrupt")
+
+
+def _hinted(low: str) -> bool:
+    """Whether ``low`` contains one of _PROTEST_HINTS (spelt out: no generator per turn)."""
+    return (
+        "finish" in low
+        or "done" in low
+        or "saying" in low
+        or "typing" in low
+        or "writing" in low
+        or "explain" in low
+        or "talk" in low
+        or "hold on" in low
+        or "wait" in low
+        or "interrupt" in low
+    )
+
+
 # The next customer message carries on the previous sentence.
 _CONTINUES = re.compile(
     r"\s*(?:\.\.\.|\u2026|-|\u2014|(?:and|but|or|so|because|cause|also|plus|which|then|as well)\b)",
@@ -95,27 +113,26 @@ class Interruption:
         turns = ctx.conversation.turns
         if i == 0 or turns[i - 1].role != "customer" or not turn.text.strip():
             return iter(())  # nothing to interrupt, or an empty turn that says nothing
-        return self._find(turn, ctx)
-
-    def _find(self, turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
-        i = ctx.index
-        turns = ctx.conversation.turns
         prev = turns[i - 1]
         nxt = turns[i + 1] if i + 1 < len(turns) and turns[i + 1].role == "customer" else None
-        found = self._overlap(turn, prev) or self._chat(turn, prev, nxt)
+        found = self._overlap(turn, prev) or (self._chat(turn, prev, nxt) if nxt is not None else None)
         if found is None:
-            return
+            return iter(())
         conf, why = found
         s, e = first_sentence(turn.text)
-        yield Finding(
-            label="interruption",
-            start=s,
-            end=e,
-            confidence=conf,
-            explanation=why,
-            detector=self.name,
-            version=self.version,
-            suggestion="Let the customer finish: wait for the whole message before answering.",
+        return iter(
+            [
+                Finding(
+                    label="interruption",
+                    start=s,
+                    end=e,
+                    confidence=conf,
+                    explanation=why,
+                    detector=self.name,
+                    version=self.version,
+                    suggestion="Let the customer finish: wait for the whole message before answering.",
+                )
+            ]
         )
 
     @staticmethod
@@ -137,13 +154,16 @@ class Interruption:
         # A protest comes early in the next message; the cheap word test spares most turns the regex.
         head = nxt.text[:_HEAD]
         low = head.lower()
-        if any(h in low for h in _PROTEST_HINTS) and _PROTEST.search(head):
+        if _hinted(low) and _PROTEST.search(head):
             return 0.9, "The customer had to say they were not finished: the agent answered mid-message."
+        carries_on = _CONTINUES.match(nxt.text) is not None
+        timed = prev.at is not None and turn.at is not None and nxt.at is not None
+        if not (timed or carries_on or _LOWER_START.match(nxt.text)):
+            return None  # no timing, and the next message neither continues nor starts in lower case
         tail = prev.text[-_TAIL:]  # only the end of the message says whether it was finished
         cut = _UNFINISHED.search(tail) is not None  # trailing "and", ",", "..."
         unfinished = cut or (bool(tail.strip()) and _TERMINAL.search(tail) is None)
-        carries_on = _CONTINUES.match(nxt.text) is not None
-        if prev.at is not None and turn.at is not None and nxt.at is not None:
+        if timed and prev.at is not None and turn.at is not None and nxt.at is not None:
             reply = _seconds(turn.at, prev.at)
             burst = _seconds(nxt.at, prev.at)
             if reply is not None and burst is not None and 0 <= reply <= CHAT_REPLY_MAX and 0 <= burst <= CHAT_BURST_MAX:

@@ -116,8 +116,10 @@ class FastLexiconDetector(LexiconDetector):
         fast = p.norm is not None
         scan = p.low if fast else p.text
         unless = self._unless_fast if fast else self._lex.unless
-        if unless is not None and fast and self._unless_heads is not None and self._unless_heads.isdisjoint(p.heads):
-            unless = None  # no ``unless`` phrase starts anywhere in the turn
+        # Every ``unless`` match starts at one of its head words: where none occurs, it cannot match.
+        heads = None if not fast or self._unless_heads is None else sorted(self._unless_heads.intersection(p.heads))
+        if heads is not None and not heads:
+            unless = None
         kept: list[tuple[int, int, Rule]] = []
         checked: dict[tuple[int, int], bool] = {}
         end = -1
@@ -128,7 +130,7 @@ class FastLexiconDetector(LexiconDetector):
                 sent = p.sentence_of(start)
                 veto = checked.get(sent)
                 if veto is None:
-                    veto = checked[sent] = unless.search(scan, *sent) is not None
+                    veto = checked[sent] = _vetoed(unless, scan, sent, p, heads)
                 if veto:
                     continue
             end = stop
@@ -151,6 +153,15 @@ class FastLexiconDetector(LexiconDetector):
                 version=f"{self.version}+lex{lex.version}",
                 suggestion=rule.suggestion,
             )
+
+
+def _vetoed(unless: re.Pattern[str], scan: str, sent: tuple[int, int], p: Prep, heads: list[bytes] | None) -> bool:
+    """``unless.search(scan, *sent)``, tried only where one of its head words starts, when those are known."""
+    s, e = sent
+    if heads is None:
+        return unless.search(scan, s, e) is not None
+    match = unless.match
+    return any(match(scan, i, e) for h in heads for i in p.positions(h) if s <= i < e)
 
 
 @register

@@ -38,6 +38,7 @@ _MAX_HEADS = 3000
 #: intersected with these once, and each detector then tests a set of a few words.
 _TRIGGERS: set[bytes] = set()
 _HEADS: set[bytes] = set()
+_WATCHED: set[bytes] = set()  # both
 _version = 0
 
 
@@ -47,6 +48,7 @@ def watch(triggers: frozenset[bytes] = frozenset(), heads: frozenset[bytes] = fr
     if not (triggers <= _TRIGGERS and heads <= _HEADS):
         _TRIGGERS.update(triggers)
         _HEADS.update(heads)
+        _WATCHED.update(triggers, heads)
         _version += 1
 
 
@@ -78,10 +80,14 @@ def _add(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
         out.append((s, e))
 
 
+_SPACE_DIGITS = tuple(b" %d" % d for d in range(10))
+_DIGIT_RUN = re.compile(r"\d\d*")  # a character class first: the regex engine skips to it in C
+
+
 class Prep:
     """What the customer detectors share about one turn."""
 
-    __slots__ = ("_b", "_bounds", "_heads", "_padded", "_pos", "_starts", "low", "norm", "present", "text", "version")
+    __slots__ = ("_b", "_bounds", "_digits", "_heads", "_padded", "_pos", "_starts", "low", "norm", "present", "text", "version")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -94,15 +100,20 @@ class Prep:
         b = low.encode("utf-8", "surrogatepass").replace(b"\xe2\x80\x99", b"'").replace(b"\xca\xbc", b"'")
         self._b = b
         tokens = b.translate(_WORD_BYTES).split()
-        #: The watched trigger words in the turn (lower-case ASCII words, apostrophes kept: "can't").
-        self.present = _TRIGGERS.intersection(tokens)
-        # Without an apostrophe, the head words are the same tokens: one split less.
-        self._heads: set[bytes] | None = None if b"'" in b else _HEADS.intersection(tokens)
+        if b"'" in b:
+            #: The watched trigger words in the turn (lower-case ASCII words, apostrophes kept: "can't").
+            self.present = _TRIGGERS.intersection(tokens)
+            self._heads: set[bytes] | None = None
+        else:  # the head words are the same tokens: one split and one pass over them
+            found = _WATCHED.intersection(tokens)
+            self.present = found & _TRIGGERS
+            self._heads = found & _HEADS
         # ASCII text: byte offsets are character offsets, and words can be found in the bytes.
         self._padded = None if norm is None or len(b) != len(norm) else b""
         self._pos: dict[bytes, list[int]] = {}
         self._bounds: list[tuple[int, int]] | None = None
         self._starts: list[int] | None = None
+        self._digits: list[int] | None = None
 
     @property
     def words(self) -> frozenset[bytes]:
@@ -122,10 +133,8 @@ class Prep:
         if got is not None:
             return got
         got = self._pos[key] = []
-        padded = self._padded
-        if padded is not None:
-            if not padded:
-                padded = self._padded = b" " + self._b.translate(_HEAD_BYTES) + b" "
+        if self._padded is not None:
+            padded = self.padded()
             needle = b" " + key + b" "
             i = padded.find(needle)
             while i >= 0:
@@ -142,6 +151,29 @@ class Prep:
                 got.append(i)
             i = norm.find(word, j)
         return got
+
+    def digit_starts(self) -> list[int]:
+        """Where a run of digits starts (every place a ``\\b\\d`` match can start)."""
+        if self._digits is None:
+            if self._padded is not None:
+                # ASCII: a digit after a space in the padded word bytes starts a word; ten finds in C.
+                padded = self._padded or self.padded()
+                got = []
+                for needle in _SPACE_DIGITS:
+                    i = padded.find(needle)
+                    while i >= 0:
+                        got.append(i)
+                        i = padded.find(needle, i + 2)
+                self._digits = got
+            else:
+                self._digits = [m.start() for m in _DIGIT_RUN.finditer(self.norm or self.text)]
+        return self._digits
+
+    def padded(self) -> bytes:
+        """The ASCII turn's word bytes (letters and digits, the rest spaces), with a space at both ends."""
+        if not self._padded:
+            self._padded = b" " + self._b.translate(_HEAD_BYTES) + b" "
+        return self._padded
 
     @property
     def bounds(self) -> list[tuple[int, int]]:
@@ -315,10 +347,6 @@ def top_alternatives(pattern: str) -> list[str]:
     return parts
 
 
-_DIGITS = bytes(range(48, 58))
-_NOT_DIGITS = bytes(c for c in range(256) if c not in _DIGITS)
-
-
 class Scanner:
     """``finditer`` of each of ``groups`` (alternations), run only where a match can start.
 
@@ -344,6 +372,8 @@ class Scanner:
         self._whole = [self._compile(g, range(len(self._src)), 0) for g in range(self.groups)]
         self._slow = [self._compile(g, range(len(self._src)), re.IGNORECASE) for g in range(self.groups)]
         heads: dict[str, list[int]] = {}
+        # head word -> words one of which the turn must also contain for any of its alternatives to match
+        needs: dict[str, frozenset[bytes] | None] = {}
         fallback: list[int] = []
         chars: set[str] = set()  # first characters of alternatives that start with a symbol ($, !)
         classes: list[str] = []  # other first-character classes
@@ -353,8 +383,11 @@ class Scanner:
             items = list(_parser.parse(a))
             got = _heads(items, "", False) if a == a.lower() else None
             if got is not None:
+                req = _required(items)
                 for h in got:
                     heads.setdefault(h, []).append(k)
+                    if h not in needs or needs[h] is not None:
+                        needs[h] = None if req is None else (needs.get(h) or frozenset()) | req
                 continue
             cls = _first_class(items)
             if cls is None or a != a.lower():
@@ -369,13 +402,15 @@ class Scanner:
                 classes.append(cls)
         self._heads = {h.encode(): (h, tuple(ks)) for h, ks in heads.items()}
         self._head_keys = frozenset(self._heads)
-        watch(heads=self._head_keys)
+        self._needs = {h.encode(): n for h, n in needs.items() if n is not None}
+        watch(heads=self._head_keys.union(*self._needs.values()))
         self._fallback = tuple(fallback)
         self._chars = tuple(sorted(chars))
         self._chars_rx = re.compile(f"[{''.join(re.escape(c) for c in self._chars)}]") if chars else None
         self._classes = re.compile(f"[{''.join(classes)}]") if classes else None
         # One character class first, so the regex engine skips to it in C.
         self._digits = re.compile("\\d\\d*") if digits else None
+        self._specs: dict[frozenset[int] | None, tuple[frozenset[bytes], bool]] = {}
         #: (word, fallback?) -> per group: the regex of the alternatives that may start there.
         self._buckets: dict[tuple[str, bool], list[tuple[int, re.Pattern[str]]]] = {}
 
@@ -385,13 +420,15 @@ class Scanner:
 
     def _fallback_starts(self, p: Prep, norm: str) -> set[int]:
         out: set[int] = set()
-        if self._chars_rx is not None and any(c in norm for c in self._chars):
-            out.update([m.start() for m in self._chars_rx.finditer(norm)])
+        if self._chars_rx is not None:
+            for c in self._chars:
+                if c in norm:  # one substring test in C spares most turns the scan
+                    out.update([m.start() for m in self._chars_rx.finditer(norm)])
+                    break
         if self._classes is not None:
             out.update([m.start() for m in self._classes.finditer(norm)])
-        # ASCII text without a digit (one translate in C) needs no digit scan.
-        if self._digits is not None and (p._padded is None or p._b.translate(None, _NOT_DIGITS)):
-            out.update([m.start() for m in self._digits.finditer(norm)])
+        if self._digits is not None:
+            out.update(p.digit_starts())
         return out
 
     def find(self, p: Prep, active: frozenset[int] | None = None) -> list[tuple[int, int, int]]:
@@ -399,32 +436,42 @@ class Scanner:
         norm = p.norm
         rule = self._rule
         out: list[tuple[int, int, int]] = []
-        plain = self._plain if norm is not None else range(self.groups)
-        for g in plain:
-            if active is None or g in active:
-                rx = self._whole[g] if norm is not None else self._slow[g]
-                out += [(m.start(), m.end(), rule[int(m.lastgroup[1:])]) for m in rx.finditer(norm or p.text) if m.lastgroup]
-        if norm is None:
-            return out
+        if self._plain or norm is None:
+            for g in self._plain if norm is not None else range(self.groups):
+                if active is None or g in active:
+                    rx = self._whole[g] if norm is not None else self._slow[g]
+                    found = rx.finditer(norm or p.text)
+                    out += [(m.start(), m.end(), rule[int(m.lastgroup[1:])]) for m in found if m.lastgroup]
+            if norm is None:
+                return out
+        spec = self._specs.get(active)
+        if spec is None:
+            spec = self._specs[active] = self._spec(active)
+        keys, use_fb = spec
         heads = self._heads
-        cand: list[tuple[int, str]] = []
-        for key in self._head_keys.intersection(p.heads):
+        needs = self._needs
+        present = p.heads
+        cand: dict[int, str] = {}
+        for key in keys.intersection(present):
+            need = needs.get(key)
+            if need is not None and need.isdisjoint(present):
+                continue  # "my" with no "router", "order"... after it anywhere in the turn
             word = heads[key][0]
-            cand += [(i, word) for i in p.positions(key)]
-        fb: set[int] = self._fallback_starts(p, norm) if self._fallback else set()
+            for i in p.positions(key):
+                cand[i] = word
+        fb = self._fallback_starts(p, norm) if use_fb else None
         if fb:
-            taken = {i for i, _ in cand}
-            cand += [(i, "") for i in fb if i not in taken]
+            for i in fb:
+                cand.setdefault(i, "")
         if not cand:
             return out
-        cand.sort()
         limit = [0] * self.groups
         buckets = self._buckets
-        for i, word in cand:
-            key = (word, i in fb)
-            todo = buckets.get(key)
+        for i in sorted(cand):
+            bkey = (cand[i], fb is not None and i in fb)
+            todo = buckets.get(bkey)
             if todo is None:
-                todo = buckets[key] = self._bucket(*key)
+                todo = buckets[bkey] = self._bucket(*bkey)
             for g, rx in todo:
                 if i < limit[g] or (active is not None and g not in active):
                     continue
@@ -435,6 +482,13 @@ class Scanner:
                 out.append((i, m.end(), rule[int(m.lastgroup[1:])]))
         return out
 
+    def _spec(self, active: frozenset[int] | None) -> tuple[frozenset[bytes], bool]:
+        """The head words of the groups in ``active``, and whether one of them has fallback alternatives."""
+        if active is None:
+            return self._head_keys, bool(self._fallback)
+        keys = frozenset(key for key, (_, ks) in self._heads.items() if any(self._group[k] in active for k in ks))
+        return keys, any(self._group[k] in active for k in self._fallback)
+
     def _bucket(self, word: str, fb: bool) -> list[tuple[int, re.Pattern[str]]]:
         """Per group: the alternatives that may start with ``word`` (and the fallback ones), in order."""
         ks = set(self._heads[word.encode()][1]) if word else set()
@@ -442,6 +496,46 @@ class Scanner:
             ks.update(self._fallback)
         groups = sorted({self._group[k] for k in ks} - self._plain)
         return [(g, self._compile(g, sorted(ks), 0)) for g in groups]
+
+
+def _required(items: list[Any]) -> frozenset[bytes] | None:
+    """Words one of which the text must contain for ``items`` (an alternative) to match, besides its head.
+
+    Any later part of the sequence that starts a word (after a space, or after an optional
+    ``(?:\\w+ )?`` that follows a space) must match from there on, so the words it can start
+    with are required. The most selective such set (longest shortest word) is kept.
+    """
+    best: frozenset[bytes] | None = None
+    word_start = False
+    for k in range(1, len(items)):
+        op, av = items[k - 1]
+        if op is _c.LITERAL:
+            word_start = av == 32
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] == 0:
+            word_start = word_start and _ends_with_space(list(av[2]))
+        else:
+            word_start = False
+        if not word_start:
+            continue
+        got = _heads(items[k:], "", True)
+        if got and all(got):
+            cand = frozenset(w.encode() for w in got)
+            if best is None or min(map(len, cand)) > min(map(len, best)):
+                best = cand
+    return best
+
+
+def _ends_with_space(items: list[Any]) -> bool:
+    if not items:
+        return False
+    op, av = items[-1]
+    if op is _c.LITERAL:
+        return bool(av == 32)
+    if op is _c.SUBPATTERN:
+        return _ends_with_space(list(av[3]))
+    if op is _c.BRANCH:
+        return all(_ends_with_space(list(b)) for b in av[1])
+    return False
 
 
 def _class_items(cls: str) -> list[str]:
