@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from throughput import conversations  # bench/ is not a package
 
-from heartdesk.model import Conversation, Emotion, Finding
+from heartdesk.model import Conversation, Emotion, Finding, Turn
 from heartdesk.signals.base import Detector, TurnContext, create
 
 CUSTOMER = ("business_impact", "churn_threat", "urgency", "complaint", "real_issue", "escalation_request")
@@ -32,7 +32,7 @@ CUSTOMER = ("business_impact", "churn_threat", "urgency", "complaint", "real_iss
 
 def _time_detector(det: Detector, convs: list[Conversation], emotions: list[list[Emotion]], repeat: int) -> tuple[int, float]:
     """(turns run, best seconds) of ``det`` over the turns of its role."""
-    jobs: list[tuple[object, TurnContext]] = []
+    jobs: list[tuple[Turn, TurnContext]] = []
     for conv, emo in zip(convs, emotions, strict=True):
         tones = [0.0] * len(conv.turns)
         history: list[list[Finding]] = [[] for _ in conv.turns]
@@ -45,7 +45,7 @@ def _time_detector(det: Detector, convs: list[Conversation], emotions: list[list
         gc.collect()
         t0 = time.perf_counter()
         for turn, ctx in jobs:
-            for _f in detect(turn, ctx):  # type: ignore[arg-type]
+            for _f in detect(turn, ctx):
                 pass
         best = min(best, time.perf_counter() - t0)
     return len(jobs), best
@@ -53,7 +53,7 @@ def _time_detector(det: Detector, convs: list[Conversation], emotions: list[list
 
 def _time_together(dets: list[Detector], convs: list[Conversation], emotions: list[list[Emotion]], repeat: int) -> float:
     """Best seconds of all ``dets`` run one after the other on each customer turn, as Pipeline does."""
-    jobs: list[tuple[object, TurnContext]] = []
+    jobs: list[tuple[Turn, TurnContext]] = []
     for conv, emo in zip(convs, emotions, strict=True):
         tones = [0.0] * len(conv.turns)
         history: list[list[Finding]] = [[] for _ in conv.turns]
@@ -65,7 +65,7 @@ def _time_together(dets: list[Detector], convs: list[Conversation], emotions: li
         t0 = time.perf_counter()
         for turn, ctx in jobs:
             for detect in detects:
-                for _f in detect(turn, ctx):  # type: ignore[arg-type]
+                for _f in detect(turn, ctx):
                     pass
         best = min(best, time.perf_counter() - t0)
     return best

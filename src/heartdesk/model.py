@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Role = Literal["customer", "agent"]
 ROLES: tuple[Role, ...] = ("customer", "agent")
@@ -69,9 +69,12 @@ class Conversation:
         return cls(id=id, turns=built, **kwargs)
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One behaviour seen in one turn, with the span of text that shows it."""
+class Finding(NamedTuple):
+    """One behaviour seen in one turn, with the span of text that shows it.
+
+    A NamedTuple rather than a frozen dataclass: just as immutable and typed, and about three
+    times cheaper to create, which matters when every turn of millions yields a few.
+    """
 
     label: str
     start: int
@@ -114,9 +117,8 @@ class TurnAnalysis:
         return tuple(f for f in self.findings if f.label == label)
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """A pointer from a score back to the finding (or fact) behind it."""
+class Evidence(NamedTuple):
+    """A pointer from a score back to the finding (or fact) behind it (a NamedTuple, like Finding)."""
 
     turn: int
     label: str

@@ -76,14 +76,17 @@ _CAPS = {name: (1 if name in ("etiquette", "resolution") else CAP_PER_LABEL) for
 def _collect(found: list[tuple[int, Finding]]) -> dict[str, list[Evidence]]:
     evidence: dict[str, list[Evidence]] = {name: [] for name in WEIGHTS}
     counts: dict[tuple[str, str], int] = {}
+    by_label = _BY_LABEL
     for turn, f in found:
-        for name, w in _BY_LABEL.get(f.label, ()):
+        targets = by_label.get(f.label)
+        if targets is None:
+            continue
+        for name, w in targets:
             key = (name, f.label)
             c = counts.get(key, 0)
-            if c >= _CAPS[name]:
-                continue
-            counts[key] = c + 1
-            evidence[name].append(Evidence(turn, f.label, round(w * f.confidence, 1), f.start, f.end, f.explanation))
+            if c < _CAPS[name]:
+                counts[key] = c + 1
+                evidence[name].append(Evidence(turn, f.label, round(w * f.confidence, 1), f.start, f.end, f.explanation))
     return evidence
 
 
@@ -103,21 +106,21 @@ def _none(name: str) -> Dimension:
     return Dimension(name, None, (), f"{name}: no agent turn to score")
 
 
-def _trajectory(conversation: Conversation, turns: Sequence[TurnAnalysis]) -> Trajectory:
-    emos = [(t.index, t.emotion) for t in turns if t.role == "customer" and t.emotion is not None]
+def _trajectory(conversation: Conversation, customer_turns: Sequence[TurnAnalysis], distresses: list[float]) -> Trajectory:
+    emos = [(t.index, t.emotion, d) for t, d in zip(customer_turns, distresses, strict=True) if t.emotion is not None]
     if not emos:
         return Trajectory(None, None, 0.0, 0.0, 0.0, "no customer turn")
     # The opening is the worse of the customer's first two turns (when there are three or more):
     # an upset customer often starts with a neutral "hi" and vents in the next message.
-    first = max((e for _, e in emos[:2]), key=distress) if len(emos) >= 3 else emos[0][1]
+    _, first, d0 = max(emos[:2], key=_third) if len(emos) >= 3 else emos[0]
     # The ending is the last turn that says something: a bare "ok" is not a change of heart,
     # but "thanks!" (gratitude) or "useless." (anger) is.
-    last = emos[-1][1]
-    for index, emo in reversed(emos[len(emos) > 1 :]):
+    _, last, d1 = emos[-1]
+    for index, emo, d in reversed(emos[len(emos) > 1 :]):
         if emo.label != "neutral" or len(conversation.turns[index].text.split()) >= _SAYS_SOMETHING:
-            last = emo
+            last, d1 = emo, d
             break
-    d0, d1 = round(distress(first), 3), round(distress(last), 3)
+    d0, d1 = round(d0, 3), round(d1, 3)
     change = round(d0 - d1, 3)
     if len(emos) == 1:
         summary = f"one customer turn ({first.label})"
@@ -133,6 +136,10 @@ def _trajectory(conversation: Conversation, turns: Sequence[TurnAnalysis]) -> Tr
 _SAYS_SOMETHING = 3  # words
 
 
+def _third(item: tuple[int, Emotion, float]) -> float:
+    return item[2]
+
+
 def build_scorecard(conversation: Conversation, turns: Sequence[TurnAnalysis]) -> Scorecard:
     agent_turns = [t for t in turns if t.role == "agent"]
     customer_turns = [t for t in turns if t.role == "customer"]
@@ -145,7 +152,8 @@ def build_scorecard(conversation: Conversation, turns: Sequence[TurnAnalysis]) -
         if f.present and f.label == "escalation_request"
     )
     interruptions = tuple(Evidence(i, f.label, 0.0, f.start, f.end, f.explanation) for i, f in found if f.label == "interruption")
-    trajectory = _trajectory(conversation, turns)
+    distresses = [distress(t.emotion) for t in customer_turns]
+    trajectory = _trajectory(conversation, customer_turns, distresses)
     if not agent_turns:
         dims = {n: _none(n) for n in ("empathy", "listening", "tone", "ownership", "resolution", "etiquette")}
         return Scorecard(
@@ -156,7 +164,6 @@ def build_scorecard(conversation: Conversation, turns: Sequence[TurnAnalysis]) -
             interruptions=interruptions,
         )
     evidence = _collect(found)
-    distresses = [distress(t.emotion) for t in customer_turns]
     peak = max(distresses, default=0.0)
     if peak > 0.3:
         worst = customer_turns[distresses.index(peak)]

@@ -34,11 +34,6 @@ def turn_words(text: str) -> frozenset[bytes]:
     return prepare(text).words
 
 
-def present(text: str) -> set[bytes]:
-    """The trigger words of the customer lexicons that ``text`` contains (shared per turn)."""
-    return prepare(text).present
-
-
 def _toml(name: str) -> dict[str, object]:
     res = resources.files("heartdesk.signals").joinpath("lexicons", f"{name}.toml")
     return tomllib.loads(res.read_text(encoding="utf-8"))
@@ -314,7 +309,7 @@ class RealIssue:
         if sum(vent) + 2.0 * upset < VENT_MIN:
             return
         problem = _weights(self._problem, self._problem_scan.find(p), p)
-        net = [p - 0.8 * v for p, v in zip(problem, vent, strict=True)]
+        net = [a - 0.8 * v for a, v in zip(problem, vent, strict=True)]
         best = max(range(len(bounds)), key=net.__getitem__)
         if problem[best] < PROBLEM_MIN or net[best] <= 0:
             return
