@@ -57,7 +57,8 @@ class Paraphrase:
             if e - s > _LONG:
                 # A huge sentence (a pasted log) with many frames: its stems once, frame included,
                 # rather than once per frame (which would be quadratic in its length).
-                said = long_said.get(k) or long_said.setdefault(k, stems_of(text[s:e]))
+                cached = long_said.get(k)
+                said = long_said.setdefault(k, stems_of(text[s:e])) if cached is None else cached
             else:
                 said = stems_of(text[s:h_start] + " " + text[h_end:e])
                 if len(said) < 2 and k + 1 < len(bounds) and bounds[k + 1][1] - s <= _LONG:
