@@ -8,7 +8,7 @@ Runs on the generated customer-service conversations of ``bench/throughput.py``
 up front and not timed. Each detector is timed alone over every turn it reads (best
 of ``--repeat`` passes, so a busy machine shows less), the way Pipeline calls it.
 VADER is timed over the same texts in the same run, to compare with a moving machine.
-Budgets (docs/dev/HELPERS.md and issue 2): customer detectors together <= 20 µs per
+Budgets (CONTRIBUTING.md and issue 2): customer detectors together <= 20 µs per
 customer turn, interruption <= 3 µs per agent turn, tone <= 6 µs per turn.
 """
 
