@@ -436,3 +436,24 @@ def test_a_handoff_anywhere_in_a_long_turn_clears_every_buck_pass() -> None:
     text = "That's not my department, you'll have to call billing. " * 1500 + "I'll transfer you now."
     assert found("Who handles refunds?", text, "passing_buck") == []
     assert found("Who handles refunds?", text[:-22], "passing_buck")
+
+
+def test_an_accusation_made_of_the_customers_words_is_not_a_paraphrase() -> None:
+    from heartdesk.model import Conversation
+    from heartdesk.signals.pipeline import default_pipeline
+
+    conv = Conversation.of(
+        "acc",
+        ("customer", "I was charged twice for my November bill."),
+        ("agent", "You must have clicked pay twice."),
+    )
+    turn = default_pipeline().analyze(conv).turns[1]
+    assert turn.has("confrontational")
+    assert not turn.has("paraphrase")
+    # the same words as a check-back question are a paraphrase
+    conv2 = Conversation.of(
+        "chk",
+        ("customer", "I was charged twice for my November bill."),
+        ("agent", "So you were charged twice on your November bill, is that right?"),
+    )
+    assert default_pipeline().analyze(conv2).turns[1].has("paraphrase")

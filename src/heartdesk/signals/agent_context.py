@@ -27,7 +27,9 @@ class Paraphrase:
     name = "paraphrase"
     version = "1"
     reads = "agent"
-    requires: tuple[str, ...] = ()
+    # An accusation built from the customer's words ("You must have clicked pay twice") is not
+    # listening: paraphrase runs after confrontational and yields to it on the same sentence.
+    requires: tuple[str, ...] = ("confrontational",)
     produces = ("paraphrase",)
 
     def __init__(self) -> None:
@@ -80,6 +82,8 @@ class Paraphrase:
             return
         conf, s, e, what = best
         if conf < 0.5 and not hits:
+            return
+        if any(f.start < e and s < f.end for f in ctx.found_label("confrontational")):
             return
         expl = (
             f"The agent restates the customer's words ({what})." if what else "A restating frame with nothing the customer said."
