@@ -142,3 +142,10 @@ def test_every_shipped_lexicon_loads_and_declares_its_origin() -> None:
         assert str(raw.get("origin", "")).strip(), f"{name}.toml has no origin note"
         if raw.get("format", "regex") == "regex":  # tone.toml has its own weighted-phrase format
             assert builtin(name).label
+
+
+def test_top_level_alternatives_split_outside_groups_and_classes_only() -> None:
+    from heartdesk.signals.lexicon import top_level_alternatives
+
+    assert top_level_alternatives(r"ab|c(?:d|e)|[|x]y|\|z") == ["ab", "c(?:d|e)", "[|x]y", r"\|z"]
+    assert top_level_alternatives("single") == ["single"]

@@ -21,7 +21,7 @@ from operator import itemgetter
 from typing import Any
 
 from heartdesk.signals.agent_text import APOS, WORD_BYTES, sentence_at
-from heartdesk.signals.lexicon import Rule
+from heartdesk.signals.lexicon import Rule, top_level_alternatives
 
 # The regex parser is what reads anchors off a pattern; it has no public API (nor type stubs).
 _parser: Any = importlib.import_module("re._parser")
@@ -384,7 +384,7 @@ class GatedLexicon:
             # ones read off the pattern are too common to narrow anything down.
             given = p.get("anchors")
             # A top-level alternation is split so each alternative gets its own anchors.
-            for alt in _top_level_alternatives(src):
+            for alt in top_level_alternatives(src):
                 sets = [frozenset(str(a) for a in given)] if given else required_sets(alt, whole=True)
                 pat = _Pat(self.id, i, alt, [keys_of(g) for g in sets])
                 self._pats.append(pat)
@@ -415,7 +415,7 @@ class GatedPatterns:
         self._always: list[re.Pattern[str]] = []
         self._by_key: dict[bytes, list[tuple[re.Pattern[str], tuple[frozenset[bytes], ...]]]] = {}
         for src in raw:
-            for alt in _top_level_alternatives(str(src)):
+            for alt in top_level_alternatives(str(src)):
                 rx = re.compile(lower_pattern(alt).replace("'", APOS))
                 sets = [keys_of(g) for g in required_sets(alt, whole=True)]
                 if not sets:
@@ -438,34 +438,6 @@ class GatedPatterns:
                     if rx not in out:
                         out.append(rx)
         return out
-
-
-def _top_level_alternatives(pattern: str) -> list[str]:
-    """Split ``a|b|c`` at the top level (outside groups and classes)."""
-    parts: list[str] = []
-    depth = 0
-    in_class = False
-    start = 0
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    parts.append(pattern[start:])
-    return parts
 
 
 def _resolve(hits: list[tuple[int, int, int]], rules: tuple[Rule, ...]) -> list[tuple[int, int, int]]:

@@ -22,6 +22,7 @@ import importlib
 import re
 from typing import Any
 
+from heartdesk.signals.lexicon import top_level_alternatives
 from heartdesk.signals.text import sentence_bounds
 
 # The regex parser is what reads head words off a pattern; it has no public API (nor type stubs).
@@ -293,34 +294,6 @@ def _first_class(items: list[Any]) -> str | None:
     return None
 
 
-def top_alternatives(pattern: str) -> list[str]:
-    """Split ``a|b|c`` at the top level (outside groups and classes)."""
-    parts: list[str] = []
-    depth = 0
-    in_class = False
-    start = 0
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    parts.append(pattern[start:])
-    return parts
-
-
 class Scanner:
     """``finditer`` of each of ``groups`` (alternations), run only where a match can start.
 
@@ -546,8 +519,8 @@ def _split(src: str, most: int = 800) -> list[str]:
     same order; split so, each alternative has fewer head words, and the regex run at
     a position holds only the alternatives that can start there.
     """
-    out = [u for alt in top_alternatives(src) for u in _distribute(alt)]
-    return out if len(out) <= most else top_alternatives(src)
+    out = [u for alt in top_level_alternatives(src) for u in _distribute(alt)]
+    return out if len(out) <= most else top_level_alternatives(src)
 
 
 def _distribute(alt: str) -> list[str]:
@@ -559,7 +532,7 @@ def _distribute(alt: str) -> list[str]:
     after = body[close + 1 :]
     if close < 0 or after[:1] in ("?", "*", "+", "{"):
         return [alt]
-    return [u for a in top_alternatives(body[3:close]) for u in _distribute(lead + a + after)]
+    return [u for a in top_level_alternatives(body[3:close]) for u in _distribute(lead + a + after)]
 
 
 def _group_end(src: str) -> int:

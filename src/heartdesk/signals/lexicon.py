@@ -94,6 +94,37 @@ def _sentence_of(bounds: list[tuple[int, int]], pos: int, n: int) -> tuple[int, 
     return 0, n
 
 
+def top_level_alternatives(pattern: str) -> list[str]:
+    """Split ``a|b|c`` at the top level (outside groups and character classes).
+
+    The fast matchers (agent, customer, severity) gate each alternative by its own words.
+    """
+    parts: list[str] = []
+    depth = 0
+    in_class = False
+    start = 0
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
 def _prepare(pattern: str, where: str) -> str:
     try:
         compiled = re.compile(pattern)

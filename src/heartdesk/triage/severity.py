@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from heartdesk.errors import HeartdeskError
-from heartdesk.signals.lexicon import Lexicon, LexiconError, parse
+from heartdesk.signals.lexicon import Lexicon, LexiconError, parse, top_level_alternatives
 
 Severity = Literal["service_down", "blocked", "degraded", "question", "feedback"]
 SEVERITIES: tuple[Severity, ...] = ("service_down", "blocked", "degraded", "question", "feedback")
@@ -89,26 +89,6 @@ def _class_end(pattern: str, i: int) -> int:
     return j + 1
 
 
-def _split(body: str) -> list[str]:
-    """Top-level alternatives of a group body."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(body):
-        c = body[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            parts.append(body[start:i])
-            start = i + 1
-        i += 1
-    parts.append(body[start:])
-    return parts
-
-
 def gate(pattern: str) -> frozenset[str] | None:
     """Substrings of which every match of ``pattern`` contains one (lower-cased), or None.
 
@@ -119,7 +99,7 @@ def gate(pattern: str) -> frozenset[str] | None:
     pattern only runs on messages that could match it. The gate only skips work: a
     pattern it cannot analyse gets None and always runs.
     """
-    if len(_split(pattern)) > 1:
+    if len(top_level_alternatives(pattern)) > 1:
         return None  # a top-level alternation: no single piece is required
     best: frozenset[str] | None = None
     i = 0
@@ -142,7 +122,7 @@ def gate(pattern: str) -> frozenset[str] | None:
             optional = j + 1 < n and pattern[j + 1] in "?*{"
             body = pattern[i + 1 : j]
             if not optional and body.startswith("?:"):
-                lits = [_literal(a)[0] for a in _split(body[2:])]
+                lits = [_literal(a)[0] for a in top_level_alternatives(body[2:])]
                 if all(lits):
                     best = _better(best, frozenset(lits))
             i = j + 1

@@ -1,0 +1,72 @@
+"""The FastAPI application: ``create_app()`` wires the database, the error format and the routes.
+
+A factory rather than a module-level ``app`` so that tests (and the demo) can build an
+app around their own database without touching environment variables. ``uvicorn
+--factory heartdesk.web.app:create_app`` serves one from the HEARTDESK_* settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from heartdesk.desk.db import Database
+from heartdesk.desk.settings import DeskSettings, load_settings
+from heartdesk.web.errors import BodySizeLimit, install_error_handlers
+from heartdesk.web.routes import people_router, tickets_router
+
+API_PREFIX = "/api/v1"
+#: Room in a request body beyond its longest text: the JSON envelope and the other fields.
+_ENVELOPE_BYTES = 64 * 1024
+
+
+def default_body_limit(settings: DeskSettings) -> int:
+    """Bytes a request body may have: enough for the longest message the desk accepts, not more.
+
+    A character may take up to 12 bytes of JSON (a ``\\ud83d\\ude00`` escaped surrogate
+    pair), so every message within ``max_message_chars`` fits and is judged by the
+    service (422 E531, which names the field), while a body far beyond it is refused
+    before being read or parsed (413 E572).
+    """
+    return settings.max_message_chars * 12 + _ENVELOPE_BYTES
+
+
+def create_app(
+    settings: DeskSettings | None = None,
+    *,
+    database: Database | None = None,
+    max_body_bytes: int | None = None,
+) -> FastAPI:
+    """The API over ``database`` (default: one opened from ``settings``, default: the HEARTDESK_* environment).
+
+    The schema is not created here: run ``heartdesk db upgrade`` (or the migrate helper) first.
+    A database passed in stays the caller's to dispose; one opened here is disposed at shutdown.
+    """
+    owned = database is None
+    if database is None:
+        database = Database.from_settings(settings or load_settings())
+    limit = max_body_bytes if max_body_bytes is not None else default_body_limit(database.settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            database.dispose()
+
+    app = FastAPI(
+        title="heartdesk",
+        summary="Customer service that reads how the customer feels.",
+        version="1",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.database = database
+    app.state.max_body_bytes = limit
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=limit)
+    app.include_router(people_router, prefix=API_PREFIX)
+    app.include_router(tickets_router, prefix=API_PREFIX)
+    return app

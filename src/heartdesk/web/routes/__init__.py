@@ -1,0 +1,8 @@
+"""The API's routers, one module per resource; ``app.py`` mounts them under /api/v1."""
+
+from __future__ import annotations
+
+from heartdesk.web.routes.people import router as people_router
+from heartdesk.web.routes.tickets import router as tickets_router
+
+__all__ = ["people_router", "tickets_router"]
