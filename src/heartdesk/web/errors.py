@@ -88,10 +88,14 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 _HTTP_CODES = {404: NO_SUCH_ROUTE, 405: METHOD_NOT_ALLOWED, 413: BODY_TOO_LARGE}
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = _HTTP_CODES.get(exc.status_code, HTTP_OTHER)
-    response = error_response(exc.status_code, code, str(exc.detail))
+    message = str(exc.detail)
+    if exc.status_code in (404, 405) and code != HTTP_OTHER:
+        # Starlette's bare "Not Found" does not say what was not found; the route is what the client got wrong.
+        message = f"{message}: {request.method} {request.url.path}"
+    response = error_response(exc.status_code, code, message)
     if exc.headers:
         response.headers.update(exc.headers)
     return response

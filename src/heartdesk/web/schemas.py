@@ -125,6 +125,12 @@ class ResolveRequest(RequestModel):
     expected_version: int | None = None
 
 
+class VersionRequest(RequestModel):
+    """An optional body for changes that need no input (close, reopen)."""
+
+    expected_version: int | None = None
+
+
 class CsatCreate(RequestModel):
     score: int = Field(description="1 to 5.")
     comment: str | None = None

@@ -31,6 +31,7 @@ from heartdesk.web.schemas import (
     TicketDetail,
     TicketOut,
     TicketPage,
+    VersionRequest,
 )
 
 _ERRORS: dict[int | str, dict[str, object]] = {code: {"model": ErrorOut} for code in (403, 404, 409, 413, 422)}
@@ -107,3 +108,17 @@ def resolve(ticket_id: int, body: ResolveRequest, session: SessionDep) -> Resolu
 def record_csat(ticket_id: int, body: CsatCreate, session: SessionDep) -> CsatOut:
     """The customer's 1-5 rating of the last resolution (one per resolution: a second -> 409 E516)."""
     return CsatOut.model_validate(services.record_csat(session=session, ticket_id=ticket_id, **body.model_dump()))
+
+
+@router.post("/{ticket_id}/close")
+def close(ticket_id: int, session: SessionDep, body: VersionRequest | None = None) -> TicketOut:
+    """Close from any other status (duplicates and spam need no resolution). Already closed -> 409 E528."""
+    expected = None if body is None else body.expected_version
+    return TicketOut.model_validate(services.close(session=session, ticket_id=ticket_id, expected_version=expected))
+
+
+@router.post("/{ticket_id}/reopen")
+def reopen(ticket_id: int, session: SessionDep, body: VersionRequest | None = None) -> TicketOut:
+    """A resolved or closed ticket back to open (409 E527 otherwise); its history stays."""
+    expected = None if body is None else body.expected_version
+    return TicketOut.model_validate(services.reopen(session=session, ticket_id=ticket_id, expected_version=expected))
