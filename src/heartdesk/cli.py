@@ -195,6 +195,30 @@ def train_emotion(
     raise typer.Exit(train_main(data_dir=data, out=out, seed=seed))
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    upgrade: Annotated[bool, typer.Option("--upgrade/--no-upgrade", help="Bring the database schema up to date first.")] = True,
+) -> None:
+    """Serve the desk's HTTP API (OpenAPI at /docs) on HEARTDESK_DATABASE_URL (default ./heartdesk.db)."""
+    import uvicorn
+
+    from heartdesk.desk import migrate
+    from heartdesk.desk.db import make_engine
+    from heartdesk.desk.settings import load_settings
+    from heartdesk.web import create_app
+
+    settings = load_settings()
+    if upgrade:
+        engine = make_engine(settings.database_url, settings=settings)
+        try:
+            migrate.upgrade(engine=engine)
+        finally:
+            engine.dispose()
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
 def _mount_optional_commands() -> None:
     """Commands whose modules belong to other rooms (triage, desk) live there and are mounted here."""
     from heartdesk.desk.cli import db_app
