@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from heartdesk.desk.errors import Conflict, NotFound, ValidationError
 from heartdesk.desk.schema import AGENT_ROLES, Agent, Customer, Team
-from heartdesk.desk.services._base import aware, choice, money, need, text, token, unit
+from heartdesk.desk.services._base import aware, choice, money, need, settings_of, text, token, unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +33,16 @@ def new_customer(session: Session, spec: CustomerIn) -> Customer:
     external_id = need(spec.external_id, "customer.external_id", limit=128)
     if session.scalar(select(Customer.id).where(Customer.external_id == external_id)) is not None:
         raise Conflict("E510", f"a customer with external id {external_id!r} already exists")
+    # Not ``money(...) or Decimal("0")``: Decimal("0.00") is falsy, and the answer would then read "0", not "0.00".
+    value = money(spec.monthly_value, "customer.monthly_value")
+    if value is None:
+        value = Decimal("0.00")
     customer = Customer(
         external_id=external_id,
         name=text(spec.name, "customer.name", limit=200, required=False) or external_id,
         email=text(spec.email, "customer.email", limit=320, required=False),
         tier=token(spec.tier, "customer.tier"),
-        monthly_value=money(spec.monthly_value, "customer.monthly_value") or Decimal("0"),
+        monthly_value=value,
         since=aware(spec.since, "customer.since"),
     )
     session.add(customer)
@@ -143,3 +148,64 @@ def require_agent(session: Session, agent_id: int | None, field: str) -> Agent |
     if found is None:
         raise NotFound("E501", f"no agent {agent_id} ({field})")
     return found
+
+
+def page_bounds(session: Session, limit: int, offset: int) -> None:
+    """Refuse a page size outside 1..max_page_size or a negative offset (ValidationError E537)."""
+    max_page = settings_of(session).max_page_size
+    if not 1 <= limit <= max_page:
+        raise ValidationError("E537", f"limit must be between 1 and {max_page}; got {limit}", field="limit")
+    if offset < 0:
+        raise ValidationError("E537", f"offset must be 0 or more; got {offset}", field="offset")
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerPage:
+    items: list[Customer]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class AgentPage:
+    items: list[Agent]
+    total: int
+    limit: int
+    offset: int
+
+
+def _count(session: Session, query: Select[tuple[Any]]) -> int:
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def list_customers(
+    *, session: Session, limit: int = 50, offset: int = 0, tier: str | None = None, external_id: str | None = None
+) -> CustomerPage:
+    """A page of customers (oldest first, by id) with the total count; filter by tier or external id."""
+    page_bounds(session, limit, offset)
+    query: Select[tuple[Any]] = select(Customer)
+    if tier is not None:
+        query = query.where(Customer.tier == token(tier, "tier"))
+    if external_id is not None:
+        query = query.where(Customer.external_id == external_id.strip())
+    with unit(session, write=False):
+        total = _count(session, query)
+        rows = session.scalars(query.order_by(Customer.id).limit(limit).offset(offset)).all()
+    return CustomerPage(items=list(rows), total=total, limit=limit, offset=offset)
+
+
+def list_agents(
+    *, session: Session, limit: int = 50, offset: int = 0, team_id: int | None = None, role: str | None = None
+) -> AgentPage:
+    """A page of agents (by id) with the total count; filter by team or role."""
+    page_bounds(session, limit, offset)
+    query: Select[tuple[Any]] = select(Agent)
+    if team_id is not None:
+        query = query.where(Agent.team_id == team_id)
+    if role is not None:
+        query = query.where(Agent.role == choice(role, "role", AGENT_ROLES))
+    with unit(session, write=False):
+        total = _count(session, query)
+        rows = session.scalars(query.order_by(Agent.id).limit(limit).offset(offset)).all()
+    return AgentPage(items=list(rows), total=total, limit=limit, offset=offset)

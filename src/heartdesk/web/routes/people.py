@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel, Field
 
 from heartdesk.desk import services
 from heartdesk.web.deps import SessionDep
@@ -14,6 +17,20 @@ _ERRORS: dict[int | str, dict[str, object]] = {code: {"model": ErrorOut} for cod
 router = APIRouter(responses=_ERRORS)
 
 
+class CustomerPage(BaseModel):
+    items: list[CustomerOut]
+    total: int = Field(description="How many customers match the filters, over all pages.")
+    limit: int
+    offset: int
+
+
+class AgentPage(BaseModel):
+    items: list[AgentOut]
+    total: int = Field(description="How many agents match the filters, over all pages.")
+    limit: int
+    offset: int
+
+
 @router.post("/customers", status_code=status.HTTP_201_CREATED, tags=["customers"])
 def create_customer(body: CustomerCreate, session: SessionDep) -> CustomerOut:
     """A new customer. A duplicate external id -> 409 E510."""
@@ -22,9 +39,18 @@ def create_customer(body: CustomerCreate, session: SessionDep) -> CustomerOut:
 
 
 @router.get("/customers", tags=["customers"])
-def find_customer(external_id: str, session: SessionDep) -> CustomerOut:
-    """The customer with this external id (404 E500 if none). Listing all customers needs a service the desk lacks yet."""
-    return CustomerOut.model_validate(services.get_customer(session=session, external_id=external_id))
+def list_customers(
+    session: SessionDep,
+    tier: Annotated[str | None, Query(description="Only customers of this tier.")] = None,
+    external_id: Annotated[str | None, Query(description="Only the customer with this external id (0 or 1 items).")] = None,
+    limit: Annotated[int, Query(description="Page size (at most HEARTDESK_MAX_PAGE_SIZE).")] = 50,
+    offset: int = 0,
+) -> CustomerPage:
+    """A page of customers, oldest first, with the total that match the filters."""
+    page = services.list_customers(session=session, tier=tier, external_id=external_id, limit=limit, offset=offset)
+    return CustomerPage(
+        items=[CustomerOut.model_validate(c) for c in page.items], total=page.total, limit=page.limit, offset=page.offset
+    )
 
 
 @router.get("/customers/{customer_id}", tags=["customers"])
@@ -37,6 +63,21 @@ def create_agent(body: AgentCreate, session: SessionDep) -> AgentOut:
     """A new agent. A duplicate email -> 409 E511; an unknown team -> 404 E502."""
     agent = services.create_agent(session=session, **body.model_dump())
     return AgentOut.model_validate(agent)
+
+
+@router.get("/agents", tags=["agents"])
+def list_agents(
+    session: SessionDep,
+    team_id: Annotated[int | None, Query(description="Only agents of this team.")] = None,
+    role: Annotated[str | None, Query(description="agent, lead, manager or admin.")] = None,
+    limit: Annotated[int, Query(description="Page size (at most HEARTDESK_MAX_PAGE_SIZE).")] = 50,
+    offset: int = 0,
+) -> AgentPage:
+    """A page of agents, by id, with the total that match the filters."""
+    page = services.list_agents(session=session, team_id=team_id, role=role, limit=limit, offset=offset)
+    return AgentPage(
+        items=[AgentOut.model_validate(a) for a in page.items], total=page.total, limit=page.limit, offset=page.offset
+    )
 
 
 @router.get("/agents/{agent_id}", tags=["agents"])
