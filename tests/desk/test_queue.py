@@ -6,12 +6,14 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, null, select, update
 from sqlalchemy.orm import Session
 
 from heartdesk.desk import services as sv
 from heartdesk.desk.errors import ValidationError
-from heartdesk.desk.schema import Incident, incident_tickets
+from heartdesk.desk.schema import Incident, Ticket, incident_tickets
+from heartdesk.desk.services import queue
+from heartdesk.desk.services.queue import message_triage
 from heartdesk.triage import loads_policy
 
 from .helpers import BROKEN, world
@@ -144,6 +146,48 @@ def test_queue_pages_keep_the_rank_order(session: Session) -> None:
         sv.ranked_queue(session=session, offset=-1)
     with pytest.raises(ValidationError):
         sv.ranked_queue(session=session, now=float("nan"))
+
+
+def test_the_triage_summary_is_stored_on_write_and_ranks_as_the_rebuilt_one(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    down = sv.create_ticket(
+        session=session,
+        external_id="DOWN",
+        customer=sv.CustomerIn(external_id="shop", tier="enterprise", monthly_value=900),
+        text=BROKEN,
+        at=T0,
+    )
+    mild = _mild_crowd(session, 3)
+    sv.add_message(session=session, ticket_id=down.id, role="agent", text="Looking into it now.", at=T0 + timedelta(minutes=1))
+    sv.add_message(
+        session=session,
+        ticket_id=mild[0],
+        role="customer",
+        text="Actually we can't log in at all now.",
+        at=T0 + timedelta(minutes=2),
+    )
+    session.expire_all()
+    for tid in [down.id, *mild]:
+        t = sv.get_ticket(session=session, ticket_id=tid)
+        expected = message_triage([(m.position, m.text, m.analysis) for m in t.messages if m.role == "customer"])
+        assert t.triage == expected, "stored on create_ticket / add_message from the analysis just written"
+    assert sv.get_ticket(session=session, ticket_id=mild[0]).triage != sv.get_ticket(session=session, ticket_id=mild[1]).triage
+
+    # A severity set later (no new message) is read fresh, not from the stored summary.
+    session.execute(update(Ticket).where(Ticket.id == mild[2]).values(severity="service_down"))
+    session.commit()
+    with monkeypatch.context() as m:
+        m.setattr(queue, "_customer_turns", lambda *a: pytest.fail("read messages despite stored summaries"))
+        stored = sv.ranked_queue(session=session, now=NOW)
+    assert {i.external_id: i.severity for i in stored.items}["M-2"] == "service_down"
+
+    # Rows without a summary (written before revision 0002) are built from their messages: same queue.
+    session.execute(update(Ticket).values(triage=null()))  # SQL NULL, as the migration leaves old rows
+    session.commit()
+    assert all(t.triage is None for t in session.scalars(select(Ticket)))
+    rebuilt = sv.ranked_queue(session=session, now=NOW)
+    assert rebuilt == stored
 
 
 def test_empty_queue(session: Session) -> None:

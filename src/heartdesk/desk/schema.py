@@ -166,6 +166,10 @@ class Ticket(Base):
     sla_due_at: Mapped[datetime | None]
     #: Optimistic concurrency: every UPDATE checks and bumps it, so a stale writer gets a Conflict.
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    #: What the customer's messages say for triage, stored when they are analysed
+    #: (heartdesk.desk.services.queue.message_triage): distress, findings with quotes,
+    #: detected severity. NULL for rows written before revision 0002 (built on read then).
+    triage: Mapped[dict[str, Any] | None]
 
     customer: Mapped[Customer] = relationship(back_populates="tickets")
     assignee: Mapped[Agent | None] = relationship(foreign_keys=[assignee_id])

@@ -59,3 +59,13 @@ def store_analysis(ticket: Ticket, messages: list[Message]) -> None:
     for message, turn in zip(messages, turns, strict=True):
         if message.analysis != turn:
             message.analysis = turn
+    store_triage(ticket, messages, turns)
+
+
+def store_triage(ticket: Ticket, messages: list[Message], turns: list[dict[str, Any]]) -> None:
+    """Write the ticket's triage summary (what its customer messages say) from the fresh analysis."""
+    from heartdesk.desk.services.queue import message_triage
+
+    triage = message_triage([(m.position, m.text, t) for m, t in zip(messages, turns, strict=True) if m.role == "customer"])
+    if ticket.triage != triage:
+        ticket.triage = triage

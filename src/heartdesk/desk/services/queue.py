@@ -7,9 +7,14 @@ words show), its created time, how often the customer contacted us before, the
 incident it is linked to, and the distress and findings of the stored message
 analyses (the output contract's turn objects) — then ranks them.
 
-It reads the whole open queue in three flat queries (tickets with their customer,
-the customers' messages, the incident links) and then does arithmetic: reasons are
-written only for the page asked for.
+What comes from the messages (distress, findings with their quotes, the severity the
+words show) is stored in ``tickets.triage`` when they are analysed
+(:func:`message_triage`); the rest (tier, value, contacts, incident, a given severity)
+can change without a new message and is read fresh. So ranking reads the open queue
+in two flat queries (tickets with their customer and stored summary, the incident
+links) and then does arithmetic: reasons are written only for the page asked for.
+Tickets without a stored summary (written before revision 0002) have it built from
+their stored message analyses, in one more query.
 """
 
 from __future__ import annotations
@@ -107,7 +112,93 @@ class _Row:
     severity: str | None
     created_at: float
     contacts: int
+    triage: Mapping[str, Any] | None = None
     incident_id: int | None = None
+
+
+#: Version of the stored ``tickets.triage`` dict; a stored dict of another version is rebuilt on read.
+TRIAGE_VERSION = 1
+
+
+def message_triage(customer_turns: Sequence[tuple[int, str, Mapping[str, Any] | None]]) -> dict[str, Any]:
+    """What the customer's messages say for triage, as stored in ``tickets.triage``.
+
+    ``customer_turns`` are (position, text, analysis turn object). Mirrors
+    :func:`heartdesk.triage.summarize` (which needs a live Analysis): distress from
+    the first and last customer emotions, the first present occurrence of each
+    finding label with its quote, and the severity detected from the words (kept
+    even when the ticket has a severity, which can change without a new message).
+    Everything else in a summary (tier, value, contacts, incident, the given
+    severity) is read fresh when ranking.
+    """
+    distresses: list[float] = []
+    found: dict[str, str] = {}
+    for _, text, turn in customer_turns:
+        if not isinstance(turn, Mapping):
+            continue
+        d = _distress(turn)
+        if d is not None:
+            distresses.append(d)
+        for f in turn.get("findings") or ():
+            label = f.get("label")
+            if not isinstance(label, str) or label in found or float(f.get("confidence", 0.0)) < PRESENT:
+                continue
+            found[label] = _quote(text, int(f.get("start", 0)), int(f.get("end", 0)))
+    detected = _rules().detect((index, text) for index, text, _ in customer_turns)
+    evidence = ""
+    if detected.turn is not None:
+        text_of = {index: text for index, text, _ in customer_turns}
+        evidence = _quote(text_of[detected.turn], detected.start, detected.end)
+    return {
+        "v": TRIAGE_VERSION,
+        "distress_first": round(distresses[0], 3) if distresses else 0.0,
+        "distress_last": round(distresses[-1], 3) if distresses else 0.0,
+        "findings": [[label, quote] for label, quote in found.items()],
+        "severity": detected.level,
+        "severity_evidence": evidence,
+    }
+
+
+def _valid_triage(stored: object) -> bool:
+    """A stored summary this version wrote (anything else is rebuilt from the messages)."""
+    return isinstance(stored, dict) and stored.get("v") == TRIAGE_VERSION
+
+
+def summary_from_triage(
+    ticket_external_id: str,
+    triage: Mapping[str, Any],
+    *,
+    severity: str | None = None,
+    customer_id: str | None = None,
+    tier: str | None = None,
+    monthly_value: float | None = None,
+    contacts: int = 0,
+    created_at: float | None = None,
+    incident: str | None = None,
+) -> TicketSummary:
+    """The triage summary from a :func:`message_triage` dict and the ticket's current fields.
+
+    A given ``severity`` (the ticket's column) wins over the one detected from the words.
+    """
+    if severity is not None:
+        level, evidence, given = normalize(severity), "", True
+    else:
+        level, evidence, given = normalize(triage["severity"]), str(triage["severity_evidence"]), False
+    return TicketSummary(
+        id=ticket_external_id,
+        severity=level,
+        severity_evidence=evidence,
+        severity_given=given,
+        incident=incident,
+        customer_id=customer_id,
+        tier=tier,
+        monthly_value=monthly_value,
+        contacts=contacts,
+        created_at=created_at,
+        distress_first=float(triage["distress_first"]),
+        distress_last=float(triage["distress_last"]),
+        findings=tuple((str(label), str(quote)) for label, quote in triage["findings"]),
+    )
 
 
 def summarize_stored(
@@ -124,46 +215,19 @@ def summarize_stored(
 ) -> TicketSummary:
     """The triage summary of a stored ticket: ``customer_turns`` are (position, text, stored analysis).
 
-    Mirrors :func:`heartdesk.triage.summarize` (which needs a live Analysis): distress
-    from the first and last customer emotions, the first present occurrence of each
-    finding label with its quote, and the severity given or detected from the words.
+    :func:`message_triage` then :func:`summary_from_triage`: the read-time fallback for
+    tickets without a stored ``triage`` (rows written before revision 0002).
     """
-    distresses: list[float] = []
-    found: dict[str, str] = {}
-    for _, text, turn in customer_turns:
-        if not isinstance(turn, Mapping):
-            continue
-        d = _distress(turn)
-        if d is not None:
-            distresses.append(d)
-        for f in turn.get("findings") or ():
-            label = f.get("label")
-            if not isinstance(label, str) or label in found or float(f.get("confidence", 0.0)) < PRESENT:
-                continue
-            found[label] = _quote(text, int(f.get("start", 0)), int(f.get("end", 0)))
-    if severity is not None:
-        level, evidence, given = normalize(severity), "", True
-    else:
-        detected = _rules().detect((index, text) for index, text, _ in customer_turns)
-        level, given = detected.level, False
-        evidence = ""
-        if detected.turn is not None:
-            text_of = {index: text for index, text, _ in customer_turns}
-            evidence = _quote(text_of[detected.turn], detected.start, detected.end)
-    return TicketSummary(
-        id=ticket_external_id,
-        severity=level,
-        severity_evidence=evidence,
-        severity_given=given,
-        incident=incident,
+    return summary_from_triage(
+        ticket_external_id,
+        message_triage(customer_turns),
+        severity=severity,
         customer_id=customer_id,
         tier=tier,
         monthly_value=monthly_value,
         contacts=contacts,
         created_at=created_at,
-        distress_first=round(distresses[0], 3) if distresses else 0.0,
-        distress_last=round(distresses[-1], 3) if distresses else 0.0,
-        findings=tuple(found.items()),
+        incident=incident,
     )
 
 
@@ -186,12 +250,14 @@ def _open_rows(session: Session) -> dict[int, _Row]:
             Ticket.severity,
             Ticket.created_at,
             contacts,
+            Ticket.triage,
         )
         .join(Customer, Customer.id == Ticket.customer_id)
         .where(Ticket.status.in_(OPEN_STATUSES))
     )
     rows: dict[int, _Row] = {}
-    for tid, ext, cid, cext, tier, value, severity, created, n in session.execute(query):
+    # Core rows from the session's connection: no ORM result processing for 10,000 plain tuples.
+    for tid, ext, cid, cext, tier, value, severity, created, n, triage in session.connection().execute(query):
         rows[tid] = _Row(
             id=tid,
             external_id=ext,
@@ -202,20 +268,26 @@ def _open_rows(session: Session) -> dict[int, _Row]:
             severity=severity,
             created_at=to_epoch(created),
             contacts=int(n or 0),
+            triage=triage if _valid_triage(triage) else None,
         )
     return rows
 
 
-def _customer_turns(session: Session) -> dict[int, list[tuple[int, str, Mapping[str, Any] | None]]]:
+def _customer_turns(session: Session, ticket_ids: Sequence[int]) -> dict[int, list[tuple[int, str, Mapping[str, Any] | None]]]:
+    """The customer turns of the given open tickets (those without a stored triage summary)."""
+    wanted = set(ticket_ids)
     query = (
         select(Message.ticket_id, Message.position, Message.text, Message.analysis)
         .join(Ticket, Ticket.id == Message.ticket_id)
         .where(Ticket.status.in_(OPEN_STATUSES), Message.role == "customer")
         .order_by(Message.ticket_id, Message.position)
     )
+    if len(wanted) <= 500:  # a few stragglers: only theirs; many (an unmigrated desk): one pass over all
+        query = query.where(Message.ticket_id.in_(sorted(wanted)))
     turns: dict[int, list[tuple[int, str, Mapping[str, Any] | None]]] = {}
     for tid, position, text, analysis in session.execute(query):
-        turns.setdefault(tid, []).append((position, text, analysis))
+        if tid in wanted:
+            turns.setdefault(tid, []).append((position, text, analysis))
     return turns
 
 
@@ -269,7 +341,8 @@ def ranked_queue(
         raise ValidationError("E535", f"now must be a finite time; got {now!r}", field="now")
     with unit(session, write=False):
         rows = _open_rows(session)
-        turns = _customer_turns(session) if rows else {}
+        missing = [row.id for row in rows.values() if row.triage is None]
+        turns = _customer_turns(session, missing) if missing else {}
         links = _incident_links(session) if rows else {}
     by_ext: dict[str, _Row] = {}
     summaries: list[TicketSummary] = []
@@ -277,9 +350,9 @@ def ranked_queue(
         row.incident_id = links.get(row.id)
         by_ext[row.external_id] = row
         summaries.append(
-            summarize_stored(
+            summary_from_triage(
                 row.external_id,
-                customer_turns=turns.get(row.id, []),
+                row.triage if row.triage is not None else message_triage(turns.get(row.id, [])),
                 severity=row.severity,
                 customer_id=str(row.customer_id),
                 tier=row.tier,
