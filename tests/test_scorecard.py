@@ -100,3 +100,10 @@ def test_no_agent_turn_means_no_scores_but_still_a_last_impression() -> None:
     card = _pipe().analyze(Conversation.of("c", ("customer", "frustration: still waiting"))).scorecard
     assert all(d.score is None for d in card.dimensions)
     assert card.last_impression is not None and card.last_impression.label == "frustration"
+
+
+def test_confusion_asks_less_empathy_than_anger() -> None:
+    from heartdesk.signals.base import distress
+
+    assert distress(_emotion("confusion")) < distress(_emotion("anger"))
+    assert abs(distress(_emotion("confusion")) - 0.5 * distress(_emotion("anger"))) < 0.1

@@ -77,14 +77,18 @@ class TurnContext:
 
 
 def distress(emotion: Emotion | None) -> float:
-    """Probability mass on negative emotions: 0 calm .. 1 very upset."""
+    """Probability mass on negative emotions, 0 calm .. 1 very upset; confusion counts half.
+
+    A confused customer needs a clear answer more than consolation ("what is this fee?"), so
+    confusion weighs half as much as anger or anxiety when empathy is expected or a ticket ranked.
+    """
     if emotion is None:
         return 0.0
     get = emotion.scores.get
-    return float(sum([get(k, 0.0) for k in _NEGATIVE]))
+    return float(sum([get(k, 0.0) * w for k, w in _NEGATIVE]))
 
 
-_NEGATIVE = tuple(sorted(NEGATIVE_EMOTIONS))
+_NEGATIVE = tuple((k, 0.5 if k == "confusion" else 1.0) for k in sorted(NEGATIVE_EMOTIONS))
 
 
 @runtime_checkable
