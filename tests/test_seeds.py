@@ -12,25 +12,8 @@ import pytest
 
 from heartdesk import Conversation
 from heartdesk.model import EMOTIONS, Emotion
+from heartdesk.signals.agent import AGENT_LABELS
 from heartdesk.signals.pipeline import Pipeline
-
-AGENT_LABELS = [
-    "empathy",
-    "apology",
-    "paraphrase",
-    "ownership",
-    "clarifying_question",
-    "reassurance",
-    "confrontational",
-    "bare_policy",
-    "passing_buck",
-    "dismissive",
-    "defensive",
-    "greeting",
-    "closing",
-    "logical_fix",
-    "emotional_fix",
-]
 
 
 class _Neutral:
@@ -43,7 +26,7 @@ class _Flat:
         return [0.0 for _ in texts]
 
 
-PIPE = Pipeline(detectors=AGENT_LABELS, emotion_model=_Neutral(), tone_model=_Flat())
+PIPE = Pipeline(detectors=list(AGENT_LABELS), emotion_model=_Neutral(), tone_model=_Flat())
 
 
 def agent_reply(customer: str, agent: str) -> tuple[str, dict[str, list[tuple[str, str | None]]]]:

@@ -67,6 +67,9 @@ def findings(customer: str, agent: str, label: str) -> list[Finding]:
 
 
 def test_every_agent_label_has_one_registered_detector() -> None:
+    from heartdesk.signals.agent import AGENT_LABELS as SHIPPED
+
+    assert set(SHIPPED) == set(AGENT_LABELS), "the engine's label list must be the issue's fifteen labels"
     reg = registered()
     for label in AGENT_LABELS:
         assert label in reg, label

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from heartdesk.evaluation import EvalResult, Metric
 from heartdesk.model import EMOTIONS, Conversation, Emotion, Role, Turn
+from heartdesk.signals.agent import AGENT_LABELS
 
 if TYPE_CHECKING:
     from heartdesk.signals.pipeline import Pipeline
@@ -28,23 +29,8 @@ TARGETS: dict[str, tuple[str, float]] = {
     "empathy": ("Reflection of feelings", 0.65),
 }
 
-AGENT_DETECTORS = (
-    "empathy",
-    "apology",
-    "ownership",
-    "reassurance",
-    "confrontational",
-    "bare_policy",
-    "passing_buck",
-    "dismissive",
-    "defensive",
-    "greeting",
-    "closing",
-    "logical_fix",
-    "emotional_fix",
-    "paraphrase",
-    "clarifying_question",
-)
+# Every agent detector, so the three scored labels see the same context findings as in analysis.
+AGENT_DETECTORS = AGENT_LABELS
 
 
 def _split_file(data_dir: Path, split: str) -> Path:

@@ -18,6 +18,25 @@ from heartdesk.signals.agent_text import agent_spoke_before, context_patterns, h
 from heartdesk.signals.base import TurnContext, distress, register
 from heartdesk.signals.rules import LexiconDetector
 
+#: The stable agent-turn labels (issue contract), one registered detector each.
+AGENT_LABELS: tuple[str, ...] = (
+    "empathy",
+    "apology",
+    "paraphrase",
+    "ownership",
+    "clarifying_question",
+    "reassurance",
+    "confrontational",
+    "bare_policy",
+    "passing_buck",
+    "dismissive",
+    "defensive",
+    "greeting",
+    "closing",
+    "logical_fix",
+    "emotional_fix",
+)
+
 _NOTHING: Iterator[Finding] = iter(())
 _QUESTION_START = re.compile(
     r"\W*(?:\w+,? )?(?:how|do|does|did|are|is|was|were|would|will|what|why|when|have|has|can|could)\b", re.IGNORECASE
