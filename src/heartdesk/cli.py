@@ -10,7 +10,8 @@ from __future__ import annotations
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TextIO
@@ -18,7 +19,7 @@ from typing import Annotated, TextIO
 import typer
 
 from heartdesk.errors import HeartdeskError, InputError
-from heartdesk.model import Conversation
+from heartdesk.model import Analysis, Conversation
 
 app = typer.Typer(
     name="heartdesk",
@@ -48,6 +49,35 @@ def _err(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+def _dask_stream(stack: ExitStack, where: str, workers: int, records: Iterable[Conversation]) -> Iterator[Analysis]:
+    from heartdesk.scale import analyze_distributed, connect, local_client
+
+    client = stack.enter_context(local_client(workers) if where == "local" else connect(where))
+    return analyze_distributed(records, client=client)
+
+
+def _write(stream: Iterable[Analysis], out: TextIO, format: OutFormat, show: bool) -> None:
+    from heartdesk.analysis.contract import analysis_to_dict
+
+    bar = None
+    if show:
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" conv", file=sys.stderr, mininterval=0.5, dynamic_ncols=True)
+    for result in stream:
+        if format is OutFormat.jsonl:
+            out.write(json.dumps(analysis_to_dict(result), ensure_ascii=False, separators=(",", ":")))
+            out.write("\n")
+        else:
+            from heartdesk.report import render_table
+
+            out.write(render_table(result, color=out.isatty()))
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+
+
 @app.command()
 def analyze(
     input: Annotated[str, typer.Argument(help="JSONL or CSV file of conversations; '-' reads stdin.")],
@@ -64,9 +94,17 @@ def analyze(
     progress: Annotated[
         bool | None, typer.Option("--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal).")
     ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            help="Scale out on Dask: 'local' (a LocalCluster of --workers processes) or a scheduler address "
+            "(tcp://host:8786). Needs the dask extra.",
+        ),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes for --dask local.")] = 2,
 ) -> None:
     """Analyse conversations: findings per turn, customer emotion, tone and a scorecard."""
-    from heartdesk.analysis.contract import analysis_to_dict
     from heartdesk.connectors.files import read_path
     from heartdesk.signals.pipeline import default_pipeline
 
@@ -105,25 +143,15 @@ def analyze(
             _err(f"error: [E010] cannot write {output}: {exc.strerror or exc}")
             raise typer.Exit(EXIT_USAGE) from None
     try:
-        pipeline = default_pipeline()
-        stream = pipeline.analyze_many(good_records(), batch_size=256)
-        bar = None
-        if show:
-            from tqdm import tqdm
-
-            bar = tqdm(unit=" conv", file=sys.stderr, mininterval=0.5, dynamic_ncols=True)
-        for result in stream:
-            if format is OutFormat.jsonl:
-                out.write(json.dumps(analysis_to_dict(result), ensure_ascii=False, separators=(",", ":")))
-                out.write("\n")
+        with ExitStack() as stack:
+            if dask is None:
+                stream: Iterator[Analysis] = default_pipeline().analyze_many(good_records(), batch_size=256)
             else:
-                from heartdesk.report import render_table
-
-                out.write(render_table(result, color=out.isatty()))
-            if bar is not None:
-                bar.update(1)
-        if bar is not None:
-            bar.close()
+                stream = _dask_stream(stack, dask, workers, good_records())
+            _write(stream, out, format, show)
+    except HeartdeskError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()
         raise typer.Exit(EXIT_OK) from None
