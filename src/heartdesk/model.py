@@ -93,13 +93,28 @@ class Finding(NamedTuple):
         return text[self.start : self.end]
 
 
+class EmotionCue(NamedTuple):
+    """A span of a customer's text that is evidence of an emotion the model may miss."""
+
+    start: int
+    end: int
+    emotion: str
+    weight: float
+
+
 @dataclass(frozen=True, slots=True)
 class Emotion:
-    """The customer's emotion in one turn: the top label, its intensity and all scores."""
+    """The customer's emotion in one turn: the top label, its intensity and all scores.
+
+    ``cues`` are the spans of the turn's text that moved the scores away from what the
+    model read (customer-service wording such as "on hold for two hours"); empty when the
+    model's reading stands alone.
+    """
 
     label: str
     intensity: float
     scores: Mapping[str, float]
+    cues: tuple[EmotionCue, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

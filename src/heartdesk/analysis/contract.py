@@ -66,6 +66,11 @@ def analysis_to_dict(a: Analysis) -> dict[str, Any]:
         d: dict[str, Any] = {"index": t.index, "role": t.role, "tone": t.tone}
         if t.emotion is not None:
             d["emotion"] = emotion_to_dict(t.emotion)
+            if t.emotion.cues:
+                # The wording that moved the model's reading (spans into this turn's text).
+                d["emotion"]["cues"] = [
+                    {"start": c.start, "end": c.end, "emotion": c.emotion, "weight": c.weight} for c in t.emotion.cues
+                ]
         d["findings"] = [finding_to_dict(f) for f in t.findings]
         turns.append(d)
     return {"id": a.id, "turns": turns, "scorecard": scorecard_to_dict(a.scorecard)}

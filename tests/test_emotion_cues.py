@@ -1,0 +1,160 @@
+"""Customer-service cues combined with the emotion model (heartdesk.signals.emotion_cues)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from heartdesk.model import EMOTIONS, Emotion
+from heartdesk.signals.emotion_cues import MAX_SHIFT, CueLexicon, apply, default_cues
+from heartdesk.signals.lexicon import LexiconError
+
+
+def emotion(**scores: float) -> Emotion:
+    full = {k: 0.0 for k in EMOTIONS} | scores
+    label = max(full, key=lambda k: full[k])
+    return Emotion(label, 0.2, full)
+
+
+NEUTRAL = emotion(neutral=0.9, confusion=0.1)
+
+#: Customer messages that say their feeling in facts, not emotion words, with the cue's emotion.
+CUED = [
+    ("I've been on hold for 45 minutes now.", "frustration", "on hold"),
+    ("Still no refund for order 5521.", "frustration", "Still no"),
+    ("Nobody answers the phone at your Lisbon office.", "frustration", "Nobody answers"),
+    ("This is the third time I write about the same invoice.", "frustration", "third time"),
+    ("My parcel was marked delivered but it's missing.", "frustration", "missing"),
+    ("Cancelled again?! I rebooked yesterday.", "frustration", "?!"),
+    ("I can't log in since the update.", "frustration", "can't log"),
+    ("Waited 3 days for a callback.", "frustration", "3 days"),
+    ("Oh great, the app logs me out. Thanks for nothing.", "frustration", "Thanks for nothing"),
+    ("I want my money back for the broken kettle.", "frustration", "want my money back"),
+    ("Your courier was rude to my mother.", "anger", "rude"),
+    ("Never again will I order from you.", "anger", "Never again"),
+    ("Honestly I expected better from a premium plan.", "disappointment", "expected better"),
+    ("I'm worried the payment went to the wrong account.", "anxiety", "worried"),
+    ("I'll miss my flight if the shuttle doesn't come.", "anxiety", "miss my flight"),
+    ("My father passed away and I need to close his account.", "sadness", "passed away"),
+    ("I’m still waiting for the engineer.", "frustration", "still waiting"),  # typographic apostrophe
+]
+
+CALM_TEXTS = [
+    "Thanks so much, that fixed it!",
+    "Could you tell me which plan includes international calls?",
+    "Hello, I'd like to update the billing address on my account.",
+    "Great, see you on Monday.",
+    "I can't wait for the new version, thank you!",
+]
+
+
+@pytest.mark.parametrize(("text", "feeling", "evidence"), CUED)
+def test_customer_service_wording_is_found_with_its_span(text: str, feeling: str, evidence: str) -> None:
+    cues = default_cues().find(text)
+    assert any(text[c.start : c.end] == evidence and c.emotion == feeling for c in cues), [
+        (text[c.start : c.end], c.emotion) for c in cues
+    ]
+
+
+@pytest.mark.parametrize(("text", "feeling", "evidence"), CUED)
+def test_a_cue_turns_a_neutral_reading_into_its_emotion(text: str, feeling: str, evidence: str) -> None:
+    adjusted = default_cues().adjust(NEUTRAL, text)
+    assert adjusted.label == feeling
+    assert adjusted.cues and all(0 <= c.start < c.end <= len(text) for c in adjusted.cues)
+    assert sum(adjusted.scores.values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("text", CALM_TEXTS)
+def test_calm_messages_have_no_cue_and_keep_the_models_reading(text: str) -> None:
+    assert default_cues().find(text) == ()
+    assert default_cues().adjust(NEUTRAL, text) is NEUTRAL
+
+
+def test_gating_finds_exactly_what_running_every_pattern_finds() -> None:
+    lex = default_cues()
+    texts = [t for t, _, _ in CUED] + CALM_TEXTS + [
+        "STILL NOT FIXED!!! On HOLD for TWO HOURS?!",
+        "İstanbul office: still no answer, on hold 2 hours.",  # lower-casing changes the length
+        "#notimpressed with the delayed delivery",
+        "",
+    ]
+    for text in texts:
+        assert lex.find(text) == lex.find(text, gated=False), text
+
+
+def test_offsets_point_into_the_untouched_text_when_lower_casing_changes_length() -> None:
+    text = "İİİ still waiting for the engineer"
+    cues = default_cues().find(text)
+    assert [text[c.start : c.end] for c in cues] == ["still waiting", "waiting for"]
+
+
+def test_cues_move_calm_mass_only() -> None:
+    anxious = emotion(anxiety=0.5, neutral=0.4, gratitude=0.1)
+    after = default_cues().adjust(anxious, "Still no update on my claim.")
+    assert after.scores["anxiety"] == pytest.approx(0.5)  # what the model read as distress stays
+    assert after.scores["frustration"] > 0.0
+    assert after.scores["neutral"] < 0.4
+    # Positive readings are trusted more: gratitude loses a quarter share at most.
+    assert after.scores["gratitude"] >= 0.1 * (1 - 0.25 * MAX_SHIFT) - 1e-9
+
+
+def test_more_evidence_moves_more_but_never_all() -> None:
+    lex = default_cues()
+    one = lex.adjust(NEUTRAL, "Still waiting.")
+    many = lex.adjust(NEUTRAL, "Still waiting. On hold for 2 hours, cancelled again?! Nobody answers.")
+    assert many.scores["frustration"] > one.scores["frustration"]
+    assert many.scores["neutral"] >= 0.9 * (1 - MAX_SHIFT) - 1e-9
+
+
+def test_apply_keeps_the_models_label_when_cues_cannot_outweigh_it() -> None:
+    grateful = emotion(gratitude=0.9, neutral=0.1)
+    after = default_cues().adjust(grateful, "Thanks, it finally arrived after 3 days!")
+    assert after.label == "gratitude"
+    assert after.cues  # the evidence is still kept
+
+
+def test_apply_with_nothing_calm_only_records_the_cues() -> None:
+    angry = emotion(anger=1.0)
+    cues = default_cues().find("still waiting")
+    after = apply(angry, cues)
+    assert dict(after.scores) == dict(angry.scores) and after.cues == cues
+
+
+@pytest.mark.parametrize(
+    ("toml", "code"),
+    [
+        ('[[cues]]\nemotion = "neutral"\nweight = 0.5\npattern = "x"\n', "E130"),
+        ('[[cues]]\nemotion = "anger"\nweight = 1.5\npattern = "x"\n', "E130"),
+        ('[[cues]]\nemotion = "anger"\nweight = 0.5\npattern = "(x"\n', "E131"),
+        ('[[cues]]\nemotion = "anger"\nweight = 0.5\npattern = "(x)"\n', "E131"),
+        ('[[cues]]\nemotion = "anger"\nweight = 0.5\n', "E132"),
+        ("not toml [", "E132"),
+    ],
+)
+def test_a_broken_cue_lexicon_is_a_numbered_error(tmp_path: Path, toml: str, code: str) -> None:
+    path = tmp_path / "cues.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(LexiconError, match=rf"\[{code}\]"):
+        CueLexicon.from_file(path)
+
+
+def test_a_team_can_extend_the_cues_with_its_own_file(tmp_path: Path) -> None:
+    path = tmp_path / "cues.toml"
+    path.write_text(
+        '[[cues]]\nemotion = "anger"\nweight = 0.7\npattern = \'\'\'\\bbricked\\b\'\'\'\ntriggers = ["bricked"]\n',
+        encoding="utf-8",
+    )
+    lex = CueLexicon.from_file(path)
+    assert lex.adjust(NEUTRAL, "The update bricked my router.").label == "anger"
+    assert lex.find("All good here.") == ()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_any_text_gives_cues_within_bounds(text: str) -> None:
+    cues = default_cues().find(text)
+    assert all(0 <= c.start < c.end <= len(text) for c in cues)
+    assert default_cues().adjust(NEUTRAL, text).label in EMOTIONS
