@@ -10,7 +10,8 @@ import pytest
 
 from heartdesk import Conversation
 from heartdesk.model import EMOTIONS, Emotion, Finding
-from heartdesk.signals.agent_match import anchors_of, gated, required_sets
+from heartdesk.signals.agent_anchors import anchors_of, required_sets
+from heartdesk.signals.agent_match import gated
 from heartdesk.signals.base import TurnContext, registered
 from heartdesk.signals.pipeline import Pipeline
 

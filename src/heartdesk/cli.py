@@ -254,6 +254,12 @@ def _mount_optional_commands() -> None:
 
     app.command("triage")(triage_command)
     app.add_typer(db_app, name="db")
+    from heartdesk.demo.cli import demo_command
+
+    app.command("demo")(demo_command)
+    from heartdesk.coach.cli import coach_command
+
+    app.command("coach")(coach_command)
 
 
 _mount_optional_commands()

@@ -49,7 +49,7 @@ def _diff(engine: Engine) -> list[object]:
 def test_upgrade_head_matches_the_orm_and_downgrade_removes_it(empty_engine: Engine) -> None:
     assert migrate.current(engine=empty_engine) is None
     migrate.upgrade(engine=empty_engine)
-    assert migrate.current(engine=empty_engine) == migrate.head() == "0002"
+    assert migrate.current(engine=empty_engine) == migrate.head() == "0003"
     assert TABLES <= set(inspect(empty_engine).get_table_names())
     assert _diff(empty_engine) == []
     migrate.upgrade(engine=empty_engine)  # again: nothing to do, no error
@@ -90,11 +90,11 @@ def test_cli_db_upgrade_on_a_sqlite_file(tmp_path: Path, monkeypatch: pytest.Mon
     runner = CliRunner()
     first = runner.invoke(app, ["db", "upgrade"])
     assert first.exit_code == 0, first.output
-    assert "upgraded empty -> 0002" in first.output
+    assert "upgraded empty -> 0003" in first.output
     again = runner.invoke(app, ["db", "upgrade"])
-    assert again.exit_code == 0 and "already at 0002" in again.output
+    assert again.exit_code == 0 and "already at 0003" in again.output
     current = runner.invoke(app, ["db", "current"])
-    assert current.exit_code == 0 and "0002 (head 0002: up to date)" in current.output
+    assert current.exit_code == 0 and "0003 (head 0003: up to date)" in current.output
     engine = make_engine(f"sqlite:///{path}", settings=settings_for(f"sqlite:///{path}"))
     try:
         assert _diff(engine) == []

@@ -73,8 +73,11 @@ def test_one_customer_whose_service_is_down_outranks_many_mildly_affected(sessio
     crowd_item = page.items[1]
     assert crowd_item.reach == 8 and crowd_item.incident_id is not None
     assert any(r.startswith("8 customers report the same problem") for r in crowd_item.reasons)
-    assert crowd_item.waiting == "number 2 in the queue, waiting behind 1 ticket with a service outage"
-    assert page.items[-1].waiting.startswith("number 9 in the queue, waiting behind 8 tickets: 1 with a service outage, 7 ")
+    assert crowd_item.waiting == "number 2 in the queue, 1 ticket ahead: a customer whose service is down"
+    assert page.items[-1].waiting == (
+        "number 9 in the queue, 8 tickets ahead: a customer whose service is down, "
+        f"7 customers affected by the same problem (incident {crowd_item.incident_id})"
+    )
     # Every reason is human-readable and ends with its points; the points add up to the score.
     for item in page.items:
         assert item.reasons and all(POINTS.search(r) for r in item.reasons)

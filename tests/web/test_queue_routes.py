@@ -40,14 +40,19 @@ def test_queue_shape_and_order(client: TestClient) -> None:
     queue = get(client, "/queue")
     assert (queue["total"], queue["limit"], queue["offset"]) == (5, 50, 0)
     first = queue["items"][0]
-    assert {"id", "external_id", "band", "score", "reasons", "waiting"} <= set(first)
+    assert {"id", "external_id", "band", "score", "reasons", "waiting", "wait_message", "eta_minutes"} <= set(first)
     assert (first["id"], first["external_id"]) == (down["id"], "DOWN")
     assert first["reasons"][0].startswith("service down for this customer")
     assert all(re.search(r"\([+-]\d+\)$", r) for item in queue["items"] for r in item["reasons"])
     scores = [item["score"] for item in queue["items"]]
     assert scores == sorted(scores, reverse=True)
     assert first["waiting"].startswith("first in the queue")
-    assert queue["items"][1]["waiting"] == "number 2 in the queue, waiting behind 1 ticket with a service outage"
+    assert first["wait_message"].startswith("I'm so sorry your service is down")
+    assert first["eta_minutes"] is None  # nothing resolved recently: no time is promised
+    assert "I can't give you a reliable time yet." in first["wait_message"]
+    assert queue["items"][1]["waiting"] == "number 2 in the queue, 1 ticket ahead: a customer whose service is down"
+    # The four mild reports were grouped into one incident as they arrived: the message says so, truthfully.
+    assert "it affects 4 customers" in queue["items"][1]["wait_message"]
     second_page = get(client, "/queue", limit=2, offset=2)
     assert [i["id"] for i in second_page["items"]] == [i["id"] for i in queue["items"][2:4]]
 

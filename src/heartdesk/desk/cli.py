@@ -95,3 +95,63 @@ def revision(
     from heartdesk.desk import migrate
 
     migrate.revision(message=message, url=url)
+
+
+@db_app.command()
+def deliver(
+    url: UrlOption = None,
+    loop: Annotated[bool, typer.Option("--loop", help="Keep delivering every --interval seconds until interrupted.")] = False,
+    interval: Annotated[float, typer.Option("--interval", help="Seconds between two rounds with --loop.")] = 30.0,
+) -> None:
+    """Deliver the outbox (impact summaries) to HEARTDESK_ENGINEERING_WEBHOOK_URL, with retries and backoff."""
+    import threading
+
+    from heartdesk.desk.db import Database
+    from heartdesk.desk.errors import SettingsError
+    from heartdesk.desk.services import deliver_outbox
+    from heartdesk.desk.services.outbox import deliver_forever
+    from heartdesk.desk.settings import load_settings
+
+    settings = load_settings() if url is None else load_settings(database_url=url)
+    if not settings.engineering_webhook_url:
+        typer.echo("error: [E589] set HEARTDESK_ENGINEERING_WEBHOOK_URL to deliver the outbox", err=True)
+        raise typer.Exit(2)
+    database = Database.from_settings(settings)
+    try:
+        if loop:
+            stop = threading.Event()
+            try:
+                deliver_forever(database, interval_s=interval, stop=stop)
+            except KeyboardInterrupt:
+                stop.set()
+            return
+        with database.session() as session:
+            try:
+                report = deliver_outbox(session=session)
+            except SettingsError as exc:
+                typer.echo(f"error: {exc}", err=True)
+                raise typer.Exit(2) from None
+        print(f"delivered {len(report.delivered)}, failed {len(report.failed)} (they wait for their next attempt)")
+        for item_id, error in report.failed:
+            print(f"  outbox item {item_id}: {error}")
+    finally:
+        database.dispose()
+
+
+@db_app.command()
+def rules(url: UrlOption = None) -> None:
+    """Apply the automatic escalation rules once (distress -> lead, business impact -> manager, reach -> engineering)."""
+    from heartdesk.desk.db import Database
+    from heartdesk.desk.services import run_escalation_rules
+    from heartdesk.desk.settings import load_settings
+
+    database = Database.from_settings(load_settings() if url is None else load_settings(database_url=url))
+    try:
+        with database.session() as session:
+            made = run_escalation_rules(session=session)
+    finally:
+        database.dispose()
+    for m in made:
+        target = f"incident {m.incident_id}" if m.incident_id is not None else f"ticket {m.ticket_ids[0]}"
+        print(f"{target} -> {m.to_level}: {m.reason}")
+    print(f"{len(made)} escalation(s)")

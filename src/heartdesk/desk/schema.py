@@ -38,7 +38,12 @@ AGENT_ROLES = ("agent", "lead", "manager", "admin")
 #: The escalation path, in order.
 LEVELS = ("agent", "lead", "manager", "engineering")
 MESSAGE_ROLES = ("customer", "agent")
-INCIDENT_STATUSES = ("open", "monitoring", "resolved")
+#: An incident's life: open when grouped, then the statuses engineering posts back; merged ones live on in another.
+INCIDENT_STATUSES = ("open", "investigating", "identified", "monitoring", "resolved", "merged")
+#: What engineering may post back (``POST /incidents/{id}/status``).
+ENGINEERING_STATUSES = ("investigating", "identified", "monitoring", "resolved")
+OUTBOX_STATUSES = ("pending", "delivered")
+PROPOSED_KINDS = ("update", "resolution")
 
 
 def utcnow() -> datetime:
@@ -139,6 +144,8 @@ incident_tickets = Table(
     Column("incident_id", ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
     Column("ticket_id", ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True, index=True),
     Column("linked_at", UTCDateTime(), nullable=False, default=utcnow),
+    #: Why the ticket is in the incident: the matcher's reason, or "linked by hand" / "merged from incident 4".
+    Column("reason", Text(), nullable=True),
 )
 
 
@@ -241,6 +248,10 @@ class Escalation(Base):
     by_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     reason: Mapped[str] = mapped_column(Text)
+    #: The automatic rule that made this escalation (None: by hand); keeps the rules idempotent.
+    rule: Mapped[str | None] = mapped_column(String(40))
+    #: The incident escalated with the ticket, when the escalation was made for a whole incident.
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="SET NULL"), index=True)
 
     __table_args__ = (
         CheckConstraint(_one_of("from_level", LEVELS), name="from_level"),
@@ -258,10 +269,75 @@ class Incident(Base):
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The last status message engineering posted back, and when.
+    status_message: Mapped[str | None] = mapped_column(Text)
+    status_at: Mapped[datetime | None]
+    #: When the incident went to engineering (by hand or by rule); set once.
+    escalated_at: Mapped[datetime | None]
+    #: The incident this one was merged into (status "merged").
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="SET NULL"))
 
-    tickets: Mapped[list[Ticket]] = relationship(secondary=incident_tickets, back_populates="incidents")
+    tickets: Mapped[list[Ticket]] = relationship(secondary=incident_tickets, back_populates="incidents", order_by="Ticket.id")
 
     __table_args__ = (CheckConstraint(_one_of("status", INCIDENT_STATUSES), name="status"),)
+
+
+class IncidentUpdate(Base):
+    """A status engineering posted back, kept in order (the incident keeps only the last)."""
+
+    __tablename__ = "incident_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (CheckConstraint(_one_of("status", INCIDENT_STATUSES), name="status"),)
+
+
+class ProposedMessage(Base):
+    """A message proposed to a ticket's customer after an incident update; an agent reviews and sends it."""
+
+    __tablename__ = "proposed_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="SET NULL"), index=True)
+    update_id: Mapped[int | None] = mapped_column(ForeignKey("incident_updates.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (CheckConstraint(_one_of("kind", PROPOSED_KINDS), name="kind"),)
+
+
+class OutboxItem(Base):
+    """A payload for engineering's webhook, written in the transaction that produced it, delivered later.
+
+    Delivery claims an item by moving ``next_attempt_at`` forward, posts it, then records the
+    result; a failure keeps it pending with an exponential backoff, so nothing is lost while the
+    receiver is down.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="SET NULL"), index=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"))
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        CheckConstraint(_one_of("status", OUTBOX_STATUSES), name="status"),
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+    )
 
 
 class Resolution(Base):

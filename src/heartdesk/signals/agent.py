@@ -10,10 +10,10 @@ turn). Paraphrase and clarifying questions need more context and live in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from heartdesk.model import Finding, Turn
-from heartdesk.signals.agent_match import gated, scan
+from heartdesk.signals.agent_match import gated, scan, scan_all
 from heartdesk.signals.agent_text import agent_spoke_before, context_patterns, history_has, sentence_at
 from heartdesk.signals.base import TurnContext, distress, register
 from heartdesk.signals.rules import LexiconDetector
@@ -50,6 +50,11 @@ class AgentLexiconDetector(LexiconDetector):
         super().__init__()
         self._gated = gated(self.lexicon)
         self._version = f"{self.version}+lex{self._lex.version}"
+
+    def prepare(self, texts: Sequence[str]) -> list[bool]:
+        """Per text, whether the lexicon matches there (one shared scan per batch of agent turns)."""
+        lid = self._gated.id
+        return [bool(found.get(lid)) for found in scan_all(texts)]
 
     def detect(self, turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
         hits = scan(turn.text).get(self._gated.id)

@@ -12,201 +12,60 @@ matches of different patterns of one lexicon are resolved in favour of the longe
 
 from __future__ import annotations
 
-import importlib
 import re
 import tomllib
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from operator import itemgetter
 from typing import Any
 
+from heartdesk.signals.agent_anchors import has_prefix, keys_of, lower_pattern, required_literals, required_sets
 from heartdesk.signals.agent_text import APOS, WORD_BYTES, sentence_at
 from heartdesk.signals.lexicon import Rule, top_level_alternatives
-
-# The regex parser is what reads anchors off a pattern; it has no public API (nor type stubs).
-_parser: Any = importlib.import_module("re._parser")
-_c: Any = importlib.import_module("re._constants")
-
-
-def _ends_with_space(sub: Any) -> bool:
-    items = list(sub)
-    if not items:
-        return False
-    op, av = items[-1]
-    if op is _c.LITERAL:
-        return bool(av == 32)
-    if op is _c.SUBPATTERN:
-        return _ends_with_space(av[3])
-    if op is _c.BRANCH:
-        return all(_ends_with_space(b) for b in av[1])
-    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
-        return _ends_with_space(av[2])
-    return False
-
-
-def _is_nonword(sub: Any) -> bool:
-    """True for ``\\W`` or ``\\s`` (what can only sit between words)."""
-    items = list(sub)
-    if len(items) != 1 or items[0][0] is not _c.IN:
-        return False
-    return all(op is _c.CATEGORY and av in (_c.CATEGORY_NOT_WORD, _c.CATEGORY_SPACE) for op, av in items[0][1])
-
-
-# Words so common that an anchor on them barely narrows anything down.
-_COMMON = frozenset(
-    """you your that this the how what why not was will have has had help feel like its been bein just with from
-    ther they them can coul woul shou did does are for and but get got all one out now any very real some want
-    know make take good time thin more when whic who here abou able it is in to of on at be do so we me my if or
-    an as by no go up us i a d s m re ve ll t""".split()
-)
-
-
-def _word_ends(sub: list[Any], k: int, follow_end: bool) -> bool:
-    """Whether a word surely ends before item ``k`` of ``sub``."""
-    if k >= len(sub):
-        return follow_end
-    op, av = sub[k]
-    if op is _c.LITERAL:
-        return not chr(av).isalnum()
-    return op is _c.AT and av is _c.AT_BOUNDARY
-
-
-def _anchors(
-    sub: Any,
-    word_start: bool = True,
-    follow_end: bool = False,
-    collect: list[set[str]] | None = None,
-    whole: bool = False,
-) -> set[str] | None:
-    """Keys of words, one of which every match contains (None: no such set).
-
-    A key is the whole word when the pattern spells it out ("refunded", "ok"), else the first
-    four letters of the word ("frus" for ``frustrat\\w*``).
-    """
-    items: list[Any] = list(sub)
-    best: tuple[float, set[str]] | None = None
-
-    def consider(found: set[str] | None) -> None:
-        nonlocal best
-        if not found:
-            return
-        if collect is not None:
-            collect.append(found)
-        common = sum(1 for f in found if f[:4] in _COMMON)
-        score = min(len(s) for s in found) - 0.01 * len(found) - 10 * common / len(found)
-        if best is None or score > best[0]:
-            best = (score, found)
-
-    k = 0
-    while k < len(items):
-        op, av = items[k]
-        if op is _c.LITERAL:
-            ch = chr(av).lower()
-            if ch.isalnum() and word_start:
-                run = []
-                while k < len(items) and items[k][0] is _c.LITERAL and chr(items[k][1]).isalnum():
-                    run.append(chr(items[k][1]).lower())
-                    k += 1
-                word = "".join(run)
-                if _word_ends(items, k, follow_end):
-                    # With ``whole``, a word spelt out in full is its own key: more selective than
-                    # its first letters ("refunded" is not in "a full refund").
-                    consider({word if whole else word[:4]})
-                elif len(word) >= 4:
-                    consider({word[:4]})
-                word_start = False
-                continue
-            word_start = not ch.isalnum()
-            k += 1
-            continue
-        after_end = _word_ends(items, k + 1, follow_end)
-        if op is _c.AT:
-            word_start = av is _c.AT_BOUNDARY or av is _c.AT_BEGINNING or word_start
-        elif op is _c.SUBPATTERN:
-            consider(_anchors(av[3], word_start, after_end, whole=whole))
-            word_start = _ends_with_space(av[3])
-        elif op is _c.BRANCH:
-            union: set[str] | None = set()
-            for br in av[1]:
-                got = _anchors(br, word_start, after_end, whole=whole)
-                if got is None or union is None:
-                    union = None
-                else:
-                    union |= got
-            consider(union)
-            word_start = all(_ends_with_space(br) for br in av[1])
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
-            lo, _, inner = av
-            if lo >= 1:
-                consider(_anchors(inner, word_start, after_end, whole=whole))
-            ends = _ends_with_space(inner) or _is_nonword(inner)
-            word_start = (word_start and ends) if lo == 0 else ends
-        elif op not in (_c.ASSERT, _c.ASSERT_NOT):
-            word_start = False
-        k += 1
-    return None if best is None else best[1]
-
-
-def anchors_of(pattern: str) -> frozenset[str] | None:
-    """Keys of the words one of which any match of ``pattern`` contains (None: no useful set)."""
-    sets = required_sets(pattern)
-    return sets[0] if sets else None
-
-
-def required_sets(pattern: str, most: int = 3, whole: bool = False) -> list[frozenset[str]]:
-    """Up to ``most`` key sets, each of which any match of ``pattern`` must hit, best first.
-
-    With ``whole``, a word the pattern spells out in full is keyed by the whole word (see
-    :func:`word_index`), else by its first four letters.
-
-    Parts of a sequence are all required, so a pattern like ``i can see why .. frustrat\\w*``
-    needs a word from {see, unde..} *and* one from {frus, upse..}: checking both keeps a
-    common word from setting the pattern off on most turns.
-    """
-    found: list[set[str]] = []
-    _anchors(_parser.parse(pattern, re.IGNORECASE), collect=found, whole=whole)
-
-    def score(keys: frozenset[str]) -> float:
-        common = sum(1 for f in keys if f[:4] in _COMMON)
-        return min(len(k) for k in keys) - 0.01 * len(keys) - 10 * common / len(keys)
-
-    uniq = {frozenset(f) for f in found if f}
-    return sorted(uniq, key=score, reverse=True)[:most]
-
+from heartdesk.signals.pattern_heads import parser, start_words
 
 _G4 = itemgetter(slice(0, 4))
 _last_index_text: str | None = None
 _last_index: set[bytes] = set()
 
 
-def keys_of(words: frozenset[str]) -> frozenset[bytes]:
-    """Anchor keys in the form :func:`word_index` uses."""
-    return frozenset(w.encode("ascii", "replace") for w in words)
+#: The last text's words, lower-cased, as ASCII bytes with every other character a space and one
+#: space at both ends: one byte per character of ``text.lower()``, so a word's offset in it (less
+#: the leading space) is its offset in the lower-cased text.
+_last_padded = b""
+_last_starts: dict[bytes, list[int]] = {}
 
 
 def word_index(text: str) -> set[bytes]:
     """Every word of ``text``, lower-cased, and the first four letters of each (cached for the last text)."""
-    global _last_index_text, _last_index
+    global _last_index_text, _last_index, _last_padded, _last_starts
     if text is not _last_index_text:
-        found = set(text.lower().encode("ascii", "replace").translate(WORD_BYTES).split())
+        # ASCII with "?" for the rest: one byte per character, so offsets carry over.
+        spaced = text.lower().encode("ascii", "replace").translate(WORD_BYTES)
+        found = set(spaced.split())
         _last_index = found.union(map(_G4, found))
+        _last_padded = b" " + spaced + b" "
+        _last_starts = {}
         _last_index_text = text
     return _last_index
 
 
-def lower_pattern(pattern: str) -> str:
-    """``pattern`` with its literal letters lower-cased (escapes such as ``\\W`` or ``\\B`` kept)."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern):
-            out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        out.append(ch.lower())
-        i += 1
-    return "".join(out)
+def word_starts(text: str, word: bytes) -> list[int]:
+    """Offsets in ``text.lower()`` where ``word`` (a run of ASCII letters and digits) stands whole."""
+    if text is not _last_index_text:
+        word_index(text)
+    got = _last_starts.get(word)
+    if got is None:
+        got = _last_starts[word] = []
+        padded = _last_padded
+        needle = b" " + word + b" "
+        step = len(needle) - 1
+        i = padded.find(needle)
+        while i >= 0:
+            got.append(i)  # the word starts at i + 1 in ``padded``, at i in the text
+            i = padded.find(needle, i + step)
+    return got
 
 
 # A pattern that starts a sentence, ``(?:^|(?<=[.!?]\s))so``: the look-behind would make the
@@ -224,7 +83,7 @@ class _Pat:
     for the rare text whose lower-case form has another length.
     """
 
-    __slots__ = ("also", "boundary", "fast", "gate", "index", "lid", "order", "rx", "sent_start")
+    __slots__ = ("also", "boundary", "fast", "gate", "heads", "index", "lid", "literals", "order", "rx", "sent_start")
 
     def __init__(self, lid: int, index: int, source: str, gates: list[frozenset[bytes]]):
         self.lid = lid
@@ -236,6 +95,20 @@ class _Pat:
         self.boundary = source.startswith("\\b") and not source.startswith("\\b(?=")
         body = source[2:] if self.boundary else source[len(_SENT_START) :] if self.sent_start else source
         self.fast = re.compile(lower_pattern(body).replace("'", APOS))
+        #: Strings the lower-cased turn must contain (one of each tuple) for ``fast`` to match:
+        #: ``in`` tests them in C, sparing most of the searches that would find nothing.
+        self.literals = tuple(required_literals(self.fast.pattern))
+        _LITERALS.append(self.literals)
+        #: The words a match starts with (after its ``\\b``), kept when the regex engine cannot
+        #: skip positions by itself (an optional first word, ``(?:please )?call``): the fast form
+        #: is then only tried where one of them starts (see :func:`_spans_at`).
+        self.heads: tuple[bytes, ...] | None = None
+        if (self.boundary or self.sent_start) and not has_prefix(self.fast.pattern):
+            # A sentence starts after a space, or at 0: at a word boundary too.
+            got = start_words(list(parser.parse("\\b" + self.fast.pattern)), "", False)
+            if got and all(got):
+                self.heads = tuple(sorted(w.encode("ascii") for w in got))
+        _HEADS.append(self.heads)
         self.gate = gates[0] if gates else None
         #: Further key sets the turn must also hit (other required parts of the pattern).
         self.also = tuple(gates[1:])
@@ -280,7 +153,10 @@ _UNGATED: set[int] = set()
 #: bound method: the loop over the patterns whose words are present is then a few bytecodes).
 _ALSO: list[tuple[frozenset[bytes], ...]] = []
 _SEARCH: list[Any] = []
+_LITERALS: list[tuple[tuple[str, ...], ...]] = []
+_HEADS: list[tuple[bytes, ...] | None] = []
 _ALL_KEYS: set[bytes] = set()  # the keys of _BY_KEY, as a set: ``&`` then walks the turn's few words
+
 _NO_HITS: list[tuple[int, int, int]] = []
 _last_scan_text: str | None = None
 _last_scan: dict[int, list[tuple[int, int, int]]] = {}
@@ -295,6 +171,10 @@ def scan(text: str) -> dict[int, list[tuple[int, int, int]]]:
     global _last_scan_text, _last_scan
     if text is _last_scan_text:
         return _last_scan
+    batched = _batch_by_id.get(id(text))
+    if batched is not None and batched[0] is text:
+        _last_scan, _last_scan_text = batched[1], text
+        return batched[1]
     keys = word_index(text)
     by_key = _BY_KEY
     # The union runs in C; sorting restores a fixed order (lexicon, then pattern) for the overlaps.
@@ -305,6 +185,8 @@ def scan(text: str) -> dict[int, list[tuple[int, int, int]]]:
         low = None  # a few letters lower-case to two characters: offsets would shift
     alsos = _ALSO
     searches = _SEARCH
+    literals = _LITERALS
+    heads = _HEADS
     for o in todo:
         also = alsos[o]
         if also:
@@ -319,7 +201,21 @@ def scan(text: str) -> dict[int, list[tuple[int, int, int]]]:
             found = _PATS[o].spans(text, None, None)
             if not found:
                 continue
+        elif heads[o] is not None:
+            found = _spans_at(text, low, o, keys)
+            if not found:
+                continue
         else:
+            missing = False
+            for strings in literals[o]:
+                for lit in strings:
+                    if lit in low:
+                        break
+                else:
+                    missing = True  # no string of this tuple in the turn: no match possible
+                    break
+            if missing:
+                continue
             m = searches[o](low)
             if m is None:
                 continue  # the common case: one search in C, nothing else
@@ -339,6 +235,62 @@ def scan(text: str) -> dict[int, list[tuple[int, int, int]]]:
         raw[lid] = out
     _last_scan, _last_scan_text = raw, text
     return raw
+
+
+def _spans_at(text: str, low: str, o: int, keys: set[bytes]) -> list[tuple[int, int]]:
+    """What ``_PATS[o].spans`` finds, trying the fast form only where one of its head words starts.
+
+    Positions are visited left to right and a match hides those it covers, as ``finditer``
+    does; for a pattern without a fixed first character, a few anchored ``match`` calls cost
+    far less than a ``search`` that tries the whole pattern at every position.
+    """
+    starts: list[int] = []
+    for h in _HEADS[o] or ():
+        if h in keys:
+            starts += word_starts(text, h)
+    if not starts:
+        return []
+    if len(starts) > 1:
+        starts.sort()
+    pat = _PATS[o]
+    match = pat.fast.match
+    out: list[tuple[int, int]] = []
+    end = 0
+    for i in starts:
+        if i < end:
+            continue
+        if i > 0 and (
+            # A letter outside ASCII (or "_") before the word: no ``\\b`` there (as in ``spans``).
+            (pat.boundary and _is_word(low[i - 1]))
+            or (pat.sent_start and not (i >= 2 and low[i - 2] in ".!?" and low[i - 1].isspace()))
+        ):
+            continue
+        m = match(low, i)
+        if m is not None:
+            en = m.end()
+            if en > i:
+                out.append((i, en))
+                end = en
+    return out
+
+
+_batch_texts: Sequence[str] | None = None
+_batch_scans: list[dict[int, list[tuple[int, int, int]]]] = []
+#: id(text) -> (text, its scan) for the texts of the last batch (the text is kept, so that an
+#: id is never mistaken for that of another object).
+_batch_by_id: dict[int, tuple[str, dict[int, list[tuple[int, int, int]]]]] = {}
+
+
+def scan_all(texts: Sequence[str]) -> list[dict[int, list[tuple[int, int, int]]]]:
+    """:func:`scan` of each text of a batch, kept for the batch: every agent detector's
+    ``prepare`` gets the same list object, and ``scan`` then finds each turn's result."""
+    global _batch_texts, _batch_scans, _batch_by_id
+    if texts is not _batch_texts:
+        _batch_texts, _batch_by_id = None, {}
+        scans = [scan(t) for t in texts]
+        _batch_by_id = {id(t): (t, s) for t, s in zip(texts, scans, strict=True)}
+        _batch_texts, _batch_scans = texts, scans
+    return _batch_scans
 
 
 def _without_unless(text: str, hits: list[tuple[int, int, int]], unless: re.Pattern[str]) -> list[tuple[int, int, int]]:
@@ -371,7 +323,7 @@ class GatedLexicon:
     def __init__(self, name: str) -> None:
         from heartdesk.signals.lexicon import builtin
 
-        global _last_scan_text
+        global _last_scan_text, _batch_texts, _batch_by_id
         self.lexicon = builtin(name)
         res = resources.files("heartdesk.signals").joinpath("lexicons", f"{name}.toml")
         raw = tomllib.loads(res.read_text(encoding="utf-8"))["patterns"]
@@ -394,7 +346,9 @@ class GatedLexicon:
                     for k in pat.gate:
                         _BY_KEY[k] = (*_BY_KEY.get(k, ()), pat.order)
                         _ALL_KEYS.add(k)
-        _last_scan_text = None
+        # Scans made before this lexicon joined lack its hits.
+        _last_scan_text = _batch_texts = None
+        _batch_by_id = {}
 
     def hits(self, text: str) -> list[tuple[int, int, int]]:
         """(start, end, rule index) of each match; overlaps resolved in favour of the longest."""

@@ -104,6 +104,29 @@ class Detector(Protocol):
     def detect(self, turn: Turn, ctx: TurnContext) -> Iterable[Finding]: ...
 
 
+Prepare = Callable[[Sequence[str]], Sequence[bool] | None]
+
+
+@runtime_checkable
+class Prepares(Protocol):
+    """What a detector may add to :class:`Detector`: a look at a whole batch before its turns.
+
+    The pipeline calls ``prepare`` once per batch with the texts of the batch's turns the
+    detector reads (cut as ``detect`` sees them; one list object shared by every detector of
+    the role, so that detectors can share work keyed on it). It returns, per text, whether
+    ``detect`` may find anything there (False: the pipeline skips the call, so it must
+    surely find nothing), or None to be called on every turn. Work done here for the whole
+    batch (lower-casing, word sets, which patterns can match) replaces work per turn.
+    """
+
+    def prepare(self, texts: Sequence[str]) -> Sequence[bool] | None: ...
+
+
+def preparer(detector: Detector) -> Prepare | None:
+    """The detector's ``prepare`` method, or None when it has none."""
+    return detector.prepare if isinstance(detector, Prepares) else None
+
+
 class DetectorError(HeartdeskError):
     pass
 

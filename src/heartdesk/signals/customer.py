@@ -14,13 +14,13 @@ import dataclasses
 import re
 import tomllib
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from importlib import resources
 from typing import ClassVar
 
 from heartdesk.model import NEGATIVE_EMOTIONS, Finding, Turn
 from heartdesk.signals.base import Reads, TurnContext, distress, register
-from heartdesk.signals.customer_scan import Prep, Scanner, heads_of, prepare, watch
+from heartdesk.signals.customer_scan import Prep, Scanner, heads_of, prepare, prepare_all, watch
 from heartdesk.signals.lexicon import Lexicon, Rule, builtin
 from heartdesk.signals.rules import LexiconDetector
 
@@ -86,6 +86,13 @@ class FastLexiconDetector(LexiconDetector):
         # The head words one of which every ``unless`` match starts with (None: cannot tell).
         self._unless_heads = None if lex.unless is None else heads_of(lex.unless.pattern)
         watch(triggers=frozenset().union(*(p.triggers or () for p in patterns)))
+
+    def prepare(self, texts: Sequence[str]) -> list[bool] | None:
+        """Per text, whether one of the lexicon's trigger words is there (None: some pattern always runs)."""
+        needed = self._any
+        if needed is None:
+            return None
+        return [not needed.isdisjoint(p.present) for p in prepare_all(texts)]
 
     def detect(self, turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
         # A plain function (not a generator) so the common "no trigger word" case costs one set test.

@@ -18,23 +18,26 @@ word sets, sentence bounds), cached on the identity of the text object.
 from __future__ import annotations
 
 import bisect
-import importlib
 import re
+from collections.abc import Sequence
 from typing import Any
 
-from heartdesk.signals.lexicon import top_level_alternatives
+from heartdesk.signals.pattern_heads import (
+    ALNUM,
+    class_items,
+    first_class,
+    parser,
+    required_words,
+    split_alternatives,
+    sre,
+    start_words,
+)
 from heartdesk.signals.text import sentence_bounds
 
-# The regex parser is what reads head words off a pattern; it has no public API (nor type stubs).
-_parser: Any = importlib.import_module("re._parser")
-_c: Any = importlib.import_module("re._constants")
-
 APOS = "['\u2019\u02bc]"
-_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 # bytes.translate tables: ASCII letters/digits (and ' for the first) stay, the rest is a space.
 _WORD_BYTES = bytes(c if (chr(c).isascii() and chr(c).isalnum()) or c == 39 else 32 for c in range(256))
 _HEAD_BYTES = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
-_MAX_HEADS = 3000
 
 
 #: Every trigger word and head word the customer detectors use: a turn's words are
@@ -122,7 +125,7 @@ class Prep:
         i = norm.find(word)
         while i >= 0:
             j = i + n
-            if (i == 0 or norm[i - 1] not in _ALNUM) and (j >= len(norm) or norm[j] not in _ALNUM):
+            if (i == 0 or norm[i - 1] not in ALNUM) and (j >= len(norm) or norm[j] not in ALNUM):
                 got.append(i)
             i = norm.find(word, j)
         return got
@@ -176,122 +179,35 @@ _last: Prep | None = None
 
 
 def prepare(text: str) -> Prep:
-    """The shared per-turn data of ``text`` (a one-entry cache: detectors read one turn after another)."""
+    """The shared per-turn data of ``text`` (cached for the last text, and for the texts of the
+    last batch given to :func:`prepare_all`: detectors read one turn after another)."""
     global _last
     p = _last
     if p is not None and p.text is text and p.version == _version:
         return p
-    p = _last = Prep(text)
+    p = _batch_by_id.get(id(text))
+    if p is None or p.text is not text or p.version != _version:
+        p = Prep(text)
+    _last = p
     return p
 
 
-# --- reading head words off a pattern ------------------------------------------------------
+_batch_texts: Sequence[str] | None = None
+_batch_preps: list[Prep] = []
+#: id(text) -> Prep for the texts of the last batch (a Prep keeps its text: an id is never reused meanwhile).
+_batch_by_id: dict[int, Prep] = {}
 
 
-def _heads(items: list[Any], prefix: str, bounded: bool) -> set[str] | None:
-    """Every first run of [a-z0-9] a match of ``items`` can start with (None: cannot tell).
-
-    Only for matches that start at a word boundary (``bounded``): then the run is a whole
-    ASCII word of the text, or the part of one before an apostrophe or a hyphen.
-    """
-    if not items:
-        return None  # the match may stop inside a word: its word is not known
-    op, av = items[0]
-    rest = items[1:]
-    if op is _c.AT:
-        if av is _c.AT_BOUNDARY:
-            return _heads(rest, prefix, True) if not prefix else {prefix}
-        return None
-    if op is _c.LITERAL:
-        ch = chr(av)
-        if ch in _ALNUM:
-            return _heads(rest, prefix + ch, bounded) if bounded else None
-        return {prefix} if prefix else None
-    if op is _c.SUBPATTERN:
-        return _heads(list(av[3]) + rest, prefix, bounded)
-    if op is _c.BRANCH:
-        return _union([list(br) + rest for br in av[1]], prefix, bounded)
-    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
-        lo, hi, inner = av
-        if hi <= 3:
-            return _union([list(inner) * n + rest for n in range(lo, hi + 1)], prefix, bounded)
-        if prefix and _starts_nonword(list(inner)):
-            tail = _heads(rest, prefix, bounded) if lo == 0 else set()
-            return None if tail is None else tail | {prefix}
-        return None
-    if op is _c.IN:
-        if prefix and _starts_nonword([items[0]]):
-            return {prefix}
-        if all(o is _c.LITERAL for o, _ in av):
-            return _union([[(_c.LITERAL, a), *rest] for _, a in av], prefix, bounded)
-        return None
-    if op in (_c.ASSERT, _c.ASSERT_NOT):
-        return _heads(rest, prefix, bounded)  # zero-width: ignoring it only admits more
-    return None
-
-
-def _union(options: list[list[Any]], prefix: str, bounded: bool) -> set[str] | None:
-    out: set[str] = set()
-    for items in options:
-        got = _heads(items, prefix, bounded)
-        if got is None:
-            return None
-        out |= got
-        if len(out) > _MAX_HEADS:
-            return None
-    return out
-
-
-def _starts_nonword(items: list[Any]) -> bool:
-    """True when the first character ``items`` consume is surely not an ASCII letter or digit."""
-    if not items:
-        return False
-    op, av = items[0]
-    if op is _c.LITERAL:
-        return chr(av) not in _ALNUM
-    if op is _c.IN:
-        for o, a in av:
-            if o is _c.LITERAL and chr(a) not in _ALNUM:
-                continue
-            if o is _c.CATEGORY and a in (_c.CATEGORY_SPACE, _c.CATEGORY_NOT_WORD):
-                continue
-            return False
-        return True
-    if op is _c.SUBPATTERN:
-        return _starts_nonword(list(av[3]))
-    if op is _c.BRANCH:
-        return all(_starts_nonword(list(br)) for br in av[1])
-    return False
-
-
-def _first_class(items: list[Any]) -> str | None:
-    """The inside of a regex class for the first character a match consumes (None: cannot tell)."""
-    for op, av in items:
-        if op is _c.AT or op in (_c.ASSERT, _c.ASSERT_NOT):
-            continue  # zero-width
-        if op is _c.LITERAL:
-            return re.escape(chr(av))
-        if op is _c.SUBPATTERN:
-            return _first_class(list(av[3]))
-        if op is _c.BRANCH:
-            got = [_first_class(list(br)) for br in av[1]]
-            return None if any(g is None for g in got) else "".join(g for g in got if g)
-        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:
-            return _first_class(list(av[2]))
-        if op is _c.IN:
-            parts: list[str] = []
-            for o, a in av:
-                if o is _c.LITERAL:
-                    parts.append(re.escape(chr(a)))
-                elif o is _c.RANGE:
-                    parts.append(f"{re.escape(chr(a[0]))}-{re.escape(chr(a[1]))}")
-                elif o is _c.CATEGORY and a is _c.CATEGORY_DIGIT:
-                    parts.append("\\d")
-                else:
-                    return None
-            return "".join(parts)
-        return None
-    return None
+def prepare_all(texts: Sequence[str]) -> list[Prep]:
+    """:func:`prepare` of each text of a batch, kept for the batch: the customer detectors'
+    ``prepare`` methods all get the same list object, and ``prepare`` then finds each turn's."""
+    global _batch_texts, _batch_preps, _batch_by_id
+    if texts is not _batch_texts or any(p.version != _version for p in _batch_preps[:1]):
+        _batch_texts, _batch_by_id = None, {}
+        preps = [Prep(t) for t in texts]
+        _batch_by_id = {id(p.text): p for p in preps}
+        _batch_texts, _batch_preps = texts, preps
+    return _batch_preps
 
 
 class Scanner:
@@ -309,7 +225,7 @@ class Scanner:
         self._group: list[int] = []
         for g, patterns in enumerate(groups):
             for rule, src in patterns:
-                for a in _split(src):
+                for a in split_alternatives(src):
                     self._rule.append(rule)
                     self._src.append(a)
                     self._group.append(g)
@@ -327,24 +243,24 @@ class Scanner:
         digits: list[int] = []  # alternatives that start with \\b and a digit
         self._plain = set()  # groups that run as plain finditer
         for k, a in enumerate(self._src):
-            items = list(_parser.parse(a))
-            got = _heads(items, "", False) if a == a.lower() else None
+            items = list(parser.parse(a))
+            got = start_words(items, "", False) if a == a.lower() else None
             if got is not None:
-                req = _required(items)
+                req = required_words(items)
                 for h in got:
                     heads.setdefault(h, []).append(k)
                     if h not in needs or needs[h] is not None:
                         needs[h] = None if req is None else (needs.get(h) or frozenset()) | req
                 continue
-            cls = _first_class(items)
+            cls = first_class(items)
             if cls is None or a != a.lower():
                 self._plain.add(self._group[k])
                 continue
             fallback.append(k)
-            if cls == "\\d" and items[0] == (_c.AT, _c.AT_BOUNDARY):
+            if cls == "\\d" and items[0] == (sre.AT, sre.AT_BOUNDARY):
                 digits.append(k)  # starts a run of digits: only run starts are tried
-            elif all((len(x) == 1 and x != "-") or (x[0] == "\\" and not x[1].isalnum()) for x in _class_items(cls)):
-                chars.update(x[-1] for x in _class_items(cls))
+            elif all((len(x) == 1 and x != "-") or (x[0] == "\\" and not x[1].isalnum()) for x in class_items(cls)):
+                chars.update(x[-1] for x in class_items(cls))
             else:
                 classes.append(cls)
         self._heads = {h.encode(): (h, tuple(ks)) for h, ks in heads.items()}
@@ -445,115 +361,14 @@ class Scanner:
         return [(g, self._compile(g, sorted(ks), 0)) for g in groups]
 
 
-def _required(items: list[Any]) -> frozenset[bytes] | None:
-    """Words one of which the text must contain for ``items`` (an alternative) to match, besides its head.
-
-    Any later part of the sequence that starts a word (after a space, or after an optional
-    ``(?:\\w+ )?`` that follows a space) must match from there on, so the words it can start
-    with are required. The most selective such set (longest shortest word) is kept.
-    """
-    best: frozenset[bytes] | None = None
-    word_start = False
-    for k in range(1, len(items)):
-        op, av = items[k - 1]
-        if op is _c.LITERAL:
-            word_start = av == 32
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] == 0:
-            word_start = word_start and _ends_with_space(list(av[2]))
-        else:
-            word_start = False
-        if not word_start:
-            continue
-        got = _heads(items[k:], "", True)
-        if got and all(got):
-            cand = frozenset(w.encode() for w in got)
-            if best is None or min(map(len, cand)) > min(map(len, best)):
-                best = cand
-    return best
-
-
-def _ends_with_space(items: list[Any]) -> bool:
-    if not items:
-        return False
-    op, av = items[-1]
-    if op is _c.LITERAL:
-        return bool(av == 32)
-    if op is _c.SUBPATTERN:
-        return _ends_with_space(list(av[3]))
-    if op is _c.BRANCH:
-        return all(_ends_with_space(list(b)) for b in av[1])
-    return False
-
-
-def _class_items(cls: str) -> list[str]:
-    """The items of a class body made by _first_class: escaped characters, ranges, categories."""
-    out: list[str] = []
-    i = 0
-    while i < len(cls):
-        if cls[i] == "\\" and i + 1 < len(cls):
-            out.append(cls[i : i + 2])
-            i += 2
-        else:
-            out.append(cls[i])
-            i += 1
-    return out
-
-
 def heads_of(pattern: str) -> frozenset[bytes] | None:
     """The head words one of which every match of ``pattern`` starts with (None: cannot tell); watched."""
     out: set[str] = set()
-    for a in _split(pattern.replace(APOS, "'")):
-        got = _heads(list(_parser.parse(a)), "", False) if a == a.lower() else None
+    for a in split_alternatives(pattern.replace(APOS, "'")):
+        got = start_words(list(parser.parse(a)), "", False) if a == a.lower() else None
         if got is None:
             return None
         out |= got
     keys = frozenset(h.encode() for h in out)
     watch(heads=keys)
     return keys
-
-
-def _split(src: str, most: int = 800) -> list[str]:
-    """Top-level alternatives of ``src``, leading groups distributed: ``\\b(?:a|b)c`` -> ``\\bac``, ``\\bbc``.
-
-    ``x(?:a|b)y`` matches exactly what ``xay|xby`` does, trying the same things in the
-    same order; split so, each alternative has fewer head words, and the regex run at
-    a position holds only the alternatives that can start there.
-    """
-    out = [u for alt in top_level_alternatives(src) for u in _distribute(alt)]
-    return out if len(out) <= most else top_level_alternatives(src)
-
-
-def _distribute(alt: str) -> list[str]:
-    lead = "\\b" if alt.startswith("\\b") else ""
-    body = alt[len(lead) :]
-    if not body.startswith("(?:"):
-        return [alt]
-    close = _group_end(body)
-    after = body[close + 1 :]
-    if close < 0 or after[:1] in ("?", "*", "+", "{"):
-        return [alt]
-    return [u for a in top_level_alternatives(body[3:close]) for u in _distribute(lead + a + after)]
-
-
-def _group_end(src: str) -> int:
-    """Index of the parenthesis closing the group that opens ``src`` (-1: none)."""
-    depth = 0
-    in_class = False
-    i = 0
-    while i < len(src):
-        ch = src[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1

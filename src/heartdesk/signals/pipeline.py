@@ -4,18 +4,23 @@ Detectors run in an order that satisfies what each ``requires`` (labels produced
 by others, or ``emotion``/``tone``). ``analyze_many`` streams: it pulls a batch of
 conversations, scores all their turns with one call per batch model, runs the
 detectors and yields analyses in input order, so memory stays flat on any input.
+
+Before the detectors run on a batch, each one that has a ``prepare`` method sees the texts
+of all the batch's turns it reads, at once (see :class:`~heartdesk.signals.base.Prepares`):
+it may do per-batch work there, and say on which turns it cannot fire, so that the pipeline
+does not call it on those (most behaviours are absent from most turns).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from itertools import islice
+from itertools import compress, islice
 
 from heartdesk.analysis.scorecard import build_scorecard
 from heartdesk.model import ROLES, Analysis, Conversation, Emotion, Finding, Turn, TurnAnalysis
 from heartdesk.models import EmotionModel, ToneModel
-from heartdesk.signals.base import Detector, DetectorError, TurnContext, create, reads_role, registered
+from heartdesk.signals.base import Detector, DetectorError, Prepare, TurnContext, create, preparer, reads_role, registered
 
 _PROVIDED = frozenset({"emotion", "tone"})
 # Characters of a turn that the models and detectors read. A longer turn is kept whole in the
@@ -76,6 +81,10 @@ class Pipeline:
         self._by_role: dict[str, list[Callable[[Turn, TurnContext], Iterable[Finding]]]] = {
             role: [d.detect for d in self.detectors if reads_role(d, role)] for role in ROLES
         }
+        #: Per role, each detector's ``prepare`` (None where it has none), in the order of ``_by_role``.
+        self._prepare: dict[str, list[Prepare | None]] = {
+            role: [preparer(d) for d in self.detectors if reads_role(d, role)] for role in ROLES
+        }
         if emotion_model is None:
             from heartdesk.models.emotion import load_default as _load_emotion
 
@@ -113,21 +122,53 @@ class Pipeline:
         for i, emo in zip(customer, predicted, strict=True):
             emotions[i] = emo
         tones = self.tone_model.score(texts, emotions) if texts else []
+        plan = self._plan(turns, texts)
         pos = 0
         for conv in batch:
             n = len(conv.turns)
-            yield self._conversation(conv, emotions[pos : pos + n], tones[pos : pos + n])
-            pos += n
+            end = pos + n
+            yield self._conversation(conv, emotions[pos:end], tones[pos:end], texts[pos:end], plan[pos:end])
+            pos = end
 
-    def _conversation(self, conv: Conversation, emotions: Sequence[Emotion | None], tones: Sequence[float]) -> Analysis:
+    def _plan(self, turns: list[Turn], texts: list[str]) -> list[list[Callable[[Turn, TurnContext], Iterable[Finding]]]]:
+        """Per turn of the batch, the detectors to call: those of its role that may fire on it.
+
+        Each role's detectors with a ``prepare`` see the texts of all the batch's turns of that
+        role in one list (the same list object for all of them, so they can share work on it).
+        """
+        plan: list[list[Callable[[Turn, TurnContext], Iterable[Finding]]]] = [[] for _ in turns]
+        for role, detects in self._by_role.items():
+            where = [i for i, t in enumerate(turns) if t.role == role]
+            if not where:
+                continue
+            preps = self._prepare[role]
+            if not any(preps):
+                for i in where:
+                    plan[i] = detects
+                continue
+            seen = [texts[i] for i in where]
+            always = [True] * len(where)
+            masks = [always if p is None else (p(seen) or always) for p in preps]
+            for i, row in zip(where, zip(*masks, strict=True), strict=True):
+                plan[i] = list(compress(detects, row))
+        return plan
+
+    def _conversation(
+        self,
+        conv: Conversation,
+        emotions: Sequence[Emotion | None],
+        tones: Sequence[float],
+        texts: Sequence[str],
+        plan: Sequence[Sequence[Callable[[Turn, TurnContext], Iterable[Finding]]]],
+    ) -> Analysis:
         history: list[list[Finding]] = []
         results: list[TurnAnalysis] = []
-        by_role = self._by_role
         for i, turn in enumerate(conv.turns):
             found: list[Finding] = []
             ctx = TurnContext(conv, i, emotions, tones, history, found)
-            seen = turn if len(turn.text) <= _LIMIT else replace(turn, text=turn.text[:_LIMIT])
-            for detect in by_role[turn.role]:
+            # The very text object that ``prepare`` saw (cut to _LIMIT characters).
+            seen = turn if turn.text is texts[i] else replace(turn, text=texts[i])
+            for detect in plan[i]:
                 found.extend(detect(seen, ctx))
             history.append(found)
             if len(found) > 1:

@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from heartdesk.desk.db import Database
 from heartdesk.desk.settings import DeskSettings, load_settings
 from heartdesk.web.errors import BodySizeLimit, install_error_handlers
-from heartdesk.web.routes import people_router, queue_router, tickets_router
+from heartdesk.web.routes import coach_router, incidents_router, outbox_router, people_router, queue_router, tickets_router
 
 API_PREFIX = "/api/v1"
 #: Room in a request body beyond its longest text: the JSON envelope and the other fields.
@@ -70,4 +70,7 @@ def create_app(
     app.include_router(people_router, prefix=API_PREFIX)
     app.include_router(tickets_router, prefix=API_PREFIX)
     app.include_router(queue_router, prefix=API_PREFIX)
+    app.include_router(incidents_router, prefix=API_PREFIX)
+    app.include_router(outbox_router, prefix=API_PREFIX)
+    app.include_router(coach_router, prefix=API_PREFIX)
     return app

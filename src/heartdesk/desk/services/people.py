@@ -1,4 +1,4 @@
-"""Customers, agents and teams."""
+"""Customers, agents and teams: create, get, list a page at a time."""
 
 from __future__ import annotations
 
@@ -90,6 +90,14 @@ def create_team(*, session: Session, name: str) -> Team:
     return team
 
 
+def get_team(*, session: Session, team_id: int) -> Team:
+    with unit(session, write=False):
+        found = session.get(Team, team_id)
+        if found is None:
+            raise NotFound("E502", f"no team {team_id}")
+    return found
+
+
 def _authority(limits: Mapping[str, float | int | Decimal | str] | None) -> dict[str, float]:
     out: dict[str, float] = {}
     for kind, limit in (limits or {}).items():
@@ -168,6 +176,14 @@ class CustomerPage:
 
 
 @dataclass(frozen=True, slots=True)
+class TeamPage:
+    items: list[Team]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
 class AgentPage:
     items: list[Agent]
     total: int
@@ -209,3 +225,15 @@ def list_agents(
         total = _count(session, query)
         rows = session.scalars(query.order_by(Agent.id).limit(limit).offset(offset)).all()
     return AgentPage(items=list(rows), total=total, limit=limit, offset=offset)
+
+
+def list_teams(*, session: Session, limit: int = 50, offset: int = 0, name: str | None = None) -> TeamPage:
+    """A page of teams (by id) with the total count; ``name`` keeps the team of exactly that name."""
+    page_bounds(session, limit, offset)
+    query: Select[tuple[Any]] = select(Team)
+    if name is not None:
+        query = query.where(Team.name == name.strip())
+    with unit(session, write=False):
+        total = _count(session, query)
+        rows = session.scalars(query.order_by(Team.id).limit(limit).offset(offset)).all()
+    return TeamPage(items=list(rows), total=total, limit=limit, offset=offset)

@@ -1,55 +1,73 @@
 """The ranked queue: every open ticket with its priority, its reasons and why it waits.
 
 Triage (``heartdesk.triage``) is pure: it ranks :class:`~heartdesk.triage.TicketSummary`
-objects. This module builds those summaries from what the desk stores — the
-customer's tier and monthly value, the ticket's severity (or the one the customer's
-words show), its created time, how often the customer contacted us before, the
-incident it is linked to, and the distress and findings of the stored message
-analyses (the output contract's turn objects) — then ranks them.
+objects. The desk feeds it what it stores — the customer's tier and monthly value, the
+ticket's severity (or the one the customer's words show), its created time, how often
+the customer contacted us before, the incident it is linked to, and the summary of its
+message analyses kept in ``tickets.triage`` (see ``_triage_store``).
 
-What comes from the messages (distress, findings with their quotes, the severity the
-words show) is stored in ``tickets.triage`` when they are analysed
-(:func:`message_triage`); the rest (tier, value, contacts, incident, a given severity)
-can change without a new message and is read fresh. So ranking reads the open queue
-in two flat queries (tickets with their customer and stored summary, the incident
-links) and then does arithmetic: reasons are written only for the page asked for.
-Tickets without a stored summary (written before revision 0002) have it built from
-their stored message analyses, in one more query.
+Ranking 10,000 open tickets has a 200 ms budget, so the read is shaped for it: one
+query of plain columns (the stored summary as text, decoded once per distinct text and
+remembered; times as epoch seconds computed by the database), one for the history of
+the customers waiting (earlier contacts are counted by binary search, not by a
+subquery per ticket), one for incident links; then the scores of the whole queue are
+computed column-wise (``_ranking``), and full priorities, reasons and the wait
+explanation (``wait``) are built only for the page asked for.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from functools import cache
+from datetime import UTC, datetime, timedelta
+from json import JSONDecoder
+from json.scanner import make_scanner
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Float, Integer, Text, cast, func, select
+from sqlalchemy.orm import Session
 
 from heartdesk.desk.errors import ValidationError
 from heartdesk.desk.schema import Customer, Incident, Message, Ticket, incident_tickets
 from heartdesk.desk.services._base import unit
+from heartdesk.desk.services._ranking import QueueColumns, score_columns
+from heartdesk.desk.services._triage_store import (
+    TRIAGE_VERSION,
+    message_triage,
+    summarize_stored,
+    summary_from_triage,
+    valid_triage,
+)
 from heartdesk.desk.services.people import page_bounds
-from heartdesk.model import NEGATIVE_EMOTIONS, PRESENT
-from heartdesk.triage import Policy, Severity, TicketSummary, default_policy, normalize, rank, to_epoch
-from heartdesk.triage.severity import SeverityRules, default_rules
-from heartdesk.triage.summary import QUOTE_CHARS
+from heartdesk.desk.services.wait import (
+    RECENT_DAYS,
+    Ahead,
+    ResolutionTimes,
+    ahead_kind,
+    is_upset,
+    wait_message,
+    waiting_text,
+)
+from heartdesk.triage import Policy, Severity, default_policy, normalize, prioritize, to_epoch
+
+__all__ = [
+    "OPEN_STATUSES",
+    "TRIAGE_VERSION",
+    "QueueItem",
+    "QueuePage",
+    "message_triage",
+    "ranked_queue",
+    "summarize_stored",
+    "summary_from_triage",
+]
 
 #: Statuses of the tickets in the queue: everything not yet resolved or closed.
 OPEN_STATUSES = ("new", "open", "pending", "escalated")
-
-#: How the tickets ahead read in "waiting behind ...", most severe first.
-WAITING_TEXT: Mapping[str, str] = {
-    "service_down": "with a service outage",
-    "blocked": "with a blocked customer",
-    "degraded": "with something not working as it should",
-    "question": "with a question",
-    "feedback": "with feedback",
-}
+#: Incidents that no longer give reach: resolved, or merged into another.
+CLOSED_INCIDENTS = ("resolved", "merged")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +82,12 @@ class QueueItem:
     score: int
     #: Heaviest first, each with its points: "service down for this customer (+40)".
     reasons: tuple[str, ...]
-    #: Why it waits: its place and what outranks it.
+    #: Why it waits: its place and what is ahead of it, grouped by why they come first.
     waiting: str
+    #: A message proposed to the customer about the wait (empathic, honest, names no one else).
+    wait_message: str
+    #: Minutes until it is likely resolved, from recent resolution times; None when that cannot be estimated.
+    eta_minutes: int | None
     severity: Severity
     customer_external_id: str
     incident_id: int | None
@@ -81,164 +103,74 @@ class QueuePage:
     offset: int
 
 
-@cache
-def _rules() -> SeverityRules:
-    return default_rules()
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """A stored triage summary, decoded, with what ranking reads from it pulled out once."""
+
+    triage: dict[str, Any]
+    labels: tuple[str, ...]
+    severity: Severity
+    distress_first: float
+    distress_last: float
+
+    @classmethod
+    def of(cls, triage: dict[str, Any]) -> _Stored:
+        return cls(
+            triage=triage,
+            labels=tuple(str(f[0]) for f in triage["findings"]),
+            severity=_severity(triage["severity"]),
+            distress_first=float(triage["distress_first"]),
+            distress_last=float(triage["distress_last"]),
+        )
 
 
-def _quote(text: str, start: int, end: int) -> str:
-    q = " ".join(text[start:end].split())
-    return q if len(q) <= QUOTE_CHARS else q[: QUOTE_CHARS - 1] + "…"
+# The stored summaries, decoded: raw JSON text -> _Stored, None when unusable (rebuilt from the messages).
+# A queue is read again and again while few tickets change, so most reads decode nothing.
+_DECODED: dict[str, _Stored | None] = {}
+_DECODED_MAX = 30_000  # about 1.5 kB each: a big open queue, not the whole history
+# The C scanner itself, without json.loads' per-call wrapping (a third of its cost on small texts).
+_scan: Callable[[str, int], tuple[Any, int]] = make_scanner(JSONDecoder())  # type: ignore[arg-type]  # typeshed's stub is off
+_SEVERITY: dict[str | None, Severity] = {}
 
 
-def _distress(turn: Mapping[str, Any]) -> float | None:
-    emotion = turn.get("emotion")
-    if not isinstance(emotion, Mapping):
+def _decode(raw: object) -> _Stored | None:
+    if isinstance(raw, dict):  # a driver that decodes JSON itself
+        return _Stored.of(raw) if valid_triage(raw) else None
+    if not isinstance(raw, str):
         return None
-    scores = emotion.get("scores")
-    if not isinstance(scores, Mapping):
-        return None
-    return float(sum(float(v) for k, v in scores.items() if k in NEGATIVE_EMOTIONS))
+    if raw in _DECODED:
+        return _DECODED[raw]
+    try:
+        value, _ = _scan(raw, 0)
+    except (StopIteration, ValueError):
+        value = None
+    got = _Stored.of(value) if valid_triage(value) else None
+    if len(_DECODED) >= _DECODED_MAX:
+        _DECODED.clear()
+    _DECODED[raw] = got
+    return got
 
 
-@dataclass(slots=True)
-class _Row:
-    id: int
-    external_id: str
-    customer_id: int
-    customer_external_id: str
-    tier: str | None
-    monthly_value: float | None
-    severity: str | None
-    created_at: float
-    contacts: int
-    triage: Mapping[str, Any] | None = None
-    incident_id: int | None = None
+def _severity(value: str | None) -> Severity:
+    found = _SEVERITY.get(value)
+    if found is None:
+        found = _SEVERITY[value] = normalize(value)
+    return found
 
 
-#: Version of the stored ``tickets.triage`` dict; a stored dict of another version is rebuilt on read.
-TRIAGE_VERSION = 1
+def _epoch_sql(session: Session, column: Any) -> Any:
+    """Epoch seconds computed by the database (10,000 datetimes parsed in Python cost more than the query)."""
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite keeps naive UTC text, "YYYY-MM-DD HH:MM:SS.ffffff". Whole microseconds divided once, as
+        # datetime.timestamp() does: the same float to the bit (julianday() is off by up to ~40 us, which
+        # moves a ticket waiting exactly 7 hours across an SLA rounding boundary).
+        micros = cast(func.strftime("%s", column), Integer) * 1_000_000 + cast(func.substr(column, 21, 6), Integer)
+        return micros / 1_000_000.0
+    return cast(func.extract("epoch", column), Float)
 
 
-def message_triage(customer_turns: Sequence[tuple[int, str, Mapping[str, Any] | None]]) -> dict[str, Any]:
-    """What the customer's messages say for triage, as stored in ``tickets.triage``.
-
-    ``customer_turns`` are (position, text, analysis turn object). Mirrors
-    :func:`heartdesk.triage.summarize` (which needs a live Analysis): distress from
-    the first and last customer emotions, the first present occurrence of each
-    finding label with its quote, and the severity detected from the words (kept
-    even when the ticket has a severity, which can change without a new message).
-    Everything else in a summary (tier, value, contacts, incident, the given
-    severity) is read fresh when ranking.
-    """
-    distresses: list[float] = []
-    found: dict[str, str] = {}
-    for _, text, turn in customer_turns:
-        if not isinstance(turn, Mapping):
-            continue
-        d = _distress(turn)
-        if d is not None:
-            distresses.append(d)
-        for f in turn.get("findings") or ():
-            label = f.get("label")
-            if not isinstance(label, str) or label in found or float(f.get("confidence", 0.0)) < PRESENT:
-                continue
-            found[label] = _quote(text, int(f.get("start", 0)), int(f.get("end", 0)))
-    detected = _rules().detect((index, text) for index, text, _ in customer_turns)
-    evidence = ""
-    if detected.turn is not None:
-        text_of = {index: text for index, text, _ in customer_turns}
-        evidence = _quote(text_of[detected.turn], detected.start, detected.end)
-    return {
-        "v": TRIAGE_VERSION,
-        "distress_first": round(distresses[0], 3) if distresses else 0.0,
-        "distress_last": round(distresses[-1], 3) if distresses else 0.0,
-        "findings": [[label, quote] for label, quote in found.items()],
-        "severity": detected.level,
-        "severity_evidence": evidence,
-    }
-
-
-def _valid_triage(stored: object) -> bool:
-    """A stored summary this version wrote (anything else is rebuilt from the messages)."""
-    return isinstance(stored, dict) and stored.get("v") == TRIAGE_VERSION
-
-
-def summary_from_triage(
-    ticket_external_id: str,
-    triage: Mapping[str, Any],
-    *,
-    severity: str | None = None,
-    customer_id: str | None = None,
-    tier: str | None = None,
-    monthly_value: float | None = None,
-    contacts: int = 0,
-    created_at: float | None = None,
-    incident: str | None = None,
-) -> TicketSummary:
-    """The triage summary from a :func:`message_triage` dict and the ticket's current fields.
-
-    A given ``severity`` (the ticket's column) wins over the one detected from the words.
-    """
-    if severity is not None:
-        level, evidence, given = normalize(severity), "", True
-    else:
-        level, evidence, given = normalize(triage["severity"]), str(triage["severity_evidence"]), False
-    return TicketSummary(
-        id=ticket_external_id,
-        severity=level,
-        severity_evidence=evidence,
-        severity_given=given,
-        incident=incident,
-        customer_id=customer_id,
-        tier=tier,
-        monthly_value=monthly_value,
-        contacts=contacts,
-        created_at=created_at,
-        distress_first=float(triage["distress_first"]),
-        distress_last=float(triage["distress_last"]),
-        findings=tuple((str(label), str(quote)) for label, quote in triage["findings"]),
-    )
-
-
-def summarize_stored(
-    ticket_external_id: str,
-    *,
-    customer_turns: Sequence[tuple[int, str, Mapping[str, Any] | None]],
-    severity: str | None = None,
-    customer_id: str | None = None,
-    tier: str | None = None,
-    monthly_value: float | None = None,
-    contacts: int = 0,
-    created_at: float | None = None,
-    incident: str | None = None,
-) -> TicketSummary:
-    """The triage summary of a stored ticket: ``customer_turns`` are (position, text, stored analysis).
-
-    :func:`message_triage` then :func:`summary_from_triage`: the read-time fallback for
-    tickets without a stored ``triage`` (rows written before revision 0002).
-    """
-    return summary_from_triage(
-        ticket_external_id,
-        message_triage(customer_turns),
-        severity=severity,
-        customer_id=customer_id,
-        tier=tier,
-        monthly_value=monthly_value,
-        contacts=contacts,
-        created_at=created_at,
-        incident=incident,
-    )
-
-
-def _open_rows(session: Session) -> dict[int, _Row]:
-    earlier = aliased(Ticket)
-    contacts = (
-        select(func.count(earlier.id))
-        .where(earlier.customer_id == Ticket.customer_id, earlier.created_at < Ticket.created_at)
-        .correlate(Ticket)
-        .scalar_subquery()
-    )
+def _open_rows(session: Session) -> Sequence[Any]:
+    """(id, external id, customer id, customer external id, tier, value, severity, created, triage) per open ticket."""
     query = (
         select(
             Ticket.id,
@@ -246,31 +178,37 @@ def _open_rows(session: Session) -> dict[int, _Row]:
             Ticket.customer_id,
             Customer.external_id,
             Customer.tier,
-            Customer.monthly_value,
+            cast(Customer.monthly_value, Float),
             Ticket.severity,
-            Ticket.created_at,
-            contacts,
-            Ticket.triage,
+            _epoch_sql(session, Ticket.created_at),
+            cast(Ticket.triage, Text),
         )
         .join(Customer, Customer.id == Ticket.customer_id)
         .where(Ticket.status.in_(OPEN_STATUSES))
     )
-    rows: dict[int, _Row] = {}
     # Core rows from the session's connection: no ORM result processing for 10,000 plain tuples.
-    for tid, ext, cid, cext, tier, value, severity, created, n, triage in session.connection().execute(query):
-        rows[tid] = _Row(
-            id=tid,
-            external_id=ext,
-            customer_id=cid,
-            customer_external_id=cext,
-            tier=(tier or "").strip().lower() or None,
-            monthly_value=None if value is None else float(value),
-            severity=severity,
-            created_at=to_epoch(created),
-            contacts=int(n or 0),
-            triage=triage if _valid_triage(triage) else None,
-        )
-    return rows
+    return session.connection().execute(query).all()
+
+
+def _contacts(session: Session, rows: Sequence[Any]) -> list[int]:
+    """How many tickets each open ticket's customer opened strictly before it (the repeat-contact count).
+
+    One read of the *other* tickets of customers with something open (their history),
+    then a binary search per open ticket: a correlated count per ticket cost more than
+    the whole rest of the queue.
+    """
+    waiting_customers = select(Ticket.customer_id).where(Ticket.status.in_(OPEN_STATUSES))
+    history = select(Ticket.customer_id, _epoch_sql(session, Ticket.created_at)).where(
+        Ticket.status.not_in(OPEN_STATUSES), Ticket.customer_id.in_(waiting_customers)
+    )
+    opened: dict[int, list[float]] = {}
+    for cid, created in session.connection().execute(history):
+        opened.setdefault(cid, []).append(float(created))
+    for row in rows:
+        opened.setdefault(row[2], []).append(float(row[7]))
+    for times in opened.values():
+        times.sort()
+    return [bisect_left(opened[row[2]], float(row[7])) for row in rows]
 
 
 def _customer_turns(session: Session, ticket_ids: Sequence[int]) -> dict[int, list[tuple[int, str, Mapping[str, Any] | None]]]:
@@ -292,32 +230,41 @@ def _customer_turns(session: Session, ticket_ids: Sequence[int]) -> dict[int, li
 
 
 def _incident_links(session: Session) -> dict[int, int]:
-    """Ticket id -> the (lowest-numbered) unresolved incident it is linked to."""
+    """Ticket id -> the (lowest-numbered) unresolved incident it is linked to.
+
+    Links of every ticket, open or not (the caller looks up open ones): joining the
+    tickets to filter them costs more than the few extra links of closed tickets.
+    """
     query = (
-        select(incident_tickets.c.ticket_id, func.min(incident_tickets.c.incident_id))
+        select(incident_tickets.c.ticket_id, incident_tickets.c.incident_id)
         .join(Incident, Incident.id == incident_tickets.c.incident_id)
-        .join(Ticket, Ticket.id == incident_tickets.c.ticket_id)
-        .where(Ticket.status.in_(OPEN_STATUSES), Incident.status != "resolved")
-        .group_by(incident_tickets.c.ticket_id)
+        .where(Incident.status.not_in(CLOSED_INCIDENTS))
     )
-    return {tid: iid for tid, iid in session.execute(query)}
+    links: dict[int, int] = {}
+    for tid, iid in session.connection().execute(query):
+        if tid not in links or iid < links[tid]:
+            links[tid] = iid
+    return links
 
 
-def _plural(n: int) -> str:
-    return "1 ticket" if n == 1 else f"{n} tickets"
-
-
-def waiting_text(position: int, ahead: Mapping[str, int]) -> str:
-    """Why the ticket at ``position`` (1-based) waits, from the severities of the tickets ahead of it."""
-    if position == 1:
-        return "first in the queue: nothing outranks it"
-    n = position - 1
-    groups = [(ahead[s], WAITING_TEXT[s]) for s in WAITING_TEXT if ahead.get(s)]
-    if len(groups) == 1:
-        behind = f"waiting behind {_plural(n)} {groups[0][1]}"
-    else:
-        behind = f"waiting behind {_plural(n)}: " + ", ".join(f"{k} {text}" for k, text in groups)
-    return f"number {position} in the queue, {behind}"
+def _recent_resolutions(session: Session, now: float) -> ResolutionTimes:
+    """How long the tickets resolved in the last RECENT_DAYS days took, by severity."""
+    end = datetime.fromtimestamp(now, UTC)
+    query = select(
+        Ticket.severity,
+        cast(Ticket.triage, Text),
+        _epoch_sql(session, Ticket.created_at),
+        _epoch_sql(session, Ticket.resolved_at),
+    ).where(Ticket.resolved_at.is_not(None), Ticket.resolved_at > end - timedelta(days=RECENT_DAYS), Ticket.resolved_at <= end)
+    samples = []
+    for severity, raw, created, resolved in session.connection().execute(query):
+        if severity is not None:
+            level = _severity(severity)
+        else:
+            decoded = _decode(raw)
+            level = decoded.severity if decoded is not None else _severity(None)
+        samples.append((level, float(resolved) - float(created)))
+    return ResolutionTimes.from_samples(samples)
 
 
 def ranked_queue(
@@ -341,48 +288,75 @@ def ranked_queue(
         raise ValidationError("E535", f"now must be a finite time; got {now!r}", field="now")
     with unit(session, write=False):
         rows = _open_rows(session)
-        missing = [row.id for row in rows.values() if row.triage is None]
+        decoded = [_decode(row[8]) for row in rows]
+        contacts = _contacts(session, rows) if rows else []
+        missing = [row[0] for row, d in zip(rows, decoded, strict=True) if d is None]
         turns = _customer_turns(session, missing) if missing else {}
         links = _incident_links(session) if rows else {}
-    by_ext: dict[str, _Row] = {}
-    summaries: list[TicketSummary] = []
-    for row in rows.values():
-        row.incident_id = links.get(row.id)
-        by_ext[row.external_id] = row
-        summaries.append(
-            summary_from_triage(
-                row.external_id,
-                row.triage if row.triage is not None else message_triage(turns.get(row.id, [])),
-                severity=row.severity,
-                customer_id=str(row.customer_id),
-                tier=row.tier,
-                monthly_value=row.monthly_value,
-                contacts=row.contacts,
-                created_at=row.created_at,
-                incident=None if row.incident_id is None else str(row.incident_id),
-            )
-        )
-    ranked = rank(summaries, chosen, now=t_now)
+        recent = _recent_resolutions(session, t_now) if len(rows) > offset else None
+    stored = [
+        d if d is not None else _Stored.of(message_triage(turns.get(row[0], []))) for row, d in zip(rows, decoded, strict=True)
+    ]
+    tiers = {t: (t or "").strip().lower() or None for t in {row[4] for row in rows}}
+    customers: dict[int, set[int]] = {}
+    for row in rows:
+        incident = links.get(row[0])
+        if incident is not None:
+            customers.setdefault(incident, set()).add(row[2])
+    reach = {incident: len(ids) for incident, ids in customers.items()}
+    # Column by column: list comprehensions cost a fraction of one loop appending to ten lists.
+    cols = QueueColumns(
+        ids=[row[1] for row in rows],
+        severity=[_severity(row[6]) if row[6] is not None else d.severity for row, d in zip(rows, stored, strict=True)],
+        reach=[reach.get(links.get(row[0], -1), 1) for row in rows],
+        labels=[d.labels for d in stored],
+        distress_first=[d.distress_first for d in stored],
+        distress_last=[d.distress_last for d in stored],
+        tier=[tiers[row[4]] for row in rows],
+        value=[None if row[5] is None else float(row[5]) for row in rows],
+        contacts=contacts,
+        created=[float(row[7]) for row in rows],
+    )
+    scored = score_columns(cols, chosen, t_now)
     items: list[QueueItem] = []
-    ahead: dict[str, int] = {}
-    for i, r in enumerate(ranked[: offset + limit]):
-        if i >= offset:
-            row = by_ext[r.ticket.id]
+    ahead = Ahead()
+    for place, i in enumerate(scored.order[: offset + limit].tolist()):
+        row, severity, r = rows[i], cols.severity[i], cols.reach[i]
+        incident = links.get(row[0])
+        if place >= offset:
+            assert recent is not None
+            summary = summary_from_triage(
+                row[1], stored[i].triage, severity=row[6], customer_id=str(row[2]), tier=cols.tier[i],
+                monthly_value=cols.value[i], contacts=cols.contacts[i], created_at=cols.created[i],
+                incident=None if incident is None else str(incident),
+            )  # fmt: skip
+            priority = prioritize(summary, chosen, now=t_now, reach=r)
+            eta, late = recent.eta_minutes(severity, t_now - cols.created[i])
             items.append(
                 QueueItem(
-                    id=row.id,
-                    external_id=row.external_id,
-                    position=i + 1,
-                    band=r.priority.band,
-                    score=r.priority.score,
-                    reasons=r.priority.reasons,
-                    waiting=waiting_text(i + 1, ahead),
-                    severity=r.ticket.severity,
-                    customer_external_id=row.customer_external_id,
-                    incident_id=row.incident_id,
-                    reach=r.reach,
+                    id=row[0],
+                    external_id=row[1],
+                    position=place + 1,
+                    band=priority.band,
+                    score=priority.score,
+                    reasons=priority.reasons,
+                    waiting=waiting_text(place + 1, ahead),
+                    wait_message=wait_message(
+                        position=place + 1,
+                        ahead=ahead,
+                        severity=severity,
+                        reach=r,
+                        upset=is_upset(cols.distress_first[i], cols.distress_last[i], cols.labels[i]),
+                        eta_minutes=eta,
+                        late=late,
+                    ),
+                    eta_minutes=eta,
+                    severity=severity,
+                    customer_external_id=row[3],
+                    incident_id=incident,
+                    reach=r,
                 )
             )
-        sev = r.ticket.severity
-        ahead[sev] = ahead.get(sev, 0) + 1
-    return QueuePage(items=items, total=len(ranked), limit=limit, offset=offset)
+        kind = ahead_kind(severity, overdue=bool(scored.overdue[i]), business="business_impact" in cols.labels[i])
+        ahead.add(kind, customer=str(row[2]), incident=incident if r > 1 else None, severity=severity)
+    return QueuePage(items=items, total=len(rows), limit=limit, offset=offset)

@@ -15,6 +15,7 @@ from heartdesk.desk.schema import MESSAGE_ROLES, SEVERITIES, TICKET_STATUSES, Cu
 from heartdesk.desk.services._base import aware, choice, need, settings_of, token, unit
 from heartdesk.desk.services._base import text as clean_text
 from heartdesk.desk.services._ticket import load_for_change, store_analysis
+from heartdesk.desk.services.incidents import match_new_ticket
 from heartdesk.desk.services.people import CustomerIn, new_customer, require_agent
 
 
@@ -87,6 +88,7 @@ def create_ticket(
         session.add(ticket)
         store_analysis(ticket, [first])
         session.flush()
+        match_new_ticket(session, ticket)  # links it to an incident, in this same transaction
     return ticket
 
 

@@ -1,7 +1,8 @@
-"""Customers and agents. Thin on purpose: the services validate and write, the routes translate."""
+"""Customers, agents and teams. Thin on purpose: the services validate and write, the routes translate."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -9,12 +10,29 @@ from pydantic import BaseModel, Field
 
 from heartdesk.desk import services
 from heartdesk.web.deps import SessionDep
-from heartdesk.web.schemas import AgentCreate, AgentOut, CustomerCreate, CustomerOut, ErrorOut
+from heartdesk.web.schemas import AgentCreate, AgentOut, CustomerCreate, CustomerOut, ErrorOut, RequestModel, ResponseModel
 
 # Listed so the OpenAPI page documents the error body next to each route.
 _ERRORS: dict[int | str, dict[str, object]] = {code: {"model": ErrorOut} for code in (404, 409, 413, 422)}
 
 router = APIRouter(responses=_ERRORS)
+
+
+class TeamCreate(RequestModel):
+    name: str = Field(description="Unique team name, e.g. Billing.")
+
+
+class TeamOut(ResponseModel):
+    id: int
+    name: str
+    created_at: datetime
+
+
+class TeamPage(BaseModel):
+    items: list[TeamOut]
+    total: int = Field(description="How many teams match the filters, over all pages.")
+    limit: int
+    offset: int
 
 
 class CustomerPage(BaseModel):
@@ -83,3 +101,27 @@ def list_agents(
 @router.get("/agents/{agent_id}", tags=["agents"])
 def get_agent(agent_id: int, session: SessionDep) -> AgentOut:
     return AgentOut.model_validate(services.get_agent(session=session, agent_id=agent_id))
+
+
+@router.post("/teams", status_code=status.HTTP_201_CREATED, tags=["teams"])
+def create_team(body: TeamCreate, session: SessionDep) -> TeamOut:
+    """A new team. A duplicate name -> 409 E512; an empty one -> 422 E530."""
+    return TeamOut.model_validate(services.create_team(session=session, name=body.name))
+
+
+@router.get("/teams", tags=["teams"])
+def list_teams(
+    session: SessionDep,
+    name: Annotated[str | None, Query(description="Only the team with this name (0 or 1 items).")] = None,
+    limit: Annotated[int, Query(description="Page size (at most HEARTDESK_MAX_PAGE_SIZE).")] = 50,
+    offset: int = 0,
+) -> TeamPage:
+    """A page of teams, by id, with the total that match the filters."""
+    page = services.list_teams(session=session, name=name, limit=limit, offset=offset)
+    return TeamPage(items=[TeamOut.model_validate(t) for t in page.items], total=page.total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/teams/{team_id}", tags=["teams"])
+def get_team(team_id: int, session: SessionDep) -> TeamOut:
+    """One team. Unknown -> 404 E502."""
+    return TeamOut.model_validate(services.get_team(session=session, team_id=team_id))

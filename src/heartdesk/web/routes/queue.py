@@ -1,4 +1,4 @@
-"""The ranked queue: open tickets in the order to work them, each with its reasons and why it waits."""
+"""The ranked queue: open tickets in the order to work them, each with its reasons, why it waits and what to tell the customer."""
 
 from __future__ import annotations
 
@@ -23,7 +23,19 @@ class QueueItemOut(BaseModel):
     band: str = Field(description="P1 (first) .. P4.")
     score: int
     reasons: list[str] = Field(description='Heaviest first, each with its points: "service down for this customer (+40)".')
-    waiting: str = Field(description="Why it waits: its place and what outranks it.")
+    waiting: str = Field(
+        description="Why it waits: its place and what is ahead, grouped by why they come first "
+        '("number 4 in the queue, 3 tickets ahead: a customer whose service is down, '
+        '2 customers affected by an outage (incident 2)").'
+    )
+    wait_message: str = Field(
+        description="A message proposed to the customer about the wait: empathic, truthful, naming no one else, "
+        "with an estimated time only when recent resolutions of the same severity allow one."
+    )
+    eta_minutes: int | None = Field(
+        description="Minutes until it is likely resolved (median of recent resolutions of the same severity, "
+        "minus the time already waited); null when that cannot be estimated."
+    )
     severity: str
     customer_external_id: str
     incident_id: int | None
@@ -55,6 +67,8 @@ def ranked_queue(
                 score=i.score,
                 reasons=list(i.reasons),
                 waiting=i.waiting,
+                wait_message=i.wait_message,
+                eta_minutes=i.eta_minutes,
                 severity=i.severity,
                 customer_external_id=i.customer_external_id,
                 incident_id=i.incident_id,

@@ -1,0 +1,345 @@
+"""What the draft lacks given the conversation, and the sentences that supply it.
+
+The conversation decides what is missing: an upset customer is owed an acknowledgment; a
+customer who vented, a paraphrase of the real issue; a reply that closes the matter, the
+logical fix and the emotional fix; a problem raised, an owner and a next step. Phrases come
+from the library, chosen deterministically from the text so that the same draft gets the
+same words and different drafts get different ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from heartdesk.coach.library import PhraseLibrary, render
+from heartdesk.coach.text import pick, sentences
+from heartdesk.coach.types import Addition, Authority, Missing, QueueContext
+from heartdesk.model import NEGATIVE_EMOTIONS, Analysis, Finding, TurnAnalysis
+from heartdesk.signals.base import distress
+
+UPSET = 0.4  # distress from which the customer counts as upset (emotion wording, gesture size)
+STRONG = 0.5  # distress that makes a problem of a message with no other cue
+DETAILED = 15  # words: a new account of the trouble, owed an acknowledgment again
+LONG = 40  # words: a customer who writes this much has vented, and is owed a paraphrase
+_NEGATION = re.compile(r"\b(?:not|never|no|didn't|don't|can't|won't|hasn't|haven't|isn't|wasn't|nobody|no one|without)\b", re.I)
+_PLEASANTRY = re.compile(r"\W*(?:hi|hello|hey|thanks|thank you|cheers|ok|okay)\b[^.!?]{0,30}[.!?]?\W*", re.IGNORECASE)
+_PROBLEM_CUES = frozenset({"complaint", "real_issue", "urgency", "business_impact", "churn_threat", "escalation_request"})
+_SEVERE_CUES = frozenset({"business_impact", "churn_threat", "escalation_request"})
+_QUEUE_SAID = re.compile(r"\b(?:queue|in line|behind|ahead of you|higher[- ]priority|higher[- ]impact)\b", re.IGNORECASE)
+# The agent doing or committing to something, in words the fix lexicons may not list
+# ("I've sent a replacement", "we'll have an engineer out on Tuesday"): a next step is there.
+_ACTS = re.compile(
+    r"\b(?:i|we)(?:'ve| have|'ll| will|'m| am|'re| are| just| already)?"
+    r"(?: (?:just|already|now|also|personally|gone ahead and|going to|be))*"
+    r" (?:sent|send|sending|refunded|refund|refunding|replaced|replace|issued|issue|booked|book|arranged|arrange|"
+    r"scheduled|schedule|"
+    r"rescheduled|reschedule|ordered|order|shipped|ship|posted|emailed|email|called|call|checked|check|confirmed|confirm|"
+    r"applied|apply|added|add|removed|remove|reversed|reverse|cancell?ed|cancel|restored|restore|reset|fixed|fix|"
+    r"escalated|escalate|raised|raise|logged|log|updated|update|corrected|correct|waived|waive|released|release|"
+    r"unlocked|unlock|reconnected|reconnect|sorted|sort|looked|look|contacted|contact|followed|follow|tracked|track|"
+    r"investigated|investigate|passed|pass|asked|ask|put|given|give|upgraded|upgrade|credited|credit|opened|open|"
+    r"filed|file|processed|process|approved|approve|extended|extend|dispatched|dispatch|texted|text|reopen|reopened|"
+    r"review|reviewed|resubmit|resubmitted|reissue|reissued|rebook|rebooked|resend|resent|chase|chased|hold|held)\b",
+    re.IGNORECASE,
+)
+_NEXT_STEPS = ("ownership", "logical_fix", "clarifying_question", "emotional_fix")
+_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|can|must|need|needs|\w+ed|\w+'s|\w+'re)\b", re.IGNORECASE)
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$"}
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """What the coach reads off the conversation before the draft."""
+
+    upset: float  # the customer's peak distress in the turns the draft answers
+    owed: bool  # an acknowledgment is expected
+    emotion: str  # the customer's emotion there ("frustration" when upset with no negative label)
+    situation: str | None
+    problem: bool  # the customer raised a problem
+    vented_issue: str | None  # the real-issue sentence, when the customer vented
+    level: int  # inconvenience: 1 mild, 2 moderate, 3 severe
+    seed: str
+
+
+def _since(analysis: Analysis, draft_index: int, labels: tuple[str, ...]) -> list[TurnAnalysis]:
+    """Customer turns since the agent last did one of ``labels`` (all of them if it never did)."""
+    turns = analysis.turns[:draft_index]
+    out: list[TurnAnalysis] = []
+    for t in reversed(turns):
+        if t.role == "agent" and any(t.has(label) for label in labels):
+            break
+        if t.role == "customer":
+            out.append(t)
+    return out[::-1]
+
+
+def _situation(library: PhraseLibrary, text: str) -> str | None:
+    return next((s.name for s in library.situations if any(c.search(text) for c in s.cues)), None) if text else None
+
+
+def _issue_sentence(text: str, found: tuple[Finding, ...], library: PhraseLibrary) -> str:
+    """The sentence stating the problem: the engine's real issue, else the first with a cue or a "not"."""
+    if found and found[0].present:
+        return text[found[0].start : found[0].end]
+    said = [text[a:b] for a, b in sentences(text) if not _PLEASANTRY.fullmatch(text[a:b])]
+    for x in said:
+        if _NEGATION.search(x) or any(c.search(x) for s in library.situations for c in s.cues):
+            return x
+    return said[0] if said else text
+
+
+def _asks_only(text: str) -> bool:
+    """Only questions (and pleasantries): the customer asks how or when, and reports no trouble."""
+    said = [text[a:b] for a, b in sentences(text)]
+    said = [x for x in said if not _PLEASANTRY.fullmatch(x)]
+    return bool(said) and all(x.rstrip().endswith("?") for x in said)
+
+
+def read_situation(analysis: Analysis, draft_index: int, library: PhraseLibrary, draft: str) -> Situation:
+    # What the customer felt is owed an acknowledgment until the agent gives one; the issue they
+    # vented, a paraphrase until the agent restates it.
+    pending = _since(analysis, draft_index, ("empathy", "apology"))
+    unheard = _since(analysis, draft_index, ("paraphrase",))
+    customer = [t for t in analysis.turns[:draft_index] if t.role == "customer"]
+    texts = [analysis.conversation.turns[t.index].text for t in customer]
+    upset, emotion = 0.0, "neutral"
+    for t in pending:
+        d = distress(t.emotion)
+        if t.emotion is not None and d >= upset:
+            upset, emotion = d, t.emotion.label
+    labels = {f.label for t in pending for f in t.findings if f.present}
+    if (emotion not in NEGATIVE_EMOTIONS and (upset >= UPSET or "complaint" in labels)) or (
+        emotion == "confusion" and "complaint" in labels
+    ):
+        emotion = "frustration"
+    joined = " ".join(texts)
+    situation = _situation(library, joined)
+    recent_text = " ".join(analysis.conversation.turns[t.index].text for t in pending)
+    recent = _situation(library, recent_text)
+    vented = None
+    for t in reversed(unheard):
+        said = analysis.conversation.turns[t.index].text
+        if len(said.split()) >= LONG:
+            vented = _issue_sentence(said, t.of("real_issue"), library)
+            break
+    severe = min(2, len(labels & _SEVERE_CUES))  # losing business, threatening to leave, asking for a manager
+    points = (upset >= UPSET) + (upset >= 0.65) + (situation in ("repeated_contact", "hardship")) + severe
+    # A problem is reported (not merely asked about) when the engine heard a complaint, urgency
+    # or impact, the customer is clearly upset, or a situation (damage, billing...) is described.
+    reported = bool(recent_text) and not _asks_only(recent_text)
+    # A billing word alone ("the invoice for March") is a request, not trouble.
+    troubled = recent not in (None, "billing") or any(c.search(recent_text) for c in library.trouble)
+    last = customer[-1].emotion if customer else None
+    settled = last is not None and last.label in ("gratitude", "satisfaction") and not labels & _PROBLEM_CUES and not troubled
+    problem = reported and not settled and (bool(labels & _PROBLEM_CUES) or upset >= STRONG or troubled)
+    # Once the agent has acknowledged the trouble, a new detail ("yes, the screen is cracked") is
+    # owed nothing more; a new outburst is.
+    heard = any(t.role == "agent" and (t.has("empathy") or t.has("apology")) for t in analysis.turns[:draft_index])
+    # Inconvenience: any reported problem is worth a gesture where the agent may give one; a severe
+    # one (upset, repeated, losing business...) the most the agent may give.
+    level = 1 if not problem else 2 if points < 3 else 3
+    detailed = len(recent_text.split()) >= DETAILED or recent in ("repeated_contact", "hardship")
+    owed = problem and (not heard or detailed or upset >= STRONG or bool(labels & _SEVERE_CUES))
+    return Situation(upset, owed, emotion, situation, problem, vented, level, seed=draft + "\x00" + joined)
+
+
+def money(amount: float, currency: str) -> str:
+    shown = f"{amount:.0f}" if float(amount).is_integer() else f"{amount:.2f}"
+    symbol = _SYMBOLS.get(currency.upper())
+    return f"{symbol}{shown}" if symbol else f"{shown} {currency.upper()}"
+
+
+def credit_amount(authority: Authority, level: int) -> float:
+    """A credit in proportion: the full authority when severe, about 40% (in steps of 5) otherwise."""
+    if level >= 3:
+        return authority.max_credit
+    return min(authority.max_credit, max(5.0, round(authority.max_credit * 0.4 / 5) * 5))
+
+
+def gestures_for(authority: Authority, library: PhraseLibrary, sit: Situation, level: int) -> list[str]:
+    """The gestures to offer at inconvenience ``level``: allowed, phrased, fitting the situation."""
+    usable = [
+        g
+        for name, g in library.gestures.items()
+        if authority.allows(name) and g.level <= level and (not g.situations or sit.situation in g.situations)
+    ]
+    if level < 3:
+        others = [g for g in usable if g.name != "credit"]
+        usable = (others or usable)[:1]
+    else:
+        credit = [g for g in usable if g.name == "credit"]
+        usable = credit + [g for g in usable if g.name != "credit"][:1]
+    return [g.name for g in usable]
+
+
+def offer(authority: Authority, library: PhraseLibrary, sit: Situation, when: str, exclude: Collection[str] = ()) -> str:
+    """What the agent can do, for "what I can do is {offer}": a gesture within authority, else a promise to look.
+
+    ``exclude`` holds the gestures the gesture addition already offers, so nothing is offered twice.
+    """
+    for name in gestures_for(authority, library, sit, 3):
+        if name in exclude:
+            continue
+        g = library.gestures[name]
+        if g.offer:
+            return render(g.offer, {"amount": money(credit_amount(authority, sit.level), authority.currency)})
+    return render(pick(library.offers, sit.seed), {"when": when})
+
+
+# Customer words -> the agent's: "my order" -> "your order", "you charged me" -> "we charged you".
+_REFLECT = {
+    "i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself", "i'm": "you're", "i've": "you've",
+    "i'll": "you'll", "i'd": "you'd", "am": "are", "we": "you", "us": "you", "our": "your", "ours": "yours",
+    "we're": "you're", "we've": "you've", "your": "our", "yours": "ours", "you're": "we're", "you've": "we've",
+    "yourself": "ourselves", "im": "you're",
+}  # fmt: skip
+_SUBJECT_BEFORE = frozenset({"", "and", "but", "so", "because", "that", "when", "if", "then", "since", "as", "or"})
+_VERB_AFTER = frozenset(
+    "would will can could should said told have had did didn't don't are were never always keep kept still just "
+    "promised sent lost took made gave".split()
+)
+_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|[^A-Za-z]+")
+_OPENERS = re.compile(
+    r"^(?:(?:honestly|look|listen|seriously|so|well|hi|hello|ok|okay|and|but|also|again|now),?\s+)+", re.IGNORECASE
+)
+_KEEP_CASE = re.compile(r"^(?:[A-Z]{2,}|[A-Z][a-z]+(?: [A-Z][a-z]+)+)")
+
+
+def reflect(sentence: str) -> str:
+    """The customer's sentence in the agent's mouth, ready to follow "Let me make sure I understand:"."""
+    text = _OPENERS.sub("", sentence.strip()).rstrip(" .!?\u2026")
+    tokens = _TOKEN.findall(text)
+    words = [(i, t.lower().replace("’", "'")) for i, t in enumerate(tokens) if t[0].isalpha()]
+    out = list(tokens)
+    for n, (i, key) in enumerate(words):
+        prev = _previous(tokens, i, words[n - 1][1] if n else "")
+        nxt = words[n + 1][1] if n + 1 < len(words) else ""
+        if key == "you":
+            # "you charged me" -> "we charged you"; "call you" -> "call us".
+            subject = prev in _SUBJECT_BEFORE or nxt in _VERB_AFTER or nxt.endswith("ed")
+            out[i] = "we" if subject else "us"
+        elif key == "was" and prev == "i":
+            out[i] = "were"
+        else:
+            out[i] = _REFLECT.get(key, tokens[i])
+    reflected = "".join(out).strip()
+    if reflected and not _KEEP_CASE.match(reflected):
+        reflected = reflected[0].lower() + reflected[1:]
+    return reflected
+
+
+def _previous(tokens: list[str], i: int, word: str) -> str:
+    """The previous word, or the punctuation between it and token ``i`` when there is some."""
+    between = tokens[i - 1].strip() if i and not tokens[i - 1][0].isalpha() else ""
+    return between[-1] if between[-1:] in (",", ";", ":") else word
+
+
+def _has(turn: TurnAnalysis, *labels: str) -> bool:
+    return any(turn.has(label) for label in labels)
+
+
+def find_missing(
+    draft: str,
+    draft_turn: TurnAnalysis,
+    sit: Situation,
+    library: PhraseLibrary,
+    authority: Authority,
+    *,
+    has_context: bool,
+) -> list[Missing]:
+    if not has_context:
+        return []
+    out: list[Missing] = []
+    closes = draft_turn.has("closing")
+    acted = _ACTS.search(draft) is not None
+    acknowledged = _has(draft_turn, "empathy", "apology", "reassurance") or any(c.search(draft) for c in library.acknowledged)
+    if sit.owed and not acknowledged:
+        out.append(
+            Missing("acknowledgment", f"The customer sounds {_feeling_noun(sit.emotion)}; acknowledge it before anything else.")
+        )
+    if sit.vented_issue and not draft_turn.has("paraphrase"):
+        out.append(Missing("paraphrase", "The customer vented; restate the real issue in their words to show you heard it."))
+    if closes and sit.problem and not draft_turn.has("logical_fix") and not acted:
+        out.append(Missing("logical_fix", "The reply closes the matter without saying what was done to fix the problem."))
+    if sit.problem and not draft_turn.has("emotional_fix"):
+        if gestures_for(authority, library, sit, sit.level):
+            out.append(Missing("emotional_fix", "You may make up for the inconvenience; offer a gesture with the apology."))
+        elif closes and not draft_turn.has("apology"):
+            out.append(Missing("emotional_fix", "The reply closes the matter without an apology for the inconvenience."))
+    if draft_turn.has("passing_buck"):
+        out.append(Missing("ownership", "The reply sends the customer elsewhere; own the handoff and say when you will be back."))
+    elif sit.problem and not acted and not _has(draft_turn, *_NEXT_STEPS):
+        out.append(Missing("ownership", "The customer raised a problem; say who owns it and what happens next."))
+    return out
+
+
+def _feeling_noun(emotion: str) -> str:
+    return {"anger": "angry", "frustration": "frustrated", "disgust": "upset", "anxiety": "worried", "sadness": "upset"}.get(
+        emotion, {"disappointment": "disappointed", "confusion": "confused"}.get(emotion, "upset")
+    )
+
+
+def empathy(library: PhraseLibrary, sit: Situation) -> str:
+    feeling = library.feelings.get(sit.emotion, library.feelings.get("neutral", "frustrating"))
+    for s in library.situations:
+        if s.name == sit.situation:
+            return render(pick(s.statements, sit.seed), {"feeling": feeling})
+    options = library.emotions.get(sit.emotion) or library.emotions.get("neutral") or ("I understand how frustrating this is.",)
+    return render(pick(options, sit.seed), {"feeling": feeling})
+
+
+def gesture(library: PhraseLibrary, sit: Situation, authority: Authority, *, apologised: bool) -> str | None:
+    parts = [] if apologised else [pick(library.apologies, sit.seed)]
+    amount = money(credit_amount(authority, sit.level), authority.currency)
+    for name in gestures_for(authority, library, sit, sit.level):
+        parts.append(render(pick(library.gestures[name].statements, sit.seed), {"amount": amount}))
+    return " ".join(parts) or None
+
+
+def wait(library: PhraseLibrary, queue: QueueContext, seed: str) -> str:
+    reason = queue.reason.strip().rstrip(".!;, ")
+    first = reason.split(" ", 1)[0]
+    if not (len(first) > 1 and first.isupper()):  # keep "VAT ..." but not "A network ..."
+        reason = reason[:1].lower() + reason[1:]
+    if reason and not _VERB.search(reason):
+        reason = "of " + reason  # "because of a network outage", not "because a network outage"
+    eta = None
+    if queue.eta_minutes is not None:
+        m = queue.eta_minutes
+        eta = f"about {m} minute{'s' if m != 1 else ''}" if m < 90 else f"about {round(m / 60)} hours"
+    return render(
+        pick(library.wait, seed),
+        {"position": str(queue.position), "reason": reason or "other urgent work comes first", "eta": eta},
+    )
+
+
+def additions(
+    draft: str,
+    draft_turn: TurnAnalysis,
+    missing: list[Missing],
+    sit: Situation,
+    library: PhraseLibrary,
+    authority: Authority,
+    queue: QueueContext | None,
+    when: str,
+) -> list[Addition]:
+    kinds = {m.kind for m in missing}
+    out: list[Addition] = []
+    if "acknowledgment" in kinds:
+        out.append(Addition("empathy", empathy(library, sit)))
+    if "paraphrase" in kinds and sit.vented_issue:
+        issue = reflect(sit.vented_issue)
+        if len(issue.split()) >= 3:
+            out.append(Addition("paraphrase", render(pick(library.paraphrase, sit.seed), {"issue": issue})))
+    if "emotional_fix" in kinds:
+        said_sorry = draft_turn.has("apology") or any(a.kind == "empathy" and "sorry" in a.text.lower() for a in out)
+        text = gesture(library, sit, authority, apologised=said_sorry)
+        if text:
+            out.append(Addition("gesture", text))
+    if queue is not None and queue.position >= 1 and not _QUEUE_SAID.search(draft):
+        out.append(Addition("wait", wait(library, queue, sit.seed)))
+    if kinds & {"ownership", "logical_fix"}:
+        out.append(Addition("ownership", render(pick(library.ownership, sit.seed), {"when": when})))
+    return out

@@ -1,0 +1,135 @@
+"""Text helpers for the coach: sentences with offsets, facts, a language check, polishing.
+
+The polishing is deliberately small and predictable: it fixes what splicing sentences
+together breaks (doubled punctuation, a lowercase letter after a full stop, a repeated
+sentence) and nothing else, so an agent's own style survives the rewrite.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import zlib
+from collections.abc import Sequence
+
+# A sentence ends at . ! ? (and closing quotes) before a space or the end, or at a newline:
+# "example.com" and "GPA.3341" stay whole.
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*(?=\s|$)|\n")
+_FACT = re.compile(
+    r"(?:[^\s,;()\[\]\"]|,(?=\d{3}))*\d(?:[^\s,;()\[\]\"]|,(?=\d))*|[^\s,;()\"]+@[^\s,;()\"]+\w"
+    r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July"
+    r"|August|September|October|November|December)\b"
+)
+_CAPITALISED = re.compile(r"(?<=[a-z0-9,;:] )[A-Z][a-zA-Z'-]+")
+_NOT_NAMES = frozenset({"I", "I'm", "I'll", "I've", "I'd", "OK"})
+_STOPWORDS = frozenset(
+    "the a an and or but to of in on for is are was were be been it its it's i i'm you your you're we our "
+    "my me this that with have has had not no can will would could please at as by from so if do does did "
+    "don't can't there here what when how why which who all any just about up out get got been am we'll i'll you'll "
+    "they them their he she his her one some more also than then only very now today thanks thank sorry yes hi hello "
+    "ok okay another other new see let know need want like time day".split()
+)
+_WORD = re.compile(r"[a-z']+")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, whitespace trimmed; a newline also ends one."""
+    out: list[tuple[int, int]] = []
+    cuts = [0, *(m.end() for m in _BOUNDARY.finditer(text)), len(text)]
+    for s, e in itertools.pairwise(cuts):
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def sentence_around(text: str, pos: int) -> tuple[int, int]:
+    for s, e in sentences(text):
+        if s <= pos < e:
+            return s, e
+    return 0, len(text)
+
+
+def facts(text: str) -> list[str]:
+    """What a rewrite must keep verbatim: numbers, amounts, ids, dates, weekdays and names."""
+    found = [m.group(0).rstrip(".,:/-!?'") for m in _FACT.finditer(text)]
+    found += [m.group(0) for m in _CAPITALISED.finditer(text) if m.group(0) not in _NOT_NAMES]
+    return list(dict.fromkeys(f for f in found if f))
+
+
+def english_enough(text: str) -> bool:
+    """A cheap language check: mostly ASCII letters and some common English words."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 12:
+        return True
+    if sum(1 for c in letters if c.isascii()) / len(letters) < 0.7:
+        return False
+    words = _WORD.findall(text.lower().replace("’", "'"))
+    if len(words) < 5:
+        return True
+    return sum(1 for w in words if w in _STOPWORDS) / len(words) >= 0.15
+
+
+def pick(options: Sequence[str], seed: str) -> str:
+    """A deterministic choice: the same text gets the same phrase, different texts vary."""
+    return options[zlib.crc32(seed.encode("utf-8")) % len(options)]
+
+
+_SPACES = re.compile(r"[ \t]+")
+_SPACE_BEFORE = re.compile(r"[ \t]+([,.;:!?])")
+_NO_SPACE_AFTER = re.compile(r"([,;])(?=[A-Za-z])")
+_PILEUP = re.compile(r"([.!?])[ \t]*[,;:.]+(?!\.)|([,;:])[ \t]*([.!?])|,[ \t]*,")
+_LOWER_START = re.compile(r"((?:^|[.!?][\"')\]]*\s+|\n\s*)(?:[\"'(\[]\s*)?)([a-z])")
+_PLACEHOLDER = re.compile(r"\{\w+\}")
+
+
+def _pileup(m: re.Match[str]) -> str:
+    if m.group(1):
+        return m.group(1)
+    if m.group(3):
+        return m.group(3)
+    return ","
+
+
+def polish(text: str) -> str:
+    """Fix spliced text: spacing, punctuation pile-ups, capitals, repeated sentences, final stop."""
+    text = _PLACEHOLDER.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = _SPACE_BEFORE.sub(r"\1", text)
+    text = _NO_SPACE_AFTER.sub(r"\1 ", text)
+    for _ in range(3):
+        fixed = _PILEUP.sub(_pileup, text)
+        if fixed == text:
+            break
+        text = fixed
+    text = _LOWER_START.sub(lambda m: m.group(1) + m.group(2).upper(), text.strip())
+    text = _dedupe(text)
+    # A final stop, except after a sign-off line ("Best,\nSam").
+    if text and text[-1].isalnum() and ("\n" not in text or len(text.rsplit("\n", 1)[-1].split()) > 3):
+        text += "."
+    return text
+
+
+def _norm(sentence: str) -> str:
+    return "".join(c for c in sentence.lower() if c.isalnum())
+
+
+def _dedupe(text: str) -> str:
+    """Drop a sentence that repeats an earlier one (with the space before it)."""
+    seen: set[str] = set()
+    out: list[str] = []
+    prev_end = 0
+    for s, e in sentences(text):
+        key = _norm(text[s:e])
+        if key and key in seen:
+            prev_end = e
+            continue
+        seen.add(key)
+        out.append(text[prev_end:s] if out else text[:s])
+        out.append(text[s:e])
+        prev_end = e
+    out.append(text[prev_end:])
+    return "".join(out).strip()
