@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from heartdesk.model import (
+    PRESENT,
     Conversation,
     Dimension,
     Emotion,
@@ -61,7 +62,8 @@ def _clamp(x: float) -> int:
 
 
 def _agent_findings(turns: Sequence[TurnAnalysis]) -> list[tuple[int, Finding]]:
-    return [(t.index, f) for t in turns for f in t.findings if f.present]
+    # ``confidence >= PRESENT`` is ``Finding.present`` without a property call per finding.
+    return [(t.index, f) for t in turns for f in t.findings if f.confidence >= PRESENT]
 
 
 # label -> [(dimension, weight)]: one pass over the findings feeds every dimension.
@@ -90,7 +92,17 @@ def _collect(found: list[tuple[int, Finding]]) -> dict[str, list[Evidence]]:
     return evidence
 
 
+#: The dimension of a conversation with no evidence for it, by (name, base): immutable, so shared.
+_UNTOUCHED: dict[tuple[str, float], Dimension] = {}
+
+
 def _dimension(name: str, base: float, evidence: list[Evidence]) -> Dimension:
+    if not evidence:
+        dim = _UNTOUCHED.get((name, base))
+        if dim is None:
+            score = _clamp(base)
+            dim = _UNTOUCHED[(name, base)] = Dimension(name, score, (), f"{name} {score}/100")
+        return dim
     score = _clamp(base + sum(e.effect for e in evidence))
     plus = [e.label for e in evidence if e.effect > 0]
     minus = [e.label for e in evidence if e.effect < 0]
@@ -146,12 +158,17 @@ def build_scorecard(conversation: Conversation, turns: Sequence[TurnAnalysis]) -
     found = _agent_findings(agent_turns)
     last_customer: Emotion | None = customer_turns[-1].emotion if customer_turns else None
     escalations = tuple(
-        Evidence(t.index, f.label, 0.0, f.start, f.end, f.explanation)
-        for t in customer_turns
-        for f in t.findings
-        if f.present and f.label == "escalation_request"
+        [
+            Evidence(t.index, f.label, 0.0, f.start, f.end, f.explanation)
+            for t in customer_turns
+            if t.findings
+            for f in t.findings
+            if f.label == "escalation_request" and f.confidence >= PRESENT
+        ]
     )
-    interruptions = tuple(Evidence(i, f.label, 0.0, f.start, f.end, f.explanation) for i, f in found if f.label == "interruption")
+    interruptions = tuple(
+        [Evidence(i, f.label, 0.0, f.start, f.end, f.explanation) for i, f in found if f.label == "interruption"]
+    )
     distresses = [distress(t.emotion) for t in customer_turns]
     trajectory = _trajectory(conversation, customer_turns, distresses)
     if not agent_turns:
@@ -176,9 +193,8 @@ def build_scorecard(conversation: Conversation, turns: Sequence[TurnAnalysis]) -
     resolution = _dimension("resolution", BASE["resolution"], evidence["resolution"])
     etiquette = _dimension("etiquette", BASE["etiquette"], evidence["etiquette"])
     mean_tone = sum(t.tone for t in agent_turns) / len(agent_turns)
-    tone_ev = [
-        Evidence(t.index, "tone", round(t.tone * 50 / len(agent_turns), 1), note=f"turn tone {t.tone:+.2f}") for t in agent_turns
-    ]
+    n = len(agent_turns)
+    tone_ev = [Evidence(t.index, "tone", round(t.tone * 50 / n, 1), None, None, f"turn tone {t.tone:+.2f}") for t in agent_turns]
     hostile = [(i, f) for i, f in found if f.label in ("confrontational", "dismissive", "defensive")]
     tone_ev += [Evidence(i, f.label, round(-20 * f.confidence, 1), f.start, f.end, f.explanation) for i, f in hostile[:3]]
     tone_score = _clamp(50 + 50 * mean_tone + sum(e.effect for e in tone_ev[len(agent_turns) :]))

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from heartdesk.coach.library import PhraseLibrary, render
-from heartdesk.coach.text import pick, sentences
+from heartdesk.coach.text import english_enough, pick, sentences
 from heartdesk.coach.types import Addition, Authority, Missing, QueueContext
 from heartdesk.model import NEGATIVE_EMOTIONS, Analysis, Finding, TurnAnalysis
 from heartdesk.signals.base import distress
@@ -76,7 +76,12 @@ def _since(analysis: Analysis, draft_index: int, labels: tuple[str, ...]) -> lis
 
 
 def _situation(library: PhraseLibrary, text: str) -> str | None:
-    return next((s.name for s in library.situations if any(c.search(text) for c in s.cues)), None) if text else None
+    """The situation whose cues occur most in ``text`` (ties: the library's order, hardship first)."""
+    if not text:
+        return None
+    counts = [(sum(len(c.findall(text)) for c in s.cues), -i, s.name) for i, s in enumerate(library.situations)]
+    best = max(counts)
+    return best[2] if best[0] else None
 
 
 def _issue_sentence(text: str, found: tuple[Finding, ...], library: PhraseLibrary) -> str:
@@ -115,9 +120,10 @@ def read_situation(analysis: Analysis, draft_index: int, library: PhraseLibrary,
     ):
         emotion = "frustration"
     joined = " ".join(texts)
-    situation = _situation(library, joined)
     recent_text = " ".join(analysis.conversation.turns[t.index].text for t in pending)
     recent = _situation(library, recent_text)
+    # The situation the reply answers: the one in the turns it answers, else the conversation's.
+    situation = recent or _situation(library, joined)
     vented = None
     for t in reversed(unheard):
         said = analysis.conversation.turns[t.index].text
@@ -329,7 +335,8 @@ def additions(
     out: list[Addition] = []
     if "acknowledgment" in kinds:
         out.append(Addition("empathy", empathy(library, sit)))
-    if "paraphrase" in kinds and sit.vented_issue:
+    # Reflecting words the coach cannot read (another language) would garble them: no paraphrase then.
+    if "paraphrase" in kinds and sit.vented_issue and english_enough(sit.vented_issue):
         issue = reflect(sit.vented_issue)
         if len(issue.split()) >= 3:
             out.append(Addition("paraphrase", render(pick(library.paraphrase, sit.seed), {"issue": issue})))

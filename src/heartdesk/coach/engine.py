@@ -52,7 +52,7 @@ class MemoEmotion:
 
     def predict(self, texts: Sequence[str]) -> list[Emotion]:
         found = [self._memo.get(t) for t in texts]
-        todo = [t for t, e in zip(texts, found, strict=True) if e is None]
+        todo = list(dict.fromkeys(t for t, e in zip(texts, found, strict=True) if e is None))
         if todo:
             fresh = dict(zip(todo, self.inner.predict(todo), strict=True))
             for t, e in fresh.items():

@@ -27,7 +27,9 @@ _STOPWORDS = frozenset(
     "my me this that with have has had not no can will would could please at as by from so if do does did "
     "don't can't there here what when how why which who all any just about up out get got been am we'll i'll you'll "
     "they them their he she his her one some more also than then only very now today thanks thank sorry yes hi hello "
-    "ok okay another other new see let know need want like time day".split()
+    "ok okay another other new see let know need want like time day because i've didn't isn't wasn't won't couldn't "
+    "shouldn't we're they're i'd you've you'd after before since still again every into over off too much many most "
+    "really even ever never always yet until while where should must may might being having doing said".split()
 )
 _WORD = re.compile(r"[a-z']+")
 
@@ -70,7 +72,9 @@ def english_enough(text: str) -> bool:
     words = _WORD.findall(text.lower().replace("’", "'"))
     if len(words) < 5:
         return True
-    return sum(1 for w in words if w in _STOPWORDS) / len(words) >= 0.15
+    common = sum(1 for w in words if w in _STOPWORDS)
+    # A short sentence may hold few function words; a long English text always has many.
+    return common >= 1 if len(words) < 12 else common / len(words) >= 0.15
 
 
 def pick(options: Sequence[str], seed: str) -> str:

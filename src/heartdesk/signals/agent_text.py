@@ -141,16 +141,17 @@ def stems_of(text: str) -> set[str]:
     memo = _STEMS
     if len(memo) > 100_000:  # bounded: a long stream must not grow it forever
         memo.clear()
-    out: set[str] = set()
-    for b in text.lower().encode("ascii", "replace").translate(WORD_BYTES).split():
-        st = memo.get(b)
-        if st is None:
-            w = b.decode("ascii")
-            st = "" if len(w) < 3 or w in STOPWORDS or w in _WEAK else stem(w)
-            memo[b] = st
-        if st:
-            out.add(st)
-    return out
+    tokens = text.lower().encode("ascii", "replace").translate(WORD_BYTES).split()
+    # Nearly every word was seen before: look them all up in C, stem only the new ones.
+    out = set(map(memo.get, tokens))
+    if None in out:
+        for b in tokens:
+            if b not in memo:
+                w = b.decode("ascii")
+                memo[b] = "" if len(w) < 3 or w in STOPWORDS or w in _WEAK else stem(w)
+        out = set(map(memo.__getitem__, tokens))
+    out.discard("")
+    return out  # type: ignore[return-value]  # None is gone: every token is in the memo now
 
 
 @lru_cache(maxsize=2048)

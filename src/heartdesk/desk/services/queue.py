@@ -31,7 +31,7 @@ from sqlalchemy import Float, Integer, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from heartdesk.desk.errors import ValidationError
-from heartdesk.desk.schema import Customer, Incident, Message, Ticket, incident_tickets
+from heartdesk.desk.schema import TICKET_STATUSES, Customer, Incident, Message, Ticket, incident_tickets
 from heartdesk.desk.services._base import unit
 from heartdesk.desk.services._ranking import QueueColumns, score_columns
 from heartdesk.desk.services._triage_store import (
@@ -66,6 +66,10 @@ __all__ = [
 
 #: Statuses of the tickets in the queue: everything not yet resolved or closed.
 OPEN_STATUSES = ("new", "open", "pending", "escalated")
+#: Tickets that left the queue (their resolution times estimate the wait).
+DONE_STATUSES = tuple(s for s in TICKET_STATUSES if s not in OPEN_STATUSES)
+#: How far back a resolved ticket may have been opened to count in the estimate.
+OPENED_WITHIN_DAYS = 90
 #: Incidents that no longer give reach: resolved, or merged into another.
 CLOSED_INCIDENTS = ("resolved", "merged")
 
@@ -248,14 +252,24 @@ def _incident_links(session: Session) -> dict[int, int]:
 
 
 def _recent_resolutions(session: Session, now: float) -> ResolutionTimes:
-    """How long the tickets resolved in the last RECENT_DAYS days took, by severity."""
+    """How long the tickets resolved in the last RECENT_DAYS days took, by severity.
+
+    Only tickets opened in the last OPENED_WITHIN_DAYS days are read: that bound lets the
+    (status, created_at) index find them without reading a desk's whole history (there is
+    no index on resolved_at), and leaves out only the rare ticket that took months.
+    """
     end = datetime.fromtimestamp(now, UTC)
     query = select(
         Ticket.severity,
         cast(Ticket.triage, Text),
         _epoch_sql(session, Ticket.created_at),
         _epoch_sql(session, Ticket.resolved_at),
-    ).where(Ticket.resolved_at.is_not(None), Ticket.resolved_at > end - timedelta(days=RECENT_DAYS), Ticket.resolved_at <= end)
+    ).where(
+        Ticket.status.in_(DONE_STATUSES),
+        Ticket.created_at > end - timedelta(days=OPENED_WITHIN_DAYS),
+        Ticket.resolved_at > end - timedelta(days=RECENT_DAYS),
+        Ticket.resolved_at <= end,
+    )
     samples = []
     for severity, raw, created, resolved in session.connection().execute(query):
         if severity is not None:

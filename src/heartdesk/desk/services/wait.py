@@ -201,7 +201,7 @@ def wait_message(
     if eta_minutes is not None:
         timing = f"From how long similar requests took recently, we expect to resolve yours within {about(eta_minutes)}."
     elif late:
-        timing = "It is already taking longer than usual, and I'm sorry for that: I can't promise an exact time."
+        timing = "It is already taking longer than usual, so I won't promise an exact time."
     else:
         timing = "I can't give you a reliable time yet."
     return f"{opening} {status} {timing} I'll update you as soon as there is news."
