@@ -15,15 +15,7 @@ incidents. By default each call commits on its own, as through the API;
 and imports do. The default is 10,000 tickets: minutes; use ``-n`` for a quick figure.
 """
 
-# ruff: noqa: E402  (the path fix below must run before the imports)
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-# Python puts this script's folder first on the path, and bench/queue.py would then shadow the standard
-# library's `queue` (which psycopg imports): drop the folder.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import argparse
 import os
@@ -34,6 +26,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import create_engine, text
 

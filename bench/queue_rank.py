@@ -1,10 +1,10 @@
 """Desk queue speed: ``ranked_queue(limit=50)`` over 10,000 open tickets (target <= 200 ms).
 
-    python bench/queue.py                 # 10,000 tickets, best and median of 7 runs
-    python bench/queue.py -n 50000 -r 3   # bigger queue
-    python bench/queue.py --fallback      # also time it with no stored summaries (rows before revision 0002)
-    python bench/queue.py --json          # figures as JSON too
-    python bench/queue.py --postgres      # also on PostgreSQL (URL given, or HEARTDESK_TEST_POSTGRES_URL)
+    python bench/queue_rank.py                 # 10,000 tickets, best and median of 7 runs
+    python bench/queue_rank.py -n 50000 -r 3   # bigger queue
+    python bench/queue_rank.py --fallback      # also time it with no stored summaries (rows before revision 0002)
+    python bench/queue_rank.py --json          # figures as JSON too
+    python bench/queue_rank.py --postgres      # also on PostgreSQL (URL given, or HEARTDESK_TEST_POSTGRES_URL)
 
 The desk lives in a temporary SQLite file. Creating 10,000 tickets of 4 messages each
 through the services (which analyse every conversation) would take minutes, so the
@@ -20,15 +20,7 @@ every stored summary and times it again: the cost of building them from the mess
 on read. ``--postgres`` builds the same desk in a throw-away schema of that server.
 """
 
-# ruff: noqa: E402  (the path fix below must run before the imports)
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-# This file is bench/queue.py, and Python puts its folder first on the path: without this, every
-# `import queue` (psycopg, concurrent.futures) would import this script instead of the standard library.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import argparse
 import json
@@ -39,6 +31,7 @@ import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, insert, null, text, update
