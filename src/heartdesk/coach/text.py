@@ -32,6 +32,9 @@ _STOPWORDS = frozenset(
     "really even ever never always yet until while where should must may might being having doing said".split()
 )
 _WORD = re.compile(r"[a-z']+")
+_LETTER = re.compile(r"[^\W\d_]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -64,10 +67,10 @@ def facts(text: str) -> list[str]:
 
 def english_enough(text: str) -> bool:
     """A cheap language check: mostly ASCII letters and some common English words."""
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < 12:
+    letters = len(_LETTER.findall(text))
+    if letters < 12:
         return True
-    if sum(1 for c in letters if c.isascii()) / len(letters) < 0.7:
+    if len(_ASCII_LETTER.findall(text)) / letters < 0.7:
         return False
     words = _WORD.findall(text.lower().replace("’", "'"))
     if len(words) < 5:
@@ -118,7 +121,7 @@ def polish(text: str) -> str:
 
 
 def _norm(sentence: str) -> str:
-    return "".join(c for c in sentence.lower() if c.isalnum())
+    return _NOT_WORD.sub("", sentence.lower())
 
 
 def _dedupe(text: str) -> str:

@@ -21,7 +21,7 @@ from operator import itemgetter
 from typing import Any
 
 from heartdesk.signals.agent_anchors import has_prefix, keys_of, lower_pattern, required_literals, required_sets
-from heartdesk.signals.agent_text import APOS, WORD_BYTES, sentence_at
+from heartdesk.signals.agent_text import APOS, WORD_BYTES, collect_batch, sentence_at
 from heartdesk.signals.lexicon import Rule, top_level_alternatives
 from heartdesk.signals.pattern_heads import parser, start_words
 
@@ -35,17 +35,26 @@ _last_index: set[bytes] = set()
 #: the leading space) is its offset in the lower-cased text.
 _last_padded = b""
 _last_starts: dict[bytes, list[int]] = {}
+#: id(text) -> (text, its words, its padded bytes) for the turns of the batch being scanned.
+_batch_words: dict[int, tuple[str, set[bytes], bytes]] = {}
+_collecting = False
 
 
 def word_index(text: str) -> set[bytes]:
     """Every word of ``text``, lower-cased, and the first four letters of each (cached for the last text)."""
     global _last_index_text, _last_index, _last_padded, _last_starts
     if text is not _last_index_text:
-        # ASCII with "?" for the rest: one byte per character, so offsets carry over.
-        spaced = text.lower().encode("ascii", "replace").translate(WORD_BYTES)
-        found = set(spaced.split())
-        _last_index = found.union(map(_G4, found))
-        _last_padded = b" " + spaced + b" "
+        kept = _batch_words.get(id(text))
+        if kept is not None and kept[0] is text:  # the entry holds the text: its id is not reused
+            _, _last_index, _last_padded = kept
+        else:
+            # ASCII with "?" for the rest: one byte per character, so offsets carry over.
+            spaced = text.lower().encode("ascii", "replace").translate(WORD_BYTES)
+            found = set(spaced.split())
+            _last_index = found.union(map(_G4, found))
+            _last_padded = b" " + spaced + b" "
+            if _collecting:
+                _batch_words[id(text)] = (text, _last_index, _last_padded)
         _last_starts = {}
         _last_index_text = text
     return _last_index
@@ -284,10 +293,18 @@ _batch_by_id: dict[int, tuple[str, dict[int, list[tuple[int, int, int]]]]] = {}
 def scan_all(texts: Sequence[str]) -> list[dict[int, list[tuple[int, int, int]]]]:
     """:func:`scan` of each text of a batch, kept for the batch: every agent detector's
     ``prepare`` gets the same list object, and ``scan`` then finds each turn's result."""
-    global _batch_texts, _batch_scans, _batch_by_id
+    global _batch_texts, _batch_scans, _batch_by_id, _batch_words, _collecting
     if texts is not _batch_texts:
-        _batch_texts, _batch_by_id = None, {}
-        scans = [scan(t) for t in texts]
+        _batch_texts, _batch_by_id, _batch_words = None, {}, {}
+        # What the scan computes per turn (its words, its sentences) is kept for the batch too:
+        # the detectors that read the turn later ask for them again.
+        _collecting = True
+        collect_batch(True)
+        try:
+            scans = [scan(t) for t in texts]
+        finally:
+            _collecting = False
+            collect_batch(False)
         _batch_by_id = {id(t): (t, s) for t, s in zip(texts, scans, strict=True)}
         _batch_texts, _batch_scans = texts, scans
     return _batch_scans

@@ -20,13 +20,35 @@ APOS = "['\u2019\u02bc]"
 
 _last_text: str | None = None
 _last_bounds: list[tuple[int, int]] = []
+#: id(text) -> (text, bounds) computed while a batch was scanned (see :func:`collect_batch`).
+_batch_bounds: dict[int, tuple[str, list[tuple[int, int]]]] = {}
+_collecting = False
+
+
+def collect_batch(on: bool) -> None:
+    """While on, keep the sentence bounds computed, for the turns of one batch.
+
+    The pipeline scans a whole batch of agent turns before any detector runs (``prepare``);
+    without this, the one-turn cache below would hold only the batch's last turn by then.
+    Turning it on forgets the previous batch's.
+    """
+    global _collecting, _batch_bounds
+    if on:
+        _batch_bounds = {}
+    _collecting = on
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence bounds of ``text``; the last turn's are cached (each detector asks again)."""
     global _last_text, _last_bounds
     if text is not _last_text:
-        _last_bounds = sentence_bounds(text)
+        kept = _batch_bounds.get(id(text))
+        if kept is not None and kept[0] is text:  # the entry holds the text: its id is not reused
+            _last_bounds = kept[1]
+        else:
+            _last_bounds = sentence_bounds(text)
+            if _collecting:
+                _batch_bounds[id(text)] = (text, _last_bounds)
         _last_text = text
     return _last_bounds
 
