@@ -28,3 +28,18 @@ def test_every_label_is_documented_in_signals_md() -> None:
     produced = {label for cls in registered().values() for label in cls.produces}
     missing = produced - documented
     assert not missing, f"labels without a '### `label`' section in docs/signals.md: {sorted(missing)}"
+
+
+def _documented_codes(doc: str) -> set[str]:
+    codes = set(re.findall(r"E\d{3}", doc))
+    for a, b in re.findall(r"E(\d{3})[–-]E(\d{3})", doc):  # a range row: "E120–E123"
+        codes |= {f"E{i:03d}" for i in range(int(a), int(b) + 1)}
+    return codes
+
+
+def test_every_error_code_raised_in_the_code_is_documented() -> None:
+    src = Path(__file__).resolve().parents[1] / "src" / "heartdesk"
+    used = {code for f in src.rglob("*.py") for code in re.findall(r"[\"'](E\d{3})[\"']", f.read_text(encoding="utf-8"))}
+    documented = _documented_codes((DOCS / "errors.md").read_text(encoding="utf-8"))
+    assert len(used) > 100  # the scan itself works
+    assert sorted(used - documented) == []

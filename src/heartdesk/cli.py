@@ -228,6 +228,15 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     upgrade: Annotated[bool, typer.Option("--upgrade/--no-upgrade", help="Bring the database schema up to date first.")] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Server processes. Analysis is CPU-bound and one process serves one request at a time: "
+            "use about one per core for many concurrent clients.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the desk's HTTP API (OpenAPI at /docs) on HEARTDESK_DATABASE_URL (default ./heartdesk.db)."""
     import uvicorn
@@ -244,7 +253,11 @@ def serve(
             migrate.upgrade(engine=engine)
         finally:
             engine.dispose()
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    else:
+        # Several processes need the app by import path; each builds it from the same HEARTDESK_* settings.
+        uvicorn.run("heartdesk.web.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 def _mount_optional_commands() -> None:
