@@ -3,12 +3,15 @@
     .venv/bin/python bench/coach_quality.py                 # tests/coach/data/drafts.jsonl
     .venv/bin/python bench/coach_quality.py -v              # and every failed expectation
     .venv/bin/python bench/coach_quality.py --corpus FILE
+    .venv/bin/python bench/coach_quality.py --corpus tests/coach/data/hard_drafts.jsonl   # the hard drafts
 
 A good draft is a false alarm when the coach reports any problem finding, offers any
 replacement, or offers an addition its `expect.additions` does not list. A problem draft
 fails when an expected label, replaced span, missing kind or addition is absent, a
 forbidden addition is offered, a fact is lost, or the re-analysed rewrite has a problem.
-Prints figures; asserts nothing.
+Every rewrite also goes through the fluency checker of the tests (tests/coach/fluency.py:
+spacing, dashes, capitals, final punctuation, repeated sentences and commitments, stacked
+questions); its failures are counted apart. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +27,10 @@ from heartdesk.coach.engine import analyze_draft
 from heartdesk.coach.types import PROBLEM_LABELS
 from heartdesk.model import Conversation, Turn
 
-CORPUS = Path(__file__).resolve().parent.parent / "tests" / "coach" / "data" / "drafts.jsonl"
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "coach" / "data" / "drafts.jsonl"
+sys.path.insert(0, str(ROOT))
+from tests.coach.fluency import fluency_problems  # noqa: E402  (the tests' checker, not shipped)
 
 
 def run(entry: dict[str, Any]) -> tuple[Review, Conversation]:
@@ -86,10 +92,14 @@ def main(argv: list[str] | None = None) -> int:
     entries = [json.loads(line) for line in args.corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
     good = [e for e in entries if e["kind"] == "good"]
     bad = [e for e in entries if e["kind"] != "good"]
-    alarms = failed = 0
+    alarms = failed = clumsy = 0
     for e in entries:
         r, conv = run(e)
         issues = problems(e, r, conv)
+        fluency = fluency_problems(r.rewrite)
+        clumsy += bool(fluency)
+        if fluency and args.verbose:
+            print(f"{e['id']} ({e['kind']}): not fluent: " + "; ".join(fluency) + f"\n    rewrite: {r.rewrite}")
         if issues:
             if e["kind"] == "good":
                 alarms += 1
@@ -101,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus: {args.corpus} ({len(entries)} drafts: {len(good)} good, {len(bad)} problem)")
     print(f"false-alarm rate on good drafts: {alarms}/{len(good)} = {alarms / max(1, len(good)):.1%} (target < 5%)")
     print(f"problem drafts with a failed expectation: {failed}/{len(bad)} = {failed / max(1, len(bad)):.1%}")
+    print(f"rewrites failing the fluency checker: {clumsy}/{len(entries)}")
     return 0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
 import pytest
@@ -149,3 +149,105 @@ def test_top_level_alternatives_split_outside_groups_and_classes_only() -> None:
 
     assert top_level_alternatives(r"ab|c(?:d|e)|[|x]y|\|z") == ["ab", "c(?:d|e)", "[|x]y", r"\|z"]
     assert top_level_alternatives("single") == ["single"]
+
+
+class _PreparedShouting:
+    """Test plugin with a ``prepare`` hook: it rules out the turns without capitals, and
+    records what the pipeline handed it, to check the hook's contract."""
+
+    name: ClassVar[str] = "test_prepared_shouting"
+    version: ClassVar[str] = "0.1"
+    reads: ClassVar[Reads] = "customer"
+    requires: ClassVar[tuple[str, ...]] = ()
+    produces: ClassVar[tuple[str, ...]] = ("prepared_shouting",)
+    batches: ClassVar[list[list[str]]] = []
+    called: ClassVar[list[str]] = []
+
+    def prepare(self, texts: Sequence[str]) -> list[bool]:
+        self.batches.append(list(texts))
+        return [t.isupper() for t in texts]
+
+    def detect(self, turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
+        self.called.append(turn.text)
+        if turn.text.isupper():
+            yield Finding("prepared_shouting", 0, len(turn.text), 0.9, "written in capitals", self.name, self.version)
+
+
+def _prepared_pipeline() -> Pipeline:
+    register(_PreparedShouting)
+    _PreparedShouting.batches.clear()
+    _PreparedShouting.called.clear()
+    return Pipeline(detectors=["test_prepared_shouting"])
+
+
+def test_prepare_sees_the_turns_of_its_role_and_the_pipeline_skips_the_turns_it_rules_out() -> None:
+    try:
+        pipe = _prepared_pipeline()
+        convs = [
+            Conversation.of("a", ("customer", "WHERE IS MY PARCEL"), ("agent", "LET ME CHECK"), ("customer", "thanks")),
+            Conversation.of("b", ("customer", "hello"), ("customer", "HELLO??")),
+        ]
+        results = list(pipe.analyze_many(convs))
+        # One call for the batch, with the customer turns only, in order.
+        assert _PreparedShouting.batches == [["WHERE IS MY PARCEL", "thanks", "hello", "HELLO??"]]
+        # detect ran only where prepare said it might find something.
+        assert _PreparedShouting.called == ["WHERE IS MY PARCEL", "HELLO??"]
+        assert [f.label for f in results[0].turns[0].findings] == ["prepared_shouting"]
+        assert results[0].turns[2].findings == ()
+        assert [f.label for f in results[1].turns[1].findings] == ["prepared_shouting"]
+    finally:
+        unregister(_PreparedShouting.name)
+
+
+def test_prepare_sees_a_few_dozen_turns_at_a_time_in_whole_conversations() -> None:
+    try:
+        pipe = _prepared_pipeline()
+        pipe.prepare_turns = 4
+        convs = [
+            Conversation.of(f"c{i}", ("customer", f"TURN {i}A"), ("customer", f"turn {i}b"), ("customer", "OK")) for i in range(5)
+        ]
+        results = list(pipe.analyze_many(convs))
+        assert [r.id for r in results] == [f"c{i}" for i in range(5)]
+        # Conversations are never split between two calls, and every turn is seen once.
+        seen = [t for batch in _PreparedShouting.batches for t in batch]
+        assert seen == [t.text for c in convs for t in c.turns]
+        assert all(len(batch) % 3 == 0 and len(batch) <= 6 for batch in _PreparedShouting.batches)
+        assert len(_PreparedShouting.batches) == 3
+    finally:
+        unregister(_PreparedShouting.name)
+
+
+def test_a_long_turn_reaches_prepare_and_detect_cut_the_same_way() -> None:
+    from heartdesk.signals.pipeline import _LIMIT
+
+    try:
+        pipe = _prepared_pipeline()
+        long = "A" * (_LIMIT + 10)
+        result = pipe.analyze(Conversation.of("long", ("customer", long)))
+        assert _PreparedShouting.batches == [[long[:_LIMIT]]]
+        assert _PreparedShouting.called == [long[:_LIMIT]]
+        assert result.turns[0].findings[0].end == _LIMIT
+    finally:
+        unregister(_PreparedShouting.name)
+
+
+def test_findings_do_not_depend_on_how_the_stream_is_cut_into_batches() -> None:
+    convs = [
+        Conversation.of(
+            f"c{i}",
+            ("customer", "My router keeps disconnecting and I'm furious, I work from home!"),
+            ("agent", "I'm so sorry, I understand how frustrating that is. Could you tell me the model number?"),
+            ("customer", "It's the X200. This is the third time this month."),
+            ("agent", "So the X200 drops the connection again? I'll send a replacement today. That's our policy."),
+        )
+        for i in range(7)
+    ]
+    pipe = Pipeline()
+
+    def findings(batch_size: int) -> list[list[tuple[Finding, ...]]]:
+        return [[t.findings for t in a.turns] for a in pipe.analyze_many(convs, batch_size=batch_size)]
+
+    whole = findings(512)
+    pipe.prepare_turns = 1
+    assert findings(2) == whole
+    assert sum(len(f) for turns in whole for f in turns) >= 7 * 4

@@ -7,10 +7,13 @@ import time
 from collections.abc import Sequence
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from heartdesk import Conversation
 from heartdesk.model import EMOTIONS, Emotion, Finding
-from heartdesk.signals.agent_anchors import anchors_of, required_sets
+from heartdesk.signals import agent_match, agent_text
+from heartdesk.signals.agent_anchors import anchors_of, caseless_source, has_prefix, required_literals, required_sets
 from heartdesk.signals.agent_match import gated
 from heartdesk.signals.base import TurnContext, registered
 from heartdesk.signals.pipeline import Pipeline
@@ -461,3 +464,104 @@ def test_an_accusation_made_of_the_customers_words_is_not_a_paraphrase() -> None
         ("agent", "So you were charged twice on your November bill, is that right?"),
     )
     assert default_pipeline().analyze(conv2).turns[1].has("paraphrase")
+
+
+# --- the fast matcher's shortcuts must find exactly what a plain regex search finds ------------
+
+
+def test_required_literals_are_strings_every_match_contains() -> None:
+    assert required_literals("have a (?:great|nice|good) day") == [("have a ",), (" day",)]
+    assert required_literals("(?:please )?(?:contact|call) (?:the )?(?:billing|sales) team") == [
+        (" team",),
+        ("billing", "sales"),
+    ]
+    # Too short to narrow anything down, or case-insensitive: nothing required.
+    assert required_literals("(?:i|we) x") == []
+    assert required_literals("(?i)abc def") == []
+
+
+def test_has_prefix_tells_whether_the_regex_engine_can_skip_positions_itself() -> None:
+    assert has_prefix("(?:i|we) can")
+    assert has_prefix("[ab]c")
+    assert not has_prefix("(?:please )?call")
+    assert not has_prefix("\\w+ly sorry")
+
+
+_TRICKY = (
+    "Please contact the billing team. _please call the sales team; éplease call our sales team. "
+    "OK. please call the other department! It sounds like the system won't allow that. "
+    "is there anything else I can help with? The system doesn't allow refunds.Please raise it with the team."
+)
+
+
+def _all_agent_patterns() -> None:
+    Pipeline()  # builds every agent detector, so every gated lexicon is loaded
+
+
+def test_matching_at_head_words_finds_what_a_search_finds() -> None:
+    _all_agent_patterns()
+    texts = [_TRICKY, _TRICKY.upper(), _TRICKY.replace(" ", "  "), "please call", "x please call the sales team"]
+    tried = 0
+    for text in texts:
+        low = text.lower()
+        keys = agent_match.word_index(text)
+        for pat in agent_match._PATS:
+            if agent_match._HEADS[pat.order] is None:
+                continue
+            tried += 1
+            assert agent_match._spans_at(text, low, pat.order, keys) == pat.spans(text, low, None), pat.fast.pattern
+    assert tried > 0, "some shipped pattern has no fixed first character and is matched at its head words"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["please", "call", "the", "sales", "team", "it", "sounds", "like", "_", "é", ".", " ", "!", "?", "'"]),
+        max_size=30,
+    )
+)
+def test_head_word_matching_agrees_with_search_on_any_word_salad(parts: list[str]) -> None:
+    _all_agent_patterns()
+    text = " ".join(parts)
+    low = text.lower()
+    keys = agent_match.word_index(text)
+    for pat in agent_match._PATS:
+        if agent_match._HEADS[pat.order] is not None:
+            assert agent_match._spans_at(text, low, pat.order, keys) == pat.spans(text, low, None)
+
+
+def test_every_match_of_a_shipped_pattern_contains_its_required_literals() -> None:
+    _all_agent_patterns()
+    checked = 0
+    for pat in agent_match._PATS:
+        for need in pat.literals:
+            for m in pat.fast.finditer(_TRICKY.lower() + " " + " ".join(need)):
+                checked += 1
+                assert any(lit in m.group() for lit in need), (pat.fast.pattern, need, m.group())
+    assert checked > 0
+
+
+def test_word_stems_are_the_same_from_the_memo_and_from_scratch() -> None:
+    text = "My parcel arrived damaged and the refund was charged twice, I'm worried"
+    first = agent_text.stems_of(text)
+    agent_text._STEMS.clear()
+    assert agent_text.stems_of(text) == first
+    assert agent_text.stems_of(text) == first  # now from the memo
+    assert {"package", "broken", "refund", "charge"} <= first
+
+
+def test_caseless_source_accepts_only_patterns_that_lower_casing_matches_exactly() -> None:
+    assert caseless_source("\\bi (?:really )?wish\\b|don['\u2019\u02bc]t say")
+    assert not caseless_source("(?-i:Wish)")
+    assert not caseless_source("\\x57ish")
+    assert not caseless_source("caf\u00c9")
+
+
+def test_an_unless_phrase_vetoes_however_it_is_cased_or_folded() -> None:
+    _all_agent_patterns()
+    policy = gated("bare_policy")
+    assert policy.hits("We can't offer refunds on sale items.") != []
+    # The veto is skipped only where a string every ``unless`` match contains is missing; a
+    # long s (which IGNORECASE reads as "s") still reaches the regex.
+    for wish in ("I wish", "I WISH", "I wi\u017fh"):
+        assert policy.hits(f"{wish} I could, but we can't offer refunds on sale items.") == [], wish

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from heartdesk.model import EMOTIONS, Conversation, Emotion, Finding
-from heartdesk.signals.base import registered
+from heartdesk.signals.base import TurnContext, registered
 from heartdesk.signals.customer_scan import APOS, Scanner, prepare
 from heartdesk.signals.pipeline import Pipeline
 
@@ -483,3 +483,31 @@ def test_detectors_are_linear_in_the_text_length() -> None:
         assert time.perf_counter() - t0 < 8.0, name
         if name == "complaint":
             assert len(found) == 4 * 14_000  # one per sentence
+
+
+def test_a_customer_lexicon_ruled_out_by_prepare_finds_nothing_there() -> None:
+    from heartdesk.signals.base import preparer
+
+    pipe = Pipeline()
+    texts = [
+        "My business is down and I'm losing customers every hour, fix it today or I cancel!",
+        "ok",
+        "I want to speak to a manager about this broken blender.",
+        "Thanks, that's all.",
+    ]
+    conv = Conversation.of("c", *[("customer", t) for t in texts])
+    ruled_out = 0
+    for det in pipe.detectors:
+        prepare = preparer(det)
+        if det.reads != "customer" or prepare is None:
+            continue
+        verdict = prepare([t.text for t in conv.turns])
+        if verdict is None:
+            continue
+        assert len(verdict) == len(texts)
+        for i, (turn, may_fire) in enumerate(zip(conv.turns, verdict, strict=True)):
+            if not may_fire:
+                ruled_out += 1
+                ctx = TurnContext(conv, i, [None] * len(texts), [0.0] * len(texts), [], [])
+                assert list(det.detect(turn, ctx)) == [], (det.name, turn.text)
+    assert ruled_out > 0

@@ -22,7 +22,7 @@ def test_human_output_marks_spans_and_shows_the_rewrite() -> None:
     out = result.output
     assert "[I don't understand you]<confrontational>" in out
     assert "[That's our policy]<bare_policy>" in out
-    assert "rewrite:\n    Can you give me more information? I wish I could" in out
+    assert "rewrite:\n    Can you give me more information? That's our policy, and I wish I could" in out
     assert "score: empathy" in out
 
 

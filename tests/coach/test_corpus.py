@@ -21,6 +21,8 @@ from heartdesk.coach.engine import analyze_draft
 from heartdesk.coach.types import PROBLEM_LABELS
 from heartdesk.model import Conversation, Turn
 
+from .fluency import fluency_problems
+
 CORPUS = Path(__file__).parent / "data" / "drafts.jsonl"
 ENTRIES: list[dict[str, Any]] = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
 BY_ID = {e["id"]: e for e in ENTRIES}
@@ -68,7 +70,7 @@ def test_the_corpus_is_what_the_issue_asks_for() -> None:
 
 
 @pytest.mark.parametrize("entry_id", [e["id"] for e in ENTRIES])
-def test_rewrite_is_clean_and_keeps_every_fact(entry_id: str) -> None:
+def test_rewrite_is_clean_fluent_and_keeps_every_fact(entry_id: str) -> None:
     r, conv = run(entry_id)
     lost = [f for f in BY_ID[entry_id].get("facts", []) if f not in r.rewrite]
     assert lost == [], r.rewrite
@@ -76,6 +78,7 @@ def test_rewrite_is_clean_and_keeps_every_fact(entry_id: str) -> None:
     left = [(f.label, r.rewrite[f.start : f.end]) for f in after.findings if f.present and f.label in PROBLEM_LABELS]
     assert left == [], r.rewrite
     assert "{" not in r.rewrite and "}" not in r.rewrite
+    assert fluency_problems(r.rewrite) == [], r.rewrite
 
 
 @pytest.mark.parametrize("entry_id", PROBLEM)

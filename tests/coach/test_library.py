@@ -88,7 +88,7 @@ statements = ["I'm so sorry your pet was affected; I can imagine how {feeling} t
     assert r.replacements[0].text == "I know that's frustrating; let me see what I can do."
     assert any("your pet" in a.text for a in r.additions)
     # The shipped library is untouched.
-    assert review("That's our policy.").replacements[0].text.startswith("I wish I could")
+    assert review("That's our policy.").replacements[0].text.startswith("That's our policy, and I wish I could")
 
 
 @pytest.mark.parametrize(

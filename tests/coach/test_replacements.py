@@ -67,7 +67,8 @@ def test_bare_policy_gets_regret_and_what_the_agent_can_do() -> None:
     r = review("That's our policy.", UPSET)
     (rep,) = r.replacements
     assert rep.label == "bare_policy"
-    assert rep.text.startswith("I wish I could") and "what I can do is" in rep.text
+    # The policy itself stays said: the customer is owed the reason, with regret and an alternative.
+    assert rep.text.startswith("That's our policy, and I wish I could") and "what I can do is" in rep.text
     assert problems_in(r.rewrite, UPSET) == []
 
 

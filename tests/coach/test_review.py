@@ -73,9 +73,14 @@ def test_a_draft_alone_is_checked_for_wording_only() -> None:
 
 
 def test_upset_customer_owed_an_acknowledgment_and_a_paraphrase() -> None:
-    short = review("Send me a photo of the box.", BROKEN)
+    short = review("Send me a photo of the box.", chat("My order #A1234 arrived damaged!!"))
     assert "acknowledgment" in {m.kind for m in short.missing}
-    assert "paraphrase" not in {m.kind for m in short.missing}  # a short message needs no restating
+    assert "paraphrase" not in {m.kind for m in short.missing}  # one sentence: nothing to untangle
+    # A short message still mixes the issue with the vent ("This is ridiculous"): restate the issue.
+    mixed = review("Send me a photo of the box.", BROKEN)
+    restated = next(a.text for a in mixed.additions if a.kind == "paraphrase")
+    assert "your order #A1234 arrived damaged and you need it before Friday" in restated
+    assert "ridiculous" not in restated
     r = review("You must have dropped the box. Send me a photo.", VENTED)
     missing = {m.kind for m in r.missing}
     assert {"acknowledgment", "paraphrase"} <= missing

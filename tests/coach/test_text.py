@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from heartdesk.coach.additions import reflect
+from heartdesk.coach.paraphrase import reflect
 from heartdesk.coach.text import english_enough, facts, pick, polish, sentences
 
 

@@ -14,17 +14,15 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from heartdesk.coach.library import PhraseLibrary, render
-from heartdesk.coach.text import english_enough, pick, sentences
+from heartdesk.coach.paraphrase import LONG, PLEASANTRY, issue_of, reflect, vented
+from heartdesk.coach.text import TextMemo, english_enough, pick, sentences
 from heartdesk.coach.types import Addition, Authority, Missing, QueueContext
-from heartdesk.model import NEGATIVE_EMOTIONS, Analysis, Finding, TurnAnalysis
+from heartdesk.model import NEGATIVE_EMOTIONS, Analysis, TurnAnalysis
 from heartdesk.signals.base import distress
 
 UPSET = 0.4  # distress from which the customer counts as upset (emotion wording, gesture size)
 STRONG = 0.5  # distress that makes a problem of a message with no other cue
 DETAILED = 15  # words: a new account of the trouble, owed an acknowledgment again
-LONG = 40  # words: a customer who writes this much has vented, and is owed a paraphrase
-_NEGATION = re.compile(r"\b(?:not|never|no|didn't|don't|can't|won't|hasn't|haven't|isn't|wasn't|nobody|no one|without)\b", re.I)
-_PLEASANTRY = re.compile(r"\W*(?:hi|hello|hey|thanks|thank you|cheers|ok|okay)\b[^.!?]{0,30}[.!?]?\W*", re.IGNORECASE)
 _PROBLEM_CUES = frozenset({"complaint", "real_issue", "urgency", "business_impact", "churn_threat", "escalation_request"})
 _SEVERE_CUES = frozenset({"business_impact", "churn_threat", "escalation_request"})
 _QUEUE_SAID = re.compile(r"\b(?:queue|in line|behind|ahead of you|higher[- ]priority|higher[- ]impact)\b", re.IGNORECASE)
@@ -59,6 +57,7 @@ class Situation:
     situation: str | None
     problem: bool  # the customer raised a problem
     vented_issue: str | None  # the real-issue sentence, when the customer vented
+    long_vent: bool  # the vent was long: restating it is owed even to a reply that apologises and acts
     level: int  # inconvenience: 1 mild, 2 moderate, 3 severe
     seed: str
 
@@ -75,30 +74,39 @@ def _since(analysis: Analysis, draft_index: int, labels: tuple[str, ...]) -> lis
     return out[::-1]
 
 
+_SITUATIONS: TextMemo[str | None] = TextMemo()
+_VENTS: TextMemo[str | None] = TextMemo()
+
+
 def _situation(library: PhraseLibrary, text: str) -> str | None:
     """The situation whose cues occur most in ``text`` (ties: the library's order, hardship first)."""
     if not text:
         return None
+    return _SITUATIONS.get(text, library.situations, lambda: _count_situation(library, text))
+
+
+def _vented_issue(said: str, turn: TurnAnalysis, library: PhraseLibrary) -> str | None:
+    """The issue to restate when the customer vented in ``said``, else None."""
+
+    upset = distress(turn.emotion) >= UPSET or turn.has("complaint")
+    found = turn.of("real_issue")
+
+    def compute() -> str | None:
+        return issue_of(said, found, library) if vented(said, upset, library) else None
+
+    return _VENTS.get((said, upset, found), library.situations, compute)
+
+
+def _count_situation(library: PhraseLibrary, text: str) -> str | None:
     counts = [(sum(len(c.findall(text)) for c in s.cues), -i, s.name) for i, s in enumerate(library.situations)]
     best = max(counts)
     return best[2] if best[0] else None
 
 
-def _issue_sentence(text: str, found: tuple[Finding, ...], library: PhraseLibrary) -> str:
-    """The sentence stating the problem: the engine's real issue, else the first with a cue or a "not"."""
-    if found and found[0].present:
-        return text[found[0].start : found[0].end]
-    said = [text[a:b] for a, b in sentences(text) if not _PLEASANTRY.fullmatch(text[a:b])]
-    for x in said:
-        if _NEGATION.search(x) or any(c.search(x) for s in library.situations for c in s.cues):
-            return x
-    return said[0] if said else text
-
-
 def _asks_only(text: str) -> bool:
     """Only questions (and pleasantries): the customer asks how or when, and reports no trouble."""
     said = [text[a:b] for a, b in sentences(text)]
-    said = [x for x in said if not _PLEASANTRY.fullmatch(x)]
+    said = [x for x in said if not PLEASANTRY.fullmatch(x)]
     return bool(said) and all(x.rstrip().endswith("?") for x in said)
 
 
@@ -124,11 +132,12 @@ def read_situation(analysis: Analysis, draft_index: int, library: PhraseLibrary,
     recent = _situation(library, recent_text)
     # The situation the reply answers: the one in the turns it answers, else the conversation's.
     situation = recent or _situation(library, joined)
-    vented = None
+    issue, long_vent = None, False
     for t in reversed(unheard):
         said = analysis.conversation.turns[t.index].text
-        if len(said.split()) >= LONG:
-            vented = _issue_sentence(said, t.of("real_issue"), library)
+        issue = _vented_issue(said, t, library)
+        if issue is not None:
+            long_vent = len(said.split()) >= LONG
             break
     severe = min(2, len(labels & _SEVERE_CUES))  # losing business, threatening to leave, asking for a manager
     points = (upset >= UPSET) + (upset >= 0.65) + (situation in ("repeated_contact", "hardship")) + severe
@@ -148,7 +157,7 @@ def read_situation(analysis: Analysis, draft_index: int, library: PhraseLibrary,
     level = 1 if not problem else 2 if points < 3 else 3
     detailed = len(recent_text.split()) >= DETAILED or recent in ("repeated_contact", "hardship")
     owed = problem and (not heard or detailed or upset >= STRONG or bool(labels & _SEVERE_CUES))
-    return Situation(upset, owed, emotion, situation, problem, vented, level, seed=draft + "\x00" + joined)
+    return Situation(upset, owed, emotion, situation, problem, issue, long_vent, level, seed=draft + "\x00" + joined)
 
 
 def money(amount: float, currency: str) -> str:
@@ -194,54 +203,6 @@ def offer(authority: Authority, library: PhraseLibrary, sit: Situation, when: st
     return render(pick(library.offers, sit.seed), {"when": when})
 
 
-# Customer words -> the agent's: "my order" -> "your order", "you charged me" -> "we charged you".
-_REFLECT = {
-    "i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself", "i'm": "you're", "i've": "you've",
-    "i'll": "you'll", "i'd": "you'd", "am": "are", "we": "you", "us": "you", "our": "your", "ours": "yours",
-    "we're": "you're", "we've": "you've", "your": "our", "yours": "ours", "you're": "we're", "you've": "we've",
-    "yourself": "ourselves", "im": "you're",
-}  # fmt: skip
-_SUBJECT_BEFORE = frozenset({"", "and", "but", "so", "because", "that", "when", "if", "then", "since", "as", "or"})
-_VERB_AFTER = frozenset(
-    "would will can could should said told have had did didn't don't are were never always keep kept still just "
-    "promised sent lost took made gave".split()
-)
-_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|[^A-Za-z]+")
-_OPENERS = re.compile(
-    r"^(?:(?:honestly|look|listen|seriously|so|well|hi|hello|ok|okay|and|but|also|again|now),?\s+)+", re.IGNORECASE
-)
-_KEEP_CASE = re.compile(r"^(?:[A-Z]{2,}|[A-Z][a-z]+(?: [A-Z][a-z]+)+)")
-
-
-def reflect(sentence: str) -> str:
-    """The customer's sentence in the agent's mouth, ready to follow "Let me make sure I understand:"."""
-    text = _OPENERS.sub("", sentence.strip()).rstrip(" .!?\u2026")
-    tokens = _TOKEN.findall(text)
-    words = [(i, t.lower().replace("’", "'")) for i, t in enumerate(tokens) if t[0].isalpha()]
-    out = list(tokens)
-    for n, (i, key) in enumerate(words):
-        prev = _previous(tokens, i, words[n - 1][1] if n else "")
-        nxt = words[n + 1][1] if n + 1 < len(words) else ""
-        if key == "you":
-            # "you charged me" -> "we charged you"; "call you" -> "call us".
-            subject = prev in _SUBJECT_BEFORE or nxt in _VERB_AFTER or nxt.endswith("ed")
-            out[i] = "we" if subject else "us"
-        elif key == "was" and prev == "i":
-            out[i] = "were"
-        else:
-            out[i] = _REFLECT.get(key, tokens[i])
-    reflected = "".join(out).strip()
-    if reflected and not _KEEP_CASE.match(reflected):
-        reflected = reflected[0].lower() + reflected[1:]
-    return reflected
-
-
-def _previous(tokens: list[str], i: int, word: str) -> str:
-    """The previous word, or the punctuation between it and token ``i`` when there is some."""
-    between = tokens[i - 1].strip() if i and not tokens[i - 1][0].isalpha() else ""
-    return between[-1] if between[-1:] in (",", ";", ":") else word
-
-
 def _has(turn: TurnAnalysis, *labels: str) -> bool:
     return any(turn.has(label) for label in labels)
 
@@ -265,7 +226,9 @@ def find_missing(
         out.append(
             Missing("acknowledgment", f"The customer sounds {_feeling_noun(sit.emotion)}; acknowledge it before anything else.")
         )
-    if sit.vented_issue and not draft_turn.has("paraphrase"):
+    # After a short vent, a reply that acknowledges the feeling and acts on the issue shows it was heard.
+    heard = acknowledged and (acted or draft_turn.has("logical_fix"))
+    if sit.vented_issue and not draft_turn.has("paraphrase") and (sit.long_vent or not heard):
         out.append(Missing("paraphrase", "The customer vented; restate the real issue in their words to show you heard it."))
     if closes and sit.problem and not draft_turn.has("logical_fix") and not acted:
         out.append(Missing("logical_fix", "The reply closes the matter without saying what was done to fix the problem."))

@@ -43,7 +43,7 @@ _OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 _RULE_KEYS = frozenset({"label", "pattern", "template", "template_rest", "rest", "position", "why"})
 #: Placeholders each kind of text may use (a rule may also use its pattern's named groups).
 _ALLOWED = {
-    "rule": {"rest", "offer", "when", "team"},
+    "rule": {"rest", "offer", "when", "team", "clause", "facts"},
     "empathy": {"feeling"},
     "gesture": {"amount"},
     "ownership": {"when"},

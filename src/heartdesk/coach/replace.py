@@ -12,8 +12,9 @@ import bisect
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from heartdesk.coach.combine import combine
 from heartdesk.coach.library import PhraseLibrary, Rule, render
-from heartdesk.coach.text import facts, sentences
+from heartdesk.coach.text import fact_phrases, facts, keep_facts, sentences
 from heartdesk.coach.types import Replacement
 from heartdesk.model import Finding
 
@@ -38,9 +39,9 @@ def _team(raw: str | None, default: str) -> str:
     return f"our {m.group(1)}" if m else raw
 
 
-def _words(rule: Rule, m: re.Match[str], values: Mapping[str, str]) -> str:
-    groups = {k: (v.strip() if v else v) for k, v in m.groupdict().items()}
-    rest = m.groupdict().get("rest")
+def _words(rule: Rule, m: re.Match[str], values: Mapping[str, str], *, with_rest: bool = True) -> str:
+    groups = {k: (v.strip() if v else v) for k, v in m.groupdict().items() if with_rest or k != "rest"}
+    rest = m.groupdict().get("rest") if with_rest else None
     template = rule.template_rest if rule.template_rest is not None and rest and rest.strip() else rule.template
     filled = {**values, **{k: v for k, v in groups.items() if v}}
     if rest and rest.strip():
@@ -49,12 +50,22 @@ def _words(rule: Rule, m: re.Match[str], values: Mapping[str, str]) -> str:
     return render(template, filled)
 
 
-def _shape(draft: str, start: int, end: int, text: str, sentence_start: int) -> tuple[int, int, str]:
-    """Fit the new words into the sentence: swallow the old punctuation, mind the capitals."""
+def _shape(draft: str, start: int, end: int, text: str, sentence: tuple[int, int]) -> tuple[int, int, str]:
+    """Fit the new words into the sentence: swallow the old punctuation, mind the capitals.
+
+    A whole sentence of new words also takes in what would be left dangling after it: a short
+    tail clause without facts ("..., because our packaging is tested for that.").
+    """
+    sentence_start, sentence_end = sentence
     if text[-1:] in (".", "!", "?"):
         m = _TRAILING.match(draft, end)
         if m:
             end = m.end()
+        tail = draft[end:sentence_end]
+        if _DANGLING.match(tail) and len(tail.split()) <= _DANGLING_WORDS and not facts(tail):
+            end = sentence_end
+        elif (joint := _CONSEQUENCE.match(draft, end)) is not None:
+            end = joint.end()  # "..., so reading 04417 wasn't saved" stands as "Reading 04417 wasn't saved."
     elif text.endswith(",") and draft[end : end + 1] == ",":
         end += 1
     if not text:
@@ -63,6 +74,8 @@ def _shape(draft: str, start: int, end: int, text: str, sentence_start: int) -> 
     opening = not any(c.isalnum() for c in draft[sentence_start:start])
     before = draft[:start].rstrip()
     if not opening and text[-1:] in (".", "!", "?") and before.endswith(",") and _I_WORDS.match(text):
+        if _SUBORDINATE.match(draft, sentence_start):
+            return start, end, text  # "If that fails, I'll personally take this up ..." reads well as it is
         # A whole sentence spliced after a comma reads as a run-on: join it with a dash instead.
         return len(before) - 1, end, " — " + text
     if opening:
@@ -73,7 +86,34 @@ def _shape(draft: str, start: int, end: int, text: str, sentence_start: int) -> 
     return start, end, text
 
 
+def _clause_lead(draft: str, start: int, sentence_start: int, text: str) -> int:
+    """Where a whole sentence of new words should start: at its clause, not after a short lead.
+
+    "..., which is [not our fault]" -> the new sentence stands for "which is not our fault".
+    """
+    if text[-1:] not in (".", "!", "?"):
+        return start
+    opened = sentence_start
+    for m in _CLAUSE_START.finditer(draft, sentence_start, start):
+        opened = m.end()
+    lead = draft[opened:start]
+    if lead.strip() and len(lead.split()) <= _SHORT_LEAD and not facts(lead) and not _SUBORDINATE.match(lead):
+        return opened
+    return start
+
+
 _CLAUSE_END = re.compile(r"[,;:!?.\u2014](?=\s|$)|\s-\s")
+# A clause that cannot stand alone once what it hung on is replaced.
+_DANGLING = re.compile(
+    r"[\s,;:\u2014-]*(?:if|because|since|when|which|until|unless|although|though|while|for|to|anyway|either|too|that"
+    r"|i'm afraid|i am afraid|unfortunately|sadly)\b",
+    re.IGNORECASE,
+)
+_DANGLING_WORDS = 12
+# A consequence joined to the replaced words: "..., so the $9.99 won't be refunded".
+_CONSEQUENCE = re.compile(r"[ \t]*[,;]?[ \t]*(?:and so|so|and that means|which means)[ \t]+(?=\w)", re.IGNORECASE)
+# A sentence opened by a condition or a time: a comma before the main clause is right there.
+_SUBORDINATE = re.compile(r"\s*(?:if|when|once|after|before|until|as soon as|should|whenever|unless)\b", re.IGNORECASE)
 _SHORT_LEAD = 3  # words
 _CLAUSE_START = re.compile(r"[,;:\u2014]\s+|\s-\s")
 
@@ -94,12 +134,7 @@ def _clause(draft: str, start: int, end: int, s: int, e: int) -> tuple[int, int]
 
 
 def _keep_facts(draft: str, start: int, end: int, text: str) -> str:
-    lost = [f for f in facts(draft[start:end]) if f not in text]
-    if not lost:
-        return text
-    tail = text[-1] if text[-1:] in (".", "!", "?") else ""
-    body = text[: len(text) - len(tail)] if tail else text
-    return f"{body} ({', '.join(lost)}){tail}"
+    return keep_facts(draft[start:end], text)
 
 
 def replacement_for(
@@ -110,10 +145,14 @@ def replacement_for(
     *,
     generic: bool = False,
     bounds: Sequence[tuple[int, int]] | None = None,
+    others: Sequence[tuple[int, int]] = (),
+    plain: bool = False,
 ) -> Replacement:
     """The replacement for one finding: its first matching rule, or (``generic``) the label's fallback.
 
     ``bounds`` are the draft's sentences, when the caller has them (a long draft has many findings).
+    ``others`` are the spans of the draft's other findings: a fallback that repeats the draft's
+    clause (``{clause}``) never repeats one of them. ``plain`` leaves the clause out altogether.
     """
     s, e = _sentence_of(bounds if bounds is not None else sentences(draft), finding.start, len(draft))
     why = library.why.get(finding.label, "")
@@ -122,14 +161,50 @@ def replacement_for(
             if rule.label != finding.label:
                 continue
             for m in rule.pattern.finditer(draft, s, e):
-                if m.start() < finding.end and finding.start < m.end() and _fits_position(rule, draft, s, e, m):
-                    text = _words(rule, m, values)
-                    start, end, text = _shape(draft, m.start(), m.end(), text, s)
+                # The rule's own words must meet the finding; the rest of the clause only rides along.
+                head_end = m.start("rest") if m.groupdict().get("rest") is not None else m.end()
+                meets = m.start() < finding.end and finding.start < max(head_end, m.start() + 1)
+                if meets and _fits_position(rule, draft, s, e, m):
+                    # A rest that holds another problem is left to that problem's replacement.
+                    clash = head_end < m.end() and any(a < m.end() and head_end < b for a, b in others)
+                    text = _words(rule, m, values, with_rest=not clash)
+                    begin = _clause_lead(draft, m.start(), s, text)
+                    start, end, text = _shape(draft, begin, head_end if clash else m.end(), text, (s, e))
                     return Replacement(start, end, _keep_facts(draft, start, end, text), finding.label, rule.why or why)
-    text = render(library.fallback[finding.label], values)
     start, end = _clause(draft, finding.start, finding.end, s, e)
-    start, end, text = _shape(draft, start, end, text, s)
+    template = library.fallback[finding.label]
+    clause = None
+    if "{clause}" in template and not plain:
+        start, end, clause = _own_clause(draft, start, end, e, finding, others)
+    found = [f for f in facts(draft[start:end]) if not clause or f not in clause]
+    named = " and ".join(fact_phrases(draft[start:end], found)) or None  # "... the right team for KL1004"
+    text = render(template, {**values, "clause": clause, "facts": named})
+    start, end, text = _shape(draft, start, end, text, (s, e))
+    if clause and text and not text.startswith(clause) and text[:1].lower() == clause[:1].lower():
+        text = clause[:1] + text[1:]  # the draft's own capitals ("Dana's ...") stay
     return Replacement(start, end, _keep_facts(draft, start, end, text), finding.label, why)
+
+
+def _own_clause(
+    draft: str, start: int, end: int, sentence_end: int, finding: Finding, others: Sequence[tuple[int, int]]
+) -> tuple[int, int, str | None]:
+    """The clause around a finding, to keep in its replacement (the fact the agent states stays said).
+
+    Another finding that opens the clause ("Per our policy, seat fees ...") is left to its own
+    replacement; one inside it makes the clause unusable. A consequence that follows ("..., so
+    the $9.99 won't be refunded") stays with it: the regret then comes after the whole thought.
+    """
+    for a, b in others:
+        if a <= start < b or (start <= a and b <= finding.start):
+            start = max(start, b)
+    while start < finding.start and not draft[start].isalnum():
+        start += 1
+    if _CONSEQUENCE.match(draft, end) and not any(end <= a < sentence_end for a, _ in others):
+        end = sentence_end
+    if any(a < end and start < b for a, b in others):
+        return start, end, None
+    clause = draft[start:end].strip().rstrip(",;:.!? ")
+    return start, end, clause if len(clause.split()) >= 2 else None
 
 
 def _sentence_of(bounds: Sequence[tuple[int, int]], pos: int, size: int) -> tuple[int, int]:
@@ -139,26 +214,33 @@ def _sentence_of(bounds: Sequence[tuple[int, int]], pos: int, size: int) -> tupl
     return 0, size
 
 
-def merge(replacements: Iterable[Replacement]) -> tuple[Replacement, ...]:
-    """Sorted, non-overlapping: overlapping replacements become one over the union of their spans."""
-    out: list[Replacement] = []
-    for r in sorted(replacements, key=lambda r: (r.start, -r.end)):
-        if out and r.start < out[-1].end:
-            last = out[-1]
-            text = last.text if r.text in last.text else f"{last.text} {r.text}".strip()
-            out[-1] = Replacement(last.start, max(last.end, r.end), text, last.label, last.why)
-        else:
-            out.append(r)
-    return tuple(out)
-
-
 def plan(
     draft: str,
     findings: Iterable[Finding],
     library: PhraseLibrary,
     values: Mapping[str, str],
     generic: frozenset[int] = frozenset(),
+    plain: frozenset[int] = frozenset(),
 ) -> tuple[Replacement, ...]:
-    """One replacement per finding (``generic`` holds the starts of findings to give the fallback), merged."""
+    """One replacement per finding, neighbours combined into one thought (combine.py).
+
+    ``generic`` holds the starts of findings to give the fallback; ``plain``, of those whose
+    fallback must not repeat the draft's clause.
+    """
+    findings = list(findings)
     bounds = sentences(draft)
-    return merge(replacement_for(draft, f, library, values, generic=f.start in generic, bounds=bounds) for f in findings)
+    spans = [(f.start, f.end) for f in findings]
+    each = [
+        replacement_for(
+            draft,
+            f,
+            library,
+            values,
+            generic=f.start in generic,
+            bounds=bounds,
+            others=[x for x in spans if x != (f.start, f.end)],
+            plain=f.start in plain,
+        )
+        for f in findings
+    ]
+    return combine(draft, each, library)

@@ -14,6 +14,7 @@ import re
 
 from heartdesk.coach.additions import additions as build_additions
 from heartdesk.coach.additions import find_missing, gestures_for, offer, read_situation
+from heartdesk.coach.combine import canned_sentences
 from heartdesk.coach.engine import analyze_draft
 from heartdesk.coach.errors import MAX_DRAFT_CHARS, CoachError
 from heartdesk.coach.library import PhraseLibrary
@@ -93,14 +94,16 @@ def review(
     adds = build_additions(draft, draft_turn, missing, sit, library, authority, queue if english else None, when)
     targets = list(findings)
     generic: set[int] = set()
+    plain: set[int] = set()
     replacements = plan(draft, targets, library, values)
     closings = _closings(analysis)
+    canned = canned_sentences(library.rules, tuple(library.fallback.values()))
     kept = facts(draft)
     rewrite, after = draft, analysis
     for attempt in range(_ATTEMPTS + 1):
         if attempt == _ATTEMPTS:
             adds = []  # last resort: the replacements alone
-        rewrite = compose(draft, replacements, adds, closings)
+        rewrite = compose(draft, replacements, adds, closings, library.when, canned)
         # Nothing changed (a good draft): its analysis already is the rewrite's.
         after = analysis if rewrite == draft else analyze_draft(conversation, rewrite)
         problems = _problems(after)
@@ -109,9 +112,9 @@ def review(
             break
         if lost:
             adds = [a for a in adds if a.kind != "paraphrase"]
-        adds, changed = _repair(draft, rewrite, problems, adds, replacements, targets, generic)
+        adds, changed = _repair(draft, rewrite, problems, adds, replacements, targets, generic, plain)
         if changed:
-            replacements = plan(draft, targets, library, values, frozenset(generic))
+            replacements = plan(draft, targets, library, values, frozenset(generic), frozenset(plain))
     notes = () if english else (NOT_ENGLISH,)
     return Review(
         draft=draft,
@@ -133,6 +136,7 @@ def _repair(
     replacements: tuple[Replacement, ...],
     targets: list[Finding],
     generic: set[int],
+    plain: set[int],
 ) -> tuple[list[Addition], bool]:
     """Take the pieces behind ``problems`` out of the next attempt; True when replacements must be re-planned."""
     changed = False
@@ -145,8 +149,9 @@ def _repair(
         replaced = next((r for r in replacements if evidence in r.text.lower()), None)
         if replaced is not None:
             for t in targets:
-                if replaced.start <= t.start < replaced.end and t.start not in generic:
-                    generic.add(t.start)
+                if replaced.start <= t.start < replaced.end and t.start not in plain:
+                    # The rule's words first give way to the fallback, then the fallback to its plainest form.
+                    (plain if t.start in generic else generic).add(t.start)
                     changed = True
             continue
         at = draft.lower().find(evidence)

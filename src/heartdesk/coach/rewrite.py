@@ -7,9 +7,10 @@ logical fix) -> gesture -> the wait -> next step -> the agent's own closing and 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
-from heartdesk.coach.text import polish, sentences
+from heartdesk.coach.text import facts, polish, sentences
+from heartdesk.coach.tidy import tidy
 from heartdesk.coach.types import Addition, Replacement
 
 _GREETING = re.compile(
@@ -61,6 +62,8 @@ def compose(
     replacements: Sequence[Replacement],
     additions: Sequence[Addition],
     closing_spans: Iterable[tuple[int, int]] = (),
+    when: Sequence[str] = (),
+    canned: Collection[str] = (),
 ) -> str:
     greeting = _GREETING.match(draft)
     g_end = greeting.end() if greeting and greeting.end() < len(draft) else 0
@@ -70,8 +73,13 @@ def compose(
     head, body, tail = text[:g_new], text[g_new:t_new].strip(), text[t_new:].strip()
     before = [a.text for k in _HEAD for a in additions if a.kind == k]
     after = [a.text for k in _MIDDLE for a in additions if a.kind == k]
-    middle = " ".join(p for p in (*before, body, *after) if p)
+    # A body ending in a list item (no closing punctuation) keeps the next sentence on its own line.
+    glue = "\n" if body and "\n" in body and body[-1].isalnum() else " "
+    middle = " ".join(p for p in (*before, body) if p)
+    if after:
+        middle = (middle + glue if middle else "") + " ".join(after)
     sep = "\n" if "\n" in draft[:t_start][-3:] or "\n" in draft[t_start - 2 : t_start] else " "
     if head and not head[-1].isspace():
         head += " "
-    return polish(head + middle + (sep + tail if tail else ""))
+    text = polish(head + middle + (sep + tail if tail else ""))
+    return tidy(text, [r.text for r in replacements], [a.text for a in additions], when, facts(draft), canned)

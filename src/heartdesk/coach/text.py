@@ -10,7 +10,11 @@ from __future__ import annotations
 import itertools
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from functools import lru_cache
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 # A sentence ends at . ! ? (and closing quotes) before a space or the end, or at a newline:
 # "example.com" and "GPA.3341" stay whole.
@@ -37,8 +41,38 @@ _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+class TextMemo(Generic[T]):
+    """Answers computed from a text and a library part, remembered per text while the part is the same.
+
+    An agent typing a reply asks for a review again and again over the same customer turns; what
+    the coach reads off those turns (the situation, the issue to restate) need not be read again.
+    The part (the library's situations, say) is compared by identity: a team library gets its
+    own answers. Bounded: cleared when full.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self._items: dict[Hashable, tuple[object, T]] = {}
+        self._size = size
+
+    def get(self, key: Hashable, part: object, compute: Callable[[], T]) -> T:
+        hit = self._items.get(key)
+        if hit is not None and hit[0] is part:
+            return hit[1]
+        value = compute()
+        if len(self._items) >= self._size:
+            self._items.clear()
+        self._items[key] = (part, value)
+        return value
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, whitespace trimmed; a newline also ends one."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=2048)
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
+    # A review splits the same texts (the draft, the replacement words) many times over.
     out: list[tuple[int, int]] = []
     cuts = [0, *(m.end() for m in _BOUNDARY.finditer(text)), len(text)]
     for s, e in itertools.pairwise(cuts):
@@ -48,7 +82,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
             e -= 1
         if e > s:
             out.append((s, e))
-    return out
+    return tuple(out)
 
 
 def sentence_around(text: str, pos: int) -> tuple[int, int]:
@@ -60,9 +94,37 @@ def sentence_around(text: str, pos: int) -> tuple[int, int]:
 
 def facts(text: str) -> list[str]:
     """What a rewrite must keep verbatim: numbers, amounts, ids, dates, weekdays and names."""
+    return list(_facts(text))
+
+
+@lru_cache(maxsize=2048)
+def _facts(text: str) -> tuple[str, ...]:
     found = [m.group(0).rstrip(".,:/-!?'") for m in _FACT.finditer(text)]
     found += [m.group(0) for m in _CAPITALISED.finditer(text) if m.group(0) not in _NOT_NAMES]
-    return list(dict.fromkeys(f for f in found if f))
+    return tuple(dict.fromkeys(f for f in found if f))
+
+
+def fact_phrases(segment: str, lost: Sequence[str]) -> list[str]:
+    """``lost`` facts as the draft wrote them: neighbours joined ("1", "April" -> "1 April")."""
+    spans = sorted({(at, at + len(f)) for f in lost if (at := segment.find(f)) >= 0})
+    out: list[list[int]] = []
+    for a, b in spans:
+        if out and a - out[-1][1] <= 2 and not segment[out[-1][1] : a].strip(" -/"):
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    found = [segment[a:b] for a, b in out]
+    return found + [f for f in lost if segment.find(f) < 0]
+
+
+def keep_facts(replaced: str, text: str) -> str:
+    """``text`` (new words for ``replaced``) with every fact of ``replaced`` still in it, added in brackets."""
+    lost = [f for f in facts(replaced) if f not in text]
+    if not lost:
+        return text
+    tail = text[-1] if text[-1:] in (".", "!", "?") else ""
+    body = text[: len(text) - len(tail)] if tail else text
+    return f"{body} ({', '.join(fact_phrases(replaced, lost))}){tail}"
 
 
 def english_enough(text: str) -> bool:
@@ -88,7 +150,7 @@ def pick(options: Sequence[str], seed: str) -> str:
 _SPACES = re.compile(r"[ \t]+")
 _SPACE_BEFORE = re.compile(r"[ \t]+([,.;:!?])")
 _NO_SPACE_AFTER = re.compile(r"([,;])(?=[A-Za-z])")
-_PILEUP = re.compile(r"([.!?])[ \t]*[,;:.]+(?!\.)|([,;:])[ \t]*([.!?])|,[ \t]*,")
+_PILEUP = re.compile(r"([.!?])[ \t]*[,;:.]+(?!\.)|([,;:])[ \t]*([.!?])|,[ \t]*,|,[ \t]*(:)")
 _LOWER_START = re.compile(r"((?:^|[.!?][\"')\]]*\s+|\n\s*)(?:[\"'(\[]\s*)?)([a-z])")
 _PLACEHOLDER = re.compile(r"\{\w+\}")
 
@@ -98,6 +160,8 @@ def _pileup(m: re.Match[str]) -> str:
         return m.group(1)
     if m.group(3):
         return m.group(3)
+    if m.group(4):
+        return ":"  # "To recap,:" -> "To recap:"
     return ","
 
 

@@ -248,3 +248,11 @@ def has_prefix(pattern: str) -> bool:
             return all(branch and next(iter(branch))[0] is _c.LITERAL for branch in av[1])
         return False
     return False
+
+
+def caseless_source(pattern: str) -> bool:
+    """Whether lower-casing ``pattern`` and the text does what IGNORECASE does for it: letters are
+    ASCII or without case, and nothing spells a character by number or sets flags inline."""
+    if re.search(r"\\(?:x|u|U|N|0|[1-9]\d)|\(\?[aiLmsux-]", pattern):
+        return False
+    return all(c.isascii() or c.lower() == c.upper() for c in pattern)

@@ -17,65 +17,21 @@ import tomllib
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
-from operator import itemgetter
 from typing import Any
 
-from heartdesk.signals.agent_anchors import has_prefix, keys_of, lower_pattern, required_literals, required_sets
-from heartdesk.signals.agent_text import APOS, WORD_BYTES, collect_batch, sentence_at
+from heartdesk.signals import agent_words
+from heartdesk.signals.agent_anchors import (
+    caseless_source,
+    has_prefix,
+    keys_of,
+    lower_pattern,
+    required_literals,
+    required_sets,
+)
+from heartdesk.signals.agent_text import APOS, collect_batch, sentence_at
+from heartdesk.signals.agent_words import is_word, word_index, word_starts
 from heartdesk.signals.lexicon import Rule, top_level_alternatives
 from heartdesk.signals.pattern_heads import parser, start_words
-
-_G4 = itemgetter(slice(0, 4))
-_last_index_text: str | None = None
-_last_index: set[bytes] = set()
-
-
-#: The last text's words, lower-cased, as ASCII bytes with every other character a space and one
-#: space at both ends: one byte per character of ``text.lower()``, so a word's offset in it (less
-#: the leading space) is its offset in the lower-cased text.
-_last_padded = b""
-_last_starts: dict[bytes, list[int]] = {}
-#: id(text) -> (text, its words, its padded bytes) for the turns of the batch being scanned.
-_batch_words: dict[int, tuple[str, set[bytes], bytes]] = {}
-_collecting = False
-
-
-def word_index(text: str) -> set[bytes]:
-    """Every word of ``text``, lower-cased, and the first four letters of each (cached for the last text)."""
-    global _last_index_text, _last_index, _last_padded, _last_starts
-    if text is not _last_index_text:
-        kept = _batch_words.get(id(text))
-        if kept is not None and kept[0] is text:  # the entry holds the text: its id is not reused
-            _, _last_index, _last_padded = kept
-        else:
-            # ASCII with "?" for the rest: one byte per character, so offsets carry over.
-            spaced = text.lower().encode("ascii", "replace").translate(WORD_BYTES)
-            found = set(spaced.split())
-            _last_index = found.union(map(_G4, found))
-            _last_padded = b" " + spaced + b" "
-            if _collecting:
-                _batch_words[id(text)] = (text, _last_index, _last_padded)
-        _last_starts = {}
-        _last_index_text = text
-    return _last_index
-
-
-def word_starts(text: str, word: bytes) -> list[int]:
-    """Offsets in ``text.lower()`` where ``word`` (a run of ASCII letters and digits) stands whole."""
-    if text is not _last_index_text:
-        word_index(text)
-    got = _last_starts.get(word)
-    if got is None:
-        got = _last_starts[word] = []
-        padded = _last_padded
-        needle = b" " + word + b" "
-        step = len(needle) - 1
-        i = padded.find(needle)
-        while i >= 0:
-            got.append(i)  # the word starts at i + 1 in ``padded``, at i in the text
-            i = padded.find(needle, i + step)
-    return got
-
 
 # A pattern that starts a sentence, ``(?:^|(?<=[.!?]\s))so``: the look-behind would make the
 # regex engine try every position, so the fast form drops it and the start is checked on each match.
@@ -136,7 +92,7 @@ class _Pat:
                 return out
             st, en = m.span()
             if st > 0 and (
-                (self.boundary and _is_word(low[st - 1]) and _is_word(low[st]))
+                (self.boundary and is_word(low[st - 1]) and is_word(low[st]))
                 or (self.sent_start and not (st >= 2 and low[st - 2] in ".!?" and low[st - 1].isspace()))
             ):
                 m = search(low, st + 1)  # started inside a word, or not at a sentence start: look further
@@ -146,10 +102,6 @@ class _Pat:
                 m = search(low, en)
             else:
                 m = search(low, st + 1)
-
-
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
 
 
 _GATED: list[GatedLexicon] = []
@@ -236,10 +188,11 @@ def scan(text: str) -> dict[int, list[tuple[int, int, int]]]:
             raw[pat.lid] = got = []
         got.extend([(st, en, idx) for st, en in found])
     for lid, out in raw.items():
-        lex = _GATED[lid].lexicon
+        gl = _GATED[lid]
+        lex = gl.lexicon
         if len(out) > 1:
             out = _resolve(out, lex.rules)
-        if lex.unless is not None:
+        if lex.unless is not None and not (low is not None and _lacks(low, gl.unless_needs)):
             out = _without_unless(text, out, lex.unless)
         raw[lid] = out
     _last_scan, _last_scan_text = raw, text
@@ -270,7 +223,7 @@ def _spans_at(text: str, low: str, o: int, keys: set[bytes]) -> list[tuple[int, 
             continue
         if i > 0 and (
             # A letter outside ASCII (or "_") before the word: no ``\\b`` there (as in ``spans``).
-            (pat.boundary and _is_word(low[i - 1]))
+            (pat.boundary and is_word(low[i - 1]))
             or (pat.sent_start and not (i >= 2 and low[i - 2] in ".!?" and low[i - 1].isspace()))
         ):
             continue
@@ -293,21 +246,39 @@ _batch_by_id: dict[int, tuple[str, dict[int, list[tuple[int, int, int]]]]] = {}
 def scan_all(texts: Sequence[str]) -> list[dict[int, list[tuple[int, int, int]]]]:
     """:func:`scan` of each text of a batch, kept for the batch: every agent detector's
     ``prepare`` gets the same list object, and ``scan`` then finds each turn's result."""
-    global _batch_texts, _batch_scans, _batch_by_id, _batch_words, _collecting
+    global _batch_texts, _batch_scans, _batch_by_id
     if texts is not _batch_texts:
-        _batch_texts, _batch_by_id, _batch_words = None, {}, {}
+        _batch_texts, _batch_by_id = None, {}
         # What the scan computes per turn (its words, its sentences) is kept for the batch too:
         # the detectors that read the turn later ask for them again.
-        _collecting = True
+        agent_words.collect_batch(True)
         collect_batch(True)
         try:
             scans = [scan(t) for t in texts]
         finally:
-            _collecting = False
+            agent_words.collect_batch(False)
             collect_batch(False)
         _batch_by_id = {id(t): (t, s) for t, s in zip(texts, scans, strict=True)}
         _batch_texts, _batch_scans = texts, scans
     return _batch_scans
+
+
+# Under IGNORECASE "ı" matches "i" and "ſ" matches "s", though neither lower-cases to them.
+_FOLDS_ODDLY = ("\u0131", "\u017f")
+
+
+def _lacks(low: str, needs: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether the lower-cased turn lacks every string of one of ``needs`` (then the regex they
+    come from cannot match anywhere in it)."""
+    if not needs or _FOLDS_ODDLY[0] in low or _FOLDS_ODDLY[1] in low:
+        return False
+    for strings in needs:
+        for lit in strings:
+            if lit in low:
+                break
+        else:
+            return True
+    return False
 
 
 def _without_unless(text: str, hits: list[tuple[int, int, int]], unless: re.Pattern[str]) -> list[tuple[int, int, int]]:
@@ -342,6 +313,12 @@ class GatedLexicon:
 
         global _last_scan_text, _batch_texts, _batch_by_id
         self.lexicon = builtin(name)
+        #: Strings every match of ``unless`` contains (lower-cased): where one tuple is missing,
+        #: no sentence can be vetoed and the sentences need not be found at all.
+        self.unless_needs: tuple[tuple[str, ...], ...] = ()
+        unless = self.lexicon.unless
+        if unless is not None and caseless_source(unless.pattern):
+            self.unless_needs = tuple(required_literals(lower_pattern(unless.pattern), widest=12))
         res = resources.files("heartdesk.signals").joinpath("lexicons", f"{name}.toml")
         raw = tomllib.loads(res.read_text(encoding="utf-8"))["patterns"]
         self._pats: list[_Pat] = []

@@ -95,6 +95,8 @@ class Pipeline:
             tone_model = _load_tone()
         self.emotion_model = emotion_model
         self.tone_model = tone_model
+        #: About how many turns the detectors' ``prepare`` sees at once (whole conversations).
+        self.prepare_turns = 64
 
     @property
     def labels(self) -> list[str]:
@@ -122,13 +124,23 @@ class Pipeline:
         for i, emo in zip(customer, predicted, strict=True):
             emotions[i] = emo
         tones = self.tone_model.score(texts, emotions) if texts else []
-        plan = self._plan(turns, texts)
         pos = 0
-        for conv in batch:
-            n = len(conv.turns)
-            end = pos + n
-            yield self._conversation(conv, emotions[pos:end], tones[pos:end], texts[pos:end], plan[pos:end])
-            pos = end
+        k = 0
+        while k < len(batch):
+            # Detectors prepare a few dozen turns at a time, not the whole batch: what they keep
+            # for those turns then dies young, before the garbage collector promotes it (a whole
+            # batch's worth made the collector's passes cost more than the work it saved).
+            first, stop = pos, pos
+            j = k
+            while j < len(batch) and (j == k or stop - first < self.prepare_turns):
+                stop += len(batch[j].turns)
+                j += 1
+            plan = self._plan(turns[first:stop], texts[first:stop])
+            for conv in batch[k:j]:
+                end = pos + len(conv.turns)
+                yield self._conversation(conv, emotions[pos:end], tones[pos:end], texts[pos:end], plan[pos - first : end - first])
+                pos = end
+            k = j
 
     def _plan(self, turns: list[Turn], texts: list[str]) -> list[list[Callable[[Turn, TurnContext], Iterable[Finding]]]]:
         """Per turn of the batch, the detectors to call: those of its role that may fire on it.
