@@ -192,3 +192,38 @@ def test_tidy_removes_only_the_coachs_repeats() -> None:
     # A rule stated with a time is not a commitment.
     rule = "Cancellations within 24 hours are charged in full. Leave it with me: I'll get back to you within 24 hours."
     assert tidy(rule, [], added, ("within 24 hours",)) == rule
+
+
+def test_a_name_after_the_replaced_words_moves_to_the_front() -> None:
+    r = review("Honestly, that's impossible and you're lying, Dana.", INVOICE)
+    assert f"Dana, {ASK_WHAT_HAPPENED[0].lower()}{ASK_WHAT_HAPPENED[1:]}" in r.rewrite
+    assert "Honestly" not in r.rewrite and "Dana." not in r.rewrite
+    assert "Dana, are you sure?" in review("You're lying, Dana. Thanks.").rewrite
+
+
+def test_a_connector_between_replacements_does_not_dangle() -> None:
+    r = review("Sorry, but that's our policy and you should have read the terms before buying the $499 TV on 3 June.", INVOICE)
+    assert " And " not in r.rewrite and ". and" not in r.rewrite.lower()
+    assert "$499" in r.rewrite and "3 June" in r.rewrite
+
+
+def test_additions_go_before_the_sign_off_and_after_a_bare_word() -> None:
+    draft = "Hi Maria,\n\nINV-3381 was paid once.\n\nBest regards,\nTom"
+    r = review(draft, INVOICE)
+    assert r.rewrite.endswith("Best regards,\nTom")
+    ownership = next(a.text for a in r.additions if a.kind == "ownership")
+    assert r.rewrite.index(ownership) < r.rewrite.index("Best regards")
+    assert "Ok. " in review("ok", INVOICE).rewrite
+
+
+def test_three_questions_in_a_row_turn_the_paraphrase_into_a_statement() -> None:
+    draft = (
+        "Are you sure you didn't make it yourself? The $412.80 payment on the card ending 9021 was made with chip "
+        "and PIN, so you must have shared your PIN with someone."
+    )
+    r = review(draft, INVOICE)
+    assert fluency_problems(r.rewrite) == [], r.rewrite
+    paraphrase = next(a.text for a in r.additions if a.kind == "paraphrase")
+    assert paraphrase.endswith("?")  # the addition on its own still asks
+    assert paraphrase[: paraphrase.index(" — ")] + "." in r.rewrite
+    assert "$412.80" in r.rewrite and "9021" in r.rewrite

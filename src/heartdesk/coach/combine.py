@@ -23,6 +23,10 @@ from heartdesk.coach.types import Replacement
 # Words that may sit between two problem spans without carrying meaning of their own.
 _CONNECTORS = frozenset({"", "and", "but", "so", "also", "and also", "plus", "then", "and then", "or"})
 _GAP_PUNCT = " \t\n,;:.!?—–-"
+_SHORT_LEAD = 3  # words
+# A name closing the replaced sentence: "..., you're lying, Dana."
+_VOCATIVE = re.compile(r"\s*,?\s*([A-Z][a-z]+(?: [A-Z][a-z]+)?)\s*[.!?]+(?=\s|$)")
+_I_WORDS = re.compile(r"I(?:'m|'ll|'d|'ve)?\b")
 # A follow-up that only makes sense after the words it followed: it is asked again, politely.
 _CURT = re.compile(
     r"(?:so,? |and |well,? )?(?:what (?:do|did) you (?:want|mean|need|expect)(?: (?:me|us) to do)?(?: (?:from|of) (?:me|us))?"
@@ -97,6 +101,25 @@ def _curt_after(draft: str, end: int, bounds: Sequence[tuple[int, int]]) -> int 
     return None
 
 
+def _named_after(draft: str, r: Replacement) -> re.Match[str] | None:
+    """The customer's name closing the sentence after a replaced one ("You're lying, Dana.")."""
+    if r.text[-1:] not in ".!?":
+        return None
+    name = _VOCATIVE.match(draft, r.end)
+    return name if name and ("," in name.group(0) or draft[: r.end].rstrip().endswith(",")) else None
+
+
+def _short_lead(draft: str, start: int, bounds: Sequence[tuple[int, int]]) -> int:
+    """The sentence's start when only a short lead without facts ("Honestly,") comes before ``start``."""
+    for s, e in bounds:
+        if s <= start < e:
+            lead = draft[s:start]
+            if lead.strip() and len(lead.split()) <= _SHORT_LEAD and not facts(lead):
+                return s
+            break
+    return start
+
+
 def _same_sentence(a: Replacement, b: Replacement, bounds: Sequence[tuple[int, int]]) -> bool:
     if b.start < a.end:
         return True
@@ -121,6 +144,8 @@ def _opens_sentence(draft: str, start: int, bounds: Sequence[tuple[int, int]]) -
 def _rebuild(
     group: Sequence[Replacement], canned: frozenset[str], fallbacks: Mapping[str, str], curt: bool, continues: bool
 ) -> list[str]:
+    """The cluster's words as sentences, each said once (module docstring); ``curt``: a curt
+    follow-up joined the cluster; ``continues``: the draft's sentence goes on after it."""
     labelled = [(p, r.label) for r in group for p in _pieces(r.text)]
     # A label's generic words give way to another replacement of the same label in the cluster
     # ("Let me make sure this reaches the right team." beside "I'll personally take this up with billing.").
@@ -191,31 +216,46 @@ def combine(draft: str, replacements: Sequence[Replacement], library: PhraseLibr
             clusters.append([r])
     out: list[Replacement] = []
     for group in clusters:
-        first, last = group[0], max(group, key=lambda r: r.end)
-        asks = any(p.endswith("?") for r in group for p in _pieces(r.text))
-        curt_end = _curt_after(draft, last.end, bounds) if asks and last.label == "confrontational" else None
-        if len(group) == 1 and curt_end is None:
-            out.append(first)
-            continue
-        end = curt_end if curt_end is not None else last.end
-        continues = curt_end is None and _continues(draft, end, bounds)
-        pieces = _rebuild(group, canned, library.fallback, curt_end is not None, continues)
-        overlaps = any(b.start < a.end for a, b in itertools.pairwise(group))
-        if curt_end is None and not overlaps and pieces == [p for r in group for p in _pieces(r.text)]:
-            out.extend(group)  # nothing to rebuild: each replacement stays on its own
-            continue
-        if not pieces:
-            out.append(Replacement(first.start, end, "", first.label, first.why))
-            continue
-        if _opens_sentence(draft, first.start, bounds):
-            pieces[0] = pieces[0].lstrip("—– ")
-        for i, p in enumerate(pieces):
-            if i or _opens_sentence(draft, first.start, bounds):
-                p = p.lstrip("—– ") if i else p
-                pieces[i] = p[:1].upper() + p[1:]
-        text = " ".join(pieces)
-        if first.text.startswith(" — "):
-            text = " — " + text.lstrip("—– ")  # the cluster starts at a comma it replaces with a dash (replace._shape)
-        text = keep_facts(draft[first.start : end], text)
-        out.append(Replacement(first.start, end, text, first.label, first.why))
+        out.extend(_merged(draft, group, bounds, canned, library))
     return tuple(out)
+
+
+def _merged(
+    draft: str, group: list[Replacement], bounds: Sequence[tuple[int, int]], canned: frozenset[str], library: PhraseLibrary
+) -> list[Replacement]:
+    """One cluster as one replacement, or as it was when rebuilding changes nothing."""
+    first, last = group[0], max(group, key=lambda r: r.end)
+    asks = any(p.endswith("?") for r in group for p in _pieces(r.text))
+    curt_end = _curt_after(draft, last.end, bounds) if asks and last.label == "confrontational" else None
+    if len(group) == 1 and curt_end is None and not _named_after(draft, first):
+        return group
+    end = curt_end if curt_end is not None else last.end
+    continues = curt_end is None and _continues(draft, end, bounds)
+    pieces = _rebuild(group, canned, library.fallback, curt_end is not None, continues)
+    overlaps = any(b.start < a.end for a, b in itertools.pairwise(group))
+    joined = any(draft[a.end : b.start].strip(_GAP_PUNCT) for a, b in itertools.pairwise(group))  # "... and ..."
+    unchanged = pieces == [p for r in group for p in _pieces(r.text)]
+    if curt_end is None and not overlaps and not joined and unchanged and not _named_after(draft, last):
+        return group  # nothing to rebuild: each replacement stays on its own
+    if not pieces:
+        return [Replacement(first.start, end, "", first.label, first.why)]
+    start = first.start
+    if pieces[-1][-1:] in ".!?" and not first.text.startswith(" — "):
+        # Whole sentences of new words: a short lead ("Honestly,") goes with the replaced words,
+        # and a name after them ("..., Dana.") moves to the front: "Dana, let me ...".
+        start = _short_lead(draft, start, bounds)
+        name = _named_after(draft, Replacement(start, end, pieces[-1], first.label, first.why))
+        if name:
+            end = name.end()
+            head = pieces[0] if _I_WORDS.match(pieces[0]) else pieces[0][:1].lower() + pieces[0][1:]
+            pieces[0] = f"{name.group(1)}, {head}"
+    opening = _opens_sentence(draft, start, bounds)
+    for i, p in enumerate(pieces):
+        if i or opening:
+            # Every piece after the first starts a sentence; so does the first at a sentence's start.
+            p = p.lstrip("—– ")
+            pieces[i] = p[:1].upper() + p[1:]
+    text = " ".join(pieces)
+    if first.text.startswith(" — "):
+        text = " — " + text.lstrip("—– ")  # the cluster starts at a comma it replaces with a dash (replace._shape)
+    return [Replacement(start, end, keep_facts(draft[start:end], text), first.label, first.why)]

@@ -139,5 +139,3 @@ def _previous(tokens: list[str], i: int, word: str) -> str:
     """The previous word, or the punctuation between it and token ``i`` when there is some."""
     between = tokens[i - 1].strip() if i and not tokens[i - 1][0].isalpha() else ""
     return between[-1] if between[-1:] in (",", ";", ":") else word
-
-

@@ -111,9 +111,12 @@ _DANGLING = re.compile(
 )
 _DANGLING_WORDS = 12
 # A consequence joined to the replaced words: "..., so the $9.99 won't be refunded".
-_CONSEQUENCE = re.compile(r"[ \t]*[,;]?[ \t]*(?:and so|so|and that means|which means)[ \t]+(?=\w)", re.IGNORECASE)
+_CONSEQUENCE = re.compile(r"[ \t]*[,;]?[ \t]*(?:and so|so|and that means|which means|and then|and)[ \t]+(?=\w)", re.IGNORECASE)
 # A sentence opened by a condition or a time: a comma before the main clause is right there.
-_SUBORDINATE = re.compile(r"\s*(?:if|when|once|after|before|until|as soon as|should|whenever|unless)\b", re.IGNORECASE)
+_SUBORDINATE = re.compile(
+    r"\s*(?:if|when|once|after|before|until|as soon as|should|whenever|unless|since|because|as|although|though|while)\b",
+    re.IGNORECASE,
+)
 _SHORT_LEAD = 3  # words
 _CLAUSE_START = re.compile(r"[,;:\u2014]\s+|\s-\s")
 

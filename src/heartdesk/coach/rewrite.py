@@ -47,11 +47,17 @@ def _tail_start(draft: str, closing_spans: Iterable[tuple[int, int]]) -> int:
     spans = list(closing_spans)
     parts = sentences(draft)
     start = len(draft)
-    for s, e in reversed(parts):
+
+    def closes(k: int) -> bool:
+        s, e = parts[k]
+        return any(s <= cs < e for cs, _ in spans) or _SIGN_OFF.match(draft[s:e]) is not None
+
+    for k in range(len(parts) - 1, -1, -1):
+        s, e = parts[k]
         piece = draft[s:e]
-        is_close = any(s <= cs < e for cs, _ in spans) or _SIGN_OFF.match(piece) is not None
-        is_name = len(piece.split()) <= 3 and piece[-1:] not in ".!?" and start < len(draft)
-        if not (is_close or is_name):
+        # A name signs off only after a sign-off line ("Best regards,\nTom").
+        is_name = len(piece.split()) <= 3 and piece[-1:] not in ".!?" and k > 0 and closes(k - 1)
+        if not (closes(k) or is_name):
             break
         start = s
     return start
@@ -75,6 +81,8 @@ def compose(
     after = [a.text for k in _MIDDLE for a in additions if a.kind == k]
     # A body ending in a list item (no closing punctuation) keeps the next sentence on its own line.
     glue = "\n" if body and "\n" in body and body[-1].isalnum() else " "
+    if body and glue == " " and after and body[-1].isalnum():
+        body += "."  # "ok" before an added sentence: "Ok. Leave it with me: ..."
     middle = " ".join(p for p in (*before, body) if p)
     if after:
         middle = (middle + glue if middle else "") + " ".join(after)

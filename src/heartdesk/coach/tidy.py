@@ -35,6 +35,7 @@ _OFFER_CLAUSE = re.compile(r"[;,]?\s*(?:and\s+)?what I can (?:do|offer)(?: for y
 _NORM = re.compile(r"[\W_]+")
 # The paraphrase ends by checking ("— is that right?"); a canned check after it asks the same thing.
 _ASKS_CHECK = re.compile(r"\bis that (?:right|correct)\?$")
+_CHECK_TAIL = re.compile(r"\s*[\u2014,-]\s*is that (?:right|correct)\?$")
 _CHECKS = frozenset({"is this correct", "are you sure", "could there be a misunderstanding", "is that right"})
 _MIN_WORDS = 5  # what is left of a sentence after its promise is taken out must still say something
 
@@ -158,6 +159,11 @@ def tidy(
                 break
             keep[j] = False
             extra -= 1
+        for j in run:
+            if extra > 0 and in_addition[j] and _CHECK_TAIL.search(new[j]):
+                # The paraphrase can say it without asking: "Let me make sure I understand: ... ."
+                new[j] = _CHECK_TAIL.sub(".", new[j])
+                extra -= 1
         run = []
     return _join(text, spans, new, keep)
 

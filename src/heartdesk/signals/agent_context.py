@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterator
 
 from heartdesk.model import Finding, Turn
-from heartdesk.signals.agent_match import GatedPatterns, gated
+from heartdesk.signals.agent_match import gated
+from heartdesk.signals.agent_patterns import GatedPatterns
 from heartdesk.signals.agent_text import context_patterns, recent_customer_stems, sentence_index, sentences, stems_of
 from heartdesk.signals.base import TurnContext, register
 from heartdesk.signals.text import words

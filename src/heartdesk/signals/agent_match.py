@@ -32,6 +32,7 @@ from heartdesk.signals.agent_text import APOS, collect_batch, sentence_at
 from heartdesk.signals.agent_words import is_word, word_index, word_starts
 from heartdesk.signals.lexicon import Rule, top_level_alternatives
 from heartdesk.signals.pattern_heads import parser, start_words
+from heartdesk.signals.prefilter import Prefilter
 
 # A pattern that starts a sentence, ``(?:^|(?<=[.!?]\s))so``: the look-behind would make the
 # regex engine try every position, so the fast form drops it and the start is checked on each match.
@@ -79,6 +80,8 @@ class _Pat:
         self.also = tuple(gates[1:])
         _ALSO.append(self.also)
         _SEARCH.append(self.fast.search)
+        # Every match ``spans`` keeps is a match of the fast form (on the lower-cased turn).
+        _PREFILTER.add(self.order, self.fast.pattern)
 
     def spans(self, text: str, low: str | None, first: re.Match[str] | None) -> list[tuple[int, int]]:
         """Spans of the matches; ``first`` is the fast form's first match in ``low``, when found already."""
@@ -117,6 +120,9 @@ _SEARCH: list[Any] = []
 _LITERALS: list[tuple[tuple[str, ...], ...]] = []
 _HEADS: list[tuple[bytes, ...] | None] = []
 _ALL_KEYS: set[bytes] = set()  # the keys of _BY_KEY, as a set: ``&`` then walks the turn's few words
+#: All patterns in one Hyperscan database: on an ASCII turn it names the few patterns that can
+#: match, at a cost that does not grow with their number (None elsewhere: the words gate them).
+_PREFILTER = Prefilter()
 
 _NO_HITS: list[tuple[int, int, int]] = []
 _last_scan_text: str | None = None
@@ -137,9 +143,13 @@ def scan(text: str) -> dict[int, list[tuple[int, int, int]]]:
         _last_scan, _last_scan_text = batched[1], text
         return batched[1]
     keys = word_index(text)
-    by_key = _BY_KEY
-    # The union runs in C; sorting restores a fixed order (lexicon, then pattern) for the overlaps.
-    todo = sorted(_UNGATED.union(*[by_key[k] for k in keys & _ALL_KEYS]))
+    reported = _PREFILTER.candidates(text)
+    # Sorting restores a fixed order (lexicon, then pattern) for the overlaps.
+    if reported is not None:
+        todo = sorted(reported)
+    else:
+        by_key = _BY_KEY  # the union runs in C
+        todo = sorted(_UNGATED.union(*[by_key[k] for k in keys & _ALL_KEYS]))
     raw: dict[int, list[tuple[int, int, int]]] = {}
     low: str | None = text.lower()
     if len(low) != len(text):  # type: ignore[arg-type]
@@ -347,45 +357,6 @@ class GatedLexicon:
     def hits(self, text: str) -> list[tuple[int, int, int]]:
         """(start, end, rule index) of each match; overlaps resolved in favour of the longest."""
         return scan(text).get(self.id, _NO_HITS)
-
-
-class GatedPatterns:
-    """A ``[context]`` pattern list run like a gated lexicon: only the patterns whose words are in the turn.
-
-    The patterns are compiled lower-cased and case-sensitive (see :class:`_Pat`): give
-    :meth:`any_match` the lower-cased slice to test, so that ``^``/``$`` anchor on it.
-    """
-
-    def __init__(self, lexicon: str, key: str) -> None:
-        res = resources.files("heartdesk.signals").joinpath("lexicons", f"{lexicon}.toml")
-        ctx = tomllib.loads(res.read_text(encoding="utf-8")).get("context", {})
-        raw = ctx.get(key, []) if isinstance(ctx, dict) else []
-        self._always: list[re.Pattern[str]] = []
-        self._by_key: dict[bytes, list[tuple[re.Pattern[str], tuple[frozenset[bytes], ...]]]] = {}
-        for src in raw:
-            for alt in top_level_alternatives(str(src)):
-                rx = re.compile(lower_pattern(alt).replace("'", APOS))
-                sets = [keys_of(g) for g in required_sets(alt, whole=True)]
-                if not sets:
-                    self._always.append(rx)
-                    continue
-                for k in sets[0]:
-                    self._by_key.setdefault(k, []).append((rx, tuple(sets[1:])))
-        self._keys = set(self._by_key)
-
-    def candidates(self, text: str) -> list[re.Pattern[str]]:
-        """The patterns that can match somewhere in ``text`` (by their words)."""
-        keys = word_index(text)
-        out = list(self._always)
-        for k in keys & self._keys:
-            for rx, also in self._by_key[k]:
-                for g in also:
-                    if keys.isdisjoint(g):
-                        break
-                else:
-                    if rx not in out:
-                        out.append(rx)
-        return out
 
 
 def _resolve(hits: list[tuple[int, int, int]], rules: tuple[Rule, ...]) -> list[tuple[int, int, int]]:
