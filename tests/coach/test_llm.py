@@ -151,3 +151,34 @@ def test_off_unless_configured() -> None:
 def test_half_or_bad_configuration_is_a_numbered_error(env: dict[str, str]) -> None:
     with pytest.raises(CoachError, match="E722"):
         rewriter_from_env(env)
+
+
+def _client(tmp_path: Any, rewriter: Any) -> Any:
+    from fastapi.testclient import TestClient
+
+    from heartdesk.desk.db import Database, make_engine
+    from heartdesk.desk.settings import load_settings
+    from heartdesk.web import create_app
+
+    url = f"sqlite:///{tmp_path / 'coach.db'}"
+    settings = load_settings(environ={}, database_url=url)
+    return TestClient(
+        create_app(database=Database(make_engine(url, settings=settings), settings=settings), coach_rewriter=rewriter)
+    )
+
+
+def test_the_http_coach_uses_a_configured_rewriter_and_says_so(fake: FakeModelServer, tmp_path: Any) -> None:
+    body = {"draft": DRAFT, "conversation": {"turns": [{"role": "customer", "text": CONTEXT.turns[0].text}]}}
+    with _client(tmp_path, LLMRewriter(fake.url, "tiny-model")) as client:
+        accepted = client.post("/api/v1/coach", json=body).json()
+        fake.reply = "You must have dropped order #48213 on Tuesday."
+        rejected = client.post("/api/v1/coach", json=body).json()
+    assert accepted["rewrite"] == GOOD and any("llm:tiny-model" in n for n in accepted["notes"])
+    assert rejected["rewrite"] != fake.reply and "48213" in rejected["rewrite"]  # the template rewrite stands
+    assert any("not used" in n for n in rejected["notes"])
+
+
+def test_without_a_rewriter_no_model_is_called(fake: FakeModelServer, tmp_path: Any) -> None:
+    with _client(tmp_path, None) as client:
+        answer = client.post("/api/v1/coach", json={"draft": DRAFT}).json()
+    assert fake.requests == [] and answer["rewrite"] and not any("llm" in n for n in answer["notes"])

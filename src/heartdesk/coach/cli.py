@@ -107,7 +107,9 @@ def coach_command(
         authority = Authority(max_credit=max_credit, currency=currency, gestures=tuple(dict.fromkeys(gestures)))
         queue = QueueContext(queue_position, queue_reason, queue_eta) if queue_position is not None else None
         lib = PhraseLibrary.load(library) if library else None
-        result = review(text, conv, authority, queue=queue, library=lib)
+        from heartdesk.coach.llm import rewriter_from_env
+
+        result = review(text, conv, authority, queue=queue, library=lib, rewriter=rewriter_from_env())
     except HeartdeskError as exc:
         print(f"error: {exc}", file=sys.stderr, flush=True)
         raise typer.Exit(EXIT_USAGE) from None

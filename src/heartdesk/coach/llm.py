@@ -44,7 +44,8 @@ MAX_ANSWER_CHARS = 8_000
 class Rewriter(Protocol):
     """Anything that turns a draft (with its context and the coach's own rewrite) into a better reply."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def rewrite(self, *, draft: str, conversation: Conversation | None, suggestion: str) -> str: ...
 

@@ -18,6 +18,7 @@ from heartdesk.coach.combine import canned_sentences
 from heartdesk.coach.engine import analyze_draft
 from heartdesk.coach.errors import MAX_DRAFT_CHARS, CoachError
 from heartdesk.coach.library import PhraseLibrary
+from heartdesk.coach.llm import Rewriter, guarded_rewrite
 from heartdesk.coach.replace import plan
 from heartdesk.coach.rewrite import compose
 from heartdesk.coach.text import english_enough, facts, pick
@@ -68,8 +69,14 @@ def review(
     *,
     queue: QueueContext | None = None,
     library: PhraseLibrary | None = None,
+    rewriter: Rewriter | None = None,
 ) -> Review:
-    """Review ``draft``, the next agent turn after ``conversation``, within ``agent``'s authority."""
+    """Review ``draft``, the next agent turn after ``conversation``, within ``agent``'s authority.
+
+    ``rewriter`` (optional, e.g. :func:`heartdesk.coach.llm.rewriter_from_env`) may write the
+    rewrite instead of the templates; its text is kept only when, re-analysed, it has no problem
+    finding and keeps the draft's facts, and the review's notes say which was used and why.
+    """
     if not isinstance(draft, str):
         raise CoachError("E711", f"the draft must be a string, not {type(draft).__name__}")
     if len(draft) > MAX_DRAFT_CHARS:
@@ -115,7 +122,13 @@ def review(
         adds, changed = _repair(draft, rewrite, problems, adds, replacements, targets, generic, plain)
         if changed:
             replacements = plan(draft, targets, library, values, frozenset(generic), frozenset(plain))
-    notes = () if english else (NOT_ENGLISH,)
+    notes: tuple[str, ...] = () if english else (NOT_ENGLISH,)
+    if rewriter is not None and (findings or adds or rewrite != draft):
+        outcome = guarded_rewrite(rewriter, draft=draft, conversation=conversation, suggestion=rewrite, analyze=analyze_draft)
+        notes += (outcome.note,)
+        if outcome.text is not None:
+            rewrite = outcome.text
+            after = analyze_draft(conversation, rewrite)
     return Review(
         draft=draft,
         findings=findings,

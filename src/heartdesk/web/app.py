@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Literal
 
 from fastapi import FastAPI
 
+from heartdesk.coach.llm import Rewriter, rewriter_from_env
 from heartdesk.desk.db import Database
 from heartdesk.desk.settings import DeskSettings, load_settings
 from heartdesk.web.errors import BodySizeLimit, install_error_handlers
@@ -38,6 +40,7 @@ def create_app(
     *,
     database: Database | None = None,
     max_body_bytes: int | None = None,
+    coach_rewriter: Rewriter | Literal["env"] | None = "env",
 ) -> FastAPI:
     """The API over ``database`` (default: one opened from ``settings``, default: the HEARTDESK_* environment).
 
@@ -64,6 +67,10 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.database = database
+    # The coach's optional language-model rewriter: by default from HEARTDESK_COACH_LLM_* (unset:
+    # None, templates only). Read once here, so a half-set configuration stops the server at start
+    # (E722), not a request.
+    app.state.coach_rewriter = rewriter_from_env() if coach_rewriter == "env" else coach_rewriter
     app.state.max_body_bytes = limit
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=limit)

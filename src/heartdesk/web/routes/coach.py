@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from heartdesk.web.errors import error_response
 from heartdesk.web.schemas import ErrorOut
@@ -87,11 +88,13 @@ class ReviewOut(BaseModel):
 
 
 @router.post("", response_model=ReviewOut)
-async def coach(body: CoachIn) -> Any:
+async def coach(body: CoachIn, request: Request) -> Any:
     """Review a draft reply: problem wording, what is missing, better words, a rewrite and the score gain.
 
     ``async`` on purpose: a review is a few milliseconds of CPU that holds the GIL either way, so
     running it on the event loop spares the thread-pool hand-off and its contention under load.
+    With a language-model rewriter configured (HEARTDESK_COACH_LLM_*) the review waits on the
+    network, so it runs in the thread pool instead.
     """
     from heartdesk.coach import MAX_DRAFT_CHARS, Authority, CoachError, QueueContext, review
     from heartdesk.connectors.contract import conversation_from_dict
@@ -111,7 +114,11 @@ async def coach(body: CoachIn) -> Any:
         authority = Authority(max_credit=a.max_credit, currency=a.currency.upper(), gestures=tuple(a.gestures))
     queue = QueueContext(body.queue.position, body.queue.reason, body.queue.eta_minutes) if body.queue else None
     try:
-        result = review(body.draft, conversation, authority, queue=queue)
+        rewriter = request.app.state.coach_rewriter
+        if rewriter is None:
+            result = review(body.draft, conversation, authority, queue=queue)
+        else:
+            result = await run_in_threadpool(review, body.draft, conversation, authority, queue=queue, rewriter=rewriter)
     except CoachError as exc:
         field = "agent.authority" if exc.code == "E712" else "queue" if exc.code == "E713" else "draft"
         return error_response(422, exc.code, exc.message, field)
