@@ -26,6 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from throughput import conversations
 
 from heartdesk.model import Finding, Turn
+from heartdesk.signals import agent_match
 from heartdesk.signals.base import TurnContext, preparer
 from heartdesk.signals.pipeline import _LIMIT, default_pipeline
 
@@ -61,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     n = len(work)
     chars = sum(len(t.text) for t, _ in work)
     print(f"{n:,} agent turns, mean {chars / n:.0f} chars")
+    # HEARTDESK_NO_HYPERSCAN=1 times the plain path (same findings) for comparison.
+    print(f"agent lexicon prefilter: {'Hyperscan' if agent_match._PREFILTER.active else 'off'}")
 
     prepares = [(d, preparer(d)) for d in agent]
 

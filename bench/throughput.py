@@ -356,7 +356,11 @@ def main(argv: list[str] | None = None) -> int:
     load_s = time.perf_counter() - t0
     print(f"heartdesk: pipeline loaded + warmed in {load_s:.2f}s; detectors: {', '.join(d.name for d in pipe.detectors)}")
     emo, tone = pipe.emotion_model, pipe.tone_model
+    from heartdesk.signals.agent_match import _PREFILTER as agent_prefilter
+
+    prefiltered = "Hyperscan" if agent_prefilter.active else "off (HEARTDESK_NO_HYPERSCAN, or no hyperscan)"
     print(f"           emotion model {emo.name}@{emo.version}, tone model {tone.name}@{tone.version}")
+    print(f"           agent lexicon prefilter: {prefiltered}")
 
     hd_s, hd_json_s = _time_heartdesk(convs, args.repeat, args.with_json)
     vader_s = _time_vader(texts, args.repeat)

@@ -76,6 +76,7 @@ class _Pat:
                 self.heads = tuple(sorted(w.encode("ascii") for w in got))
         _HEADS.append(self.heads)
         self.gate = gates[0] if gates else None
+        _GATES.append(self.gate)
         #: Further key sets the turn must also hit (other required parts of the pattern).
         self.also = tuple(gates[1:])
         _ALSO.append(self.also)
@@ -116,6 +117,7 @@ _UNGATED: set[int] = set()
 #: By pattern order: its further required key sets, and its fast search (a
 #: bound method: the loop over the patterns whose words are present is then a few bytecodes).
 _ALSO: list[tuple[frozenset[bytes], ...]] = []
+_GATES: list[frozenset[bytes] | None] = []
 _SEARCH: list[Any] = []
 _LITERALS: list[tuple[tuple[str, ...], ...]] = []
 _HEADS: list[tuple[bytes, ...] | None] = []
@@ -142,11 +144,21 @@ def scan(text: str) -> dict[int, list[tuple[int, int, int]]]:
     if batched is not None and batched[0] is text:
         _last_scan, _last_scan_text = batched[1], text
         return batched[1]
+    raw = scan_uncached(text, True)
+    _last_scan, _last_scan_text = raw, text
+    return raw
+
+
+def scan_uncached(text: str, prefiltered: bool) -> dict[int, list[tuple[int, int, int]]]:
+    """What :func:`scan` finds, computed afresh, with or without the Hyperscan prefilter (the
+    same either way: it only spares the regex calls that would find nothing)."""
     keys = word_index(text)
-    reported = _PREFILTER.candidates(text)
+    reported = _PREFILTER.candidates(text) if prefiltered else None
     # Sorting restores a fixed order (lexicon, then pattern) for the overlaps.
     if reported is not None:
-        todo = sorted(reported)
+        # The word gates still apply: an entry's ``anchors`` may narrow it beyond its regex.
+        gates = _GATES
+        todo = sorted([o for o in reported if (g := gates[o]) is None or not keys.isdisjoint(g)])
     else:
         by_key = _BY_KEY  # the union runs in C
         todo = sorted(_UNGATED.union(*[by_key[k] for k in keys & _ALL_KEYS]))
@@ -205,7 +217,6 @@ def scan(text: str) -> dict[int, list[tuple[int, int, int]]]:
         if lex.unless is not None and not (low is not None and _lacks(low, gl.unless_needs)):
             out = _without_unless(text, out, lex.unless)
         raw[lid] = out
-    _last_scan, _last_scan_text = raw, text
     return raw
 
 
