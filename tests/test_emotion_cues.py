@@ -158,3 +158,13 @@ def test_any_text_gives_cues_within_bounds(text: str) -> None:
     cues = default_cues().find(text)
     assert all(0 <= c.start < c.end <= len(text) for c in cues)
     assert default_cues().adjust(NEUTRAL, text).label in EMOTIONS
+
+
+def test_intensity_reflects_how_strongly_the_wording_says_it() -> None:
+    lex = default_cues()
+    calm = emotion(neutral=0.9, confusion=0.1)
+    one = lex.adjust(calm, "Still waiting for the engineer.")
+    angry = lex.adjust(calm, "I'm furious. I've been on hold for 45 minutes and still no refund for order 5521.")
+    assert angry.label in ("anger", "frustration")
+    assert angry.intensity > one.intensity >= 0.5
+    assert angry.intensity <= 0.8  # wording alone never makes it the strongest possible

@@ -42,7 +42,8 @@ class FixedEmotion:
 
 
 def findings(text: str, label: str, emotion: FixedEmotion | None = None) -> list[Finding]:
-    pipe = Pipeline(detectors=[label], emotion_model=emotion or FixedEmotion())
+    # The stub is the whole emotion here: customer-service cues (tested in test_emotion_cues.py) stay off.
+    pipe = Pipeline(detectors=[label], emotion_model=emotion or FixedEmotion(), emotion_cues=None)
     a = pipe.analyze(Conversation.of("t", ("customer", text)))
     return [f for f in a.turns[0].findings if f.label == label and f.present]
 
@@ -277,6 +278,16 @@ def test_real_issue_opens_on_emotion_alone() -> None:
     text = "I waited all day at home. The technician never showed up for the 9am slot. Nobody called."
     assert findings(text, "real_issue") == []  # calm reading: not venting
     found = findings(text, "real_issue", FixedEmotion("anger", 0.9))
+    assert [text[f.start : f.end] for f in found] == ["The technician never showed up for the 9am slot."]
+
+
+def test_real_issue_opens_when_the_wording_shows_the_frustration() -> None:
+    # The shipped model reads this as calm; the customer-service cues ("Nobody called", a no-show
+    # after waiting all day) tell the pipeline the customer is upset, so the issue is picked out.
+    text = "I waited all day at home. The technician never showed up for the 9am slot. Nobody called."
+    a = Pipeline(detectors=["real_issue"]).analyze(Conversation.of("t", ("customer", text)))
+    assert a.turns[0].emotion is not None and a.turns[0].emotion.cues
+    found = [f for f in a.turns[0].findings if f.label == "real_issue" and f.present]
     assert [text[f.start : f.end] for f in found] == ["The technician never showed up for the 9am slot."]
 
 

@@ -167,8 +167,24 @@ def apply(emotion: Emotion, cues: Sequence[EmotionCue]) -> Emotion:
     if label in CALM and emotion.label not in CALM:
         label = emotion.label
     # Intensity: the stronger of the model's and the moved mass on the new label's family.
-    intensity = round(min(1.0, max(emotion.intensity, scores[label] if label not in CALM else 0.0)), 4)
+    intensity = round(min(1.0, max(emotion.intensity, _felt(label, cues) if label not in CALM else 0.0)), 4)
     return Emotion(label, intensity, {k: scores.get(k, 0.0) for k in emotion.scores}, tuple(cues))
+
+
+#: Emotions felt as one family when judging how strongly: "furious" and "on hold for an hour" add up.
+_FAMILY = {"anger": "anger", "frustration": "anger", "disgust": "anger"}
+#: How intense the strongest possible evidence makes an emotion: words alone never make it 1.0.
+_CUE_INTENSITY = 0.8
+
+
+def _felt(label: str, cues: Sequence[EmotionCue]) -> float:
+    """Intensity the cues show for ``label``'s family: their combined strength, scaled."""
+    family = _FAMILY.get(label, label)
+    keep = 1.0
+    for cue in cues:
+        if _FAMILY.get(cue.emotion, cue.emotion) == family:
+            keep *= 1.0 - cue.weight
+    return _CUE_INTENSITY * (1.0 - keep)
 
 
 def adjust(emotions: Sequence[Emotion], texts: Sequence[str], lexicon: CueLexicon | None = None) -> list[Emotion]:

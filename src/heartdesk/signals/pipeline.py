@@ -16,11 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from itertools import compress, islice
+from typing import Literal
 
 from heartdesk.analysis.scorecard import build_scorecard
 from heartdesk.model import ROLES, Analysis, Conversation, Emotion, Finding, Turn, TurnAnalysis
 from heartdesk.models import EmotionModel, ToneModel
 from heartdesk.signals.base import Detector, DetectorError, Prepare, TurnContext, create, preparer, reads_role, registered
+from heartdesk.signals.emotion_cues import CueLexicon, default_cues
 
 _PROVIDED = frozenset({"emotion", "tone"})
 # Characters of a turn that the models and detectors read. A longer turn is kept whole in the
@@ -69,6 +71,7 @@ class Pipeline:
         *,
         emotion_model: EmotionModel | None = None,
         tone_model: ToneModel | None = None,
+        emotion_cues: CueLexicon | Literal["default"] | None = "default",
     ) -> None:
         names = list(registered()) if detectors is None else list(detectors)
         built = [create(n) for n in names]
@@ -95,6 +98,8 @@ class Pipeline:
             tone_model = _load_tone()
         self.emotion_model = emotion_model
         self.tone_model = tone_model
+        #: Customer-service wording combined with the model's reading (signals/emotion_cues.py); None: the model alone.
+        self.emotion_cues = default_cues() if emotion_cues == "default" else emotion_cues
         #: About how many turns the detectors' ``prepare`` sees at once (whole conversations).
         self.prepare_turns = 64
 
@@ -119,7 +124,11 @@ class Pipeline:
         # Emotion is a customer signal: agent turns get None (the tone model then reads their
         # wording alone), which spares the model ~40% of the texts in a typical conversation.
         customer = [i for i, t in enumerate(turns) if t.role == "customer"]
-        predicted = self.emotion_model.predict([texts[i] for i in customer]) if customer else []
+        said = [texts[i] for i in customer]
+        predicted = self.emotion_model.predict(said) if customer else []
+        if self.emotion_cues is not None:
+            cues = self.emotion_cues
+            predicted = [cues.adjust(e, t) for e, t in zip(predicted, said, strict=True)]
         emotions: list[Emotion | None] = [None] * len(texts)
         for i, emo in zip(customer, predicted, strict=True):
             emotions[i] = emo
