@@ -34,3 +34,32 @@ def test_output_contract_keys() -> None:
         assert isinstance(t["findings"], list)
     for dim in ("empathy", "listening", "tone", "ownership", "resolution", "etiquette"):
         assert 0 <= d["scorecard"][dim]["score"] <= 100
+
+
+def test_extend_by_an_agent_turn_equals_analysing_the_whole_conversation() -> None:
+    from heartdesk.signals.pipeline import default_pipeline
+
+    pipe = default_pipeline()
+    turns = [
+        ("customer", "My order #4411 arrived broken and I've been on hold for an hour!"),
+        ("agent", "Thank you for your patience. Could you send a photo of the damage?"),
+        ("customer", "Here it is. I need it before Friday."),
+        ("agent", "I'm so sorry. I'll send a replacement today and email you the tracking number. Thanks for your patience!"),
+    ]
+    whole = Conversation.of("x", *turns)
+    prefix = pipe.analyze(Conversation.of("x", *turns[:-1]))
+    assert analysis_to_dict(pipe.extend(prefix, whole.turns[-1])) == analysis_to_dict(pipe.analyze(whole))
+
+
+def test_extend_by_a_customer_turn_rereads_what_it_changes() -> None:
+    from heartdesk.signals.pipeline import default_pipeline
+
+    pipe = default_pipeline()
+    # "Thank you for your patience" closes only if the customer does not write again.
+    turns = [("customer", "Where is my refund?"), ("agent", "Refund sent today. Thank you for your patience.")]
+    prefix = pipe.analyze(Conversation.of("y", *turns))
+    assert prefix.turns[1].has("closing")
+    more = Conversation.of("y", *turns, ("customer", "It is still not there."))
+    extended = pipe.extend(prefix, more.turns[-1])
+    assert not extended.turns[1].has("closing")  # the customer wrote again: courtesy, not a close
+    assert analysis_to_dict(extended) == analysis_to_dict(pipe.analyze(more))

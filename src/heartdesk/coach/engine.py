@@ -114,6 +114,20 @@ def analyze_draft(context: Conversation | None, draft: str) -> Analysis:
     One lock around the shared pipeline: detectors keep small per-turn memos and the models
     memoise, and analysis holds the GIL anyway, so serialising costs no throughput.
     """
-    conversation = with_draft(context, draft)
+    if context is None or not context.turns:
+        with _lock:
+            return _shared().analyze(with_draft(context, draft))
+    # The context's own analysis does not depend on the draft (Pipeline.extend): analyse it once
+    # per context and only the draft turn on each keystroke's review (and on its rewrite's check).
+    key = (context.id, tuple((t.role, t.text, t.at, t.end, t.author) for t in context.turns))
+    turn = Turn(role="agent", text=draft)
     with _lock:
-        return _shared().analyze(conversation)
+        prefix = _contexts.get(key)
+        if prefix is None or prefix.conversation != context:
+            prefix = _shared().analyze(context)
+            _contexts.put(key, prefix)
+        return _shared().extend(prefix, turn)
+
+
+#: Analyses of recent contexts, by their turns (an agent typing re-sends the same context).
+_contexts: _Memo[tuple[object, ...], Analysis] = _Memo(256)

@@ -151,6 +151,34 @@ class Pipeline:
                 pos = end
             k = j
 
+    def extend(self, prefix: Analysis, turn: Turn) -> Analysis:
+        """``prefix`` with one more turn: the same result as analysing the longer conversation whole.
+
+        Detectors judge a turn by the turns before it, so the prefix's findings stand when an agent
+        turn is added: only the new turn is read and the scorecard rebuilt. The coach uses this, as
+        the context stays the same while the agent types. A customer turn can change an earlier
+        agent turn's reading ("thank you for your patience" is a closing only when the customer
+        does not write again), so for one the whole conversation is analysed again.
+        """
+        conv = replace(prefix.conversation, turns=(*prefix.conversation.turns, turn))
+        if turn.role != "agent":
+            return self.analyze(conv)
+        text = turn.text[:_LIMIT]
+        emotion: Emotion | None = None  # agent turns carry none (see _batch)
+        emotions = [t.emotion for t in prefix.turns] + [emotion]
+        tones = [t.tone for t in prefix.turns] + [float(self.tone_model.score([text], [emotion])[0])]
+        n = len(prefix.turns)
+        history: list[list[Finding]] = [list(t.findings) for t in prefix.turns]
+        found: list[Finding] = []
+        ctx = TurnContext(conv, n, emotions, tones, history, found)
+        seen = turn if turn.text is text else replace(turn, text=text)
+        for detect in self._plan([turn], [text])[0]:
+            found.extend(detect(seen, ctx))
+        found.sort(key=_span_order)
+        added = TurnAnalysis(index=n, role=turn.role, tone=round(tones[n], 4), findings=tuple(found), emotion=emotion)
+        turns = (*prefix.turns, added)
+        return Analysis(conversation=conv, turns=turns, scorecard=build_scorecard(conv, turns))
+
     def _plan(self, turns: list[Turn], texts: list[str]) -> list[list[Callable[[Turn, TurnContext], Iterable[Finding]]]]:
         """Per turn of the batch, the detectors to call: those of its role that may fire on it.
 
