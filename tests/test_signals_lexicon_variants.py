@@ -58,6 +58,10 @@ def present(agent: str, customer: str = HOSTILE) -> dict[str, list[str]]:
         # Confrontational: presuming the customer's error, doubting their account, "I already told you".
         ("confrontational", "You clearly entered the wrong card number, that's why it failed.", "You clearly entered"),
         ("confrontational", "You must have shared the login with a friend.", "You must have shared"),
+        # Blame in hindsight.
+        ("confrontational", "You should have bought the extended warranty.", "You should have bought"),
+        ("confrontational", "Honestly you should've read the booking terms first.", "you should've read"),
+        ("confrontational", "You shouldn't have clicked the link in that text.", "You shouldn't have clicked"),
         ("confrontational", "You're probably logged into the wrong account.", "You're probably logged into the wrong"),
         ("confrontational", "You filled the form in wrong, so it bounced.", "You filled the form in wrong"),
         ("confrontational", "You probably weren't home when the driver came.", "You probably weren't home"),
@@ -144,6 +148,8 @@ def test_problem_variants_are_found(label: str, agent: str, evidence: str) -> No
     [
         ("confrontational", "You clearly put a lot of thought into this message, thank you."),
         ("confrontational", "You must have been so worried when the card was declined."),
+        ("confrontational", "You should have received a reset email a minute ago."),
+        ("confrontational", "You should have your refund within 3 business days."),
         ("confrontational", "If you've made a mistake on the form, I can correct it for you."),
         ("confrontational", "Is this correct: the photos show the box was already crushed?"),
         ("confrontational", "Did you get a confirmation email when you booked?"),
