@@ -168,3 +168,15 @@ def test_intensity_reflects_how_strongly_the_wording_says_it() -> None:
     assert angry.label in ("anger", "frustration")
     assert angry.intensity > one.intensity >= 0.5
     assert angry.intensity <= 0.8  # wording alone never makes it the strongest possible
+
+
+_WORDS = ["still", "waiting", "on", "hold", "xon", "hold_", "no", "one", "answers", "again", "?!", "3", "hours", "furious",
+          "rude", "never", "again!", "_rude", "état", "İ", "refund", "not", "yet", "#notok", "lost", "my", "bag", "’s", "", " "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=14), st.sampled_from([" ", "", ".", ",", "_", "é"]))
+def test_the_fast_search_finds_exactly_what_the_plain_patterns_find(words: list[str], glue: str) -> None:
+    text = glue.join(words)
+    lex = default_cues()
+    assert lex.find(text) == lex.find(text, gated=False)
