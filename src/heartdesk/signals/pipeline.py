@@ -132,7 +132,9 @@ class Pipeline:
         emotions: list[Emotion | None] = [None] * len(texts)
         for i, emo in zip(customer, predicted, strict=True):
             emotions[i] = emo
-        tones = self.tone_model.score(texts, emotions) if texts else []
+        # Rounded as the output reports them, before the detectors read them: an analysis then
+        # holds everything a detector saw, which is what lets ``extend`` continue it exactly.
+        tones = [round(float(t), 4) for t in self.tone_model.score(texts, emotions)] if texts else []
         pos = 0
         k = 0
         while k < len(batch):
@@ -166,7 +168,7 @@ class Pipeline:
         text = turn.text[:_LIMIT]
         emotion: Emotion | None = None  # agent turns carry none (see _batch)
         emotions = [t.emotion for t in prefix.turns] + [emotion]
-        tones = [t.tone for t in prefix.turns] + [float(self.tone_model.score([text], [emotion])[0])]
+        tones = [t.tone for t in prefix.turns] + [round(float(self.tone_model.score([text], [emotion])[0]), 4)]
         n = len(prefix.turns)
         history: list[list[Finding]] = [list(t.findings) for t in prefix.turns]
         found: list[Finding] = []

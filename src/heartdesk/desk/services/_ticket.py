@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from sqlalchemy import select
@@ -9,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from heartdesk.desk.errors import Conflict, NotFound
 from heartdesk.desk.schema import Message, Ticket
-from heartdesk.model import Conversation, Turn
+from heartdesk.model import Analysis, Conversation, Turn
 
 
 def load_for_change(session: Session, ticket_id: int, *, expected_version: int | None = None) -> Ticket:
@@ -44,12 +46,53 @@ def conversation_of(ticket: Ticket, messages: list[Message]) -> Conversation:
     )
 
 
+def _key(conversation: Conversation, n: int) -> tuple[object, ...]:
+    return (conversation.id, conversation.channel, tuple((t.role, t.text, t.at, t.end, t.author) for t in conversation.turns[:n]))
+
+
+class _Recent:
+    """The analyses of the conversations this process analysed last, by their turns.
+
+    An agent's reply extends the conversation by one turn, and the turns before it read the
+    same as they did (``Pipeline.extend``): with the previous analysis at hand only the reply is
+    analysed, not the whole conversation again. A customer message, or a conversation this
+    process has not seen (another worker wrote it, or a restart), is analysed whole.
+    """
+
+    def __init__(self, size: int = 2048) -> None:
+        self._items: OrderedDict[tuple[object, ...], Analysis] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> Analysis | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[object, ...], analysis: Analysis) -> None:
+        with self._lock:
+            self._items[key] = analysis
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+_recent = _Recent()
+
+
 def analyze_turns(conversation: Conversation) -> list[dict[str, Any]]:
     """The output contract's turn objects for every message (a seam the tests replace to simulate failures)."""
     from heartdesk.analysis.contract import analysis_to_dict
-    from heartdesk.signals.pipeline import analyze
+    from heartdesk.signals.pipeline import default_pipeline
 
-    turns: list[dict[str, Any]] = analysis_to_dict(analyze(conversation))["turns"]
+    pipeline = default_pipeline()
+    n = len(conversation.turns)
+    prefix = _recent.get(_key(conversation, n - 1)) if n > 1 and conversation.turns[-1].role == "agent" else None
+    analysis = pipeline.extend(prefix, conversation.turns[-1]) if prefix is not None else pipeline.analyze(conversation)
+    _recent.put(_key(conversation, n), analysis)
+    turns: list[dict[str, Any]] = analysis_to_dict(analysis)["turns"]
     return turns
 
 
