@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 
 from heartdesk.model import EMOTIONS, Conversation, Emotion, Finding
 from heartdesk.signals.base import TurnContext, registered
-from heartdesk.signals.customer_scan import APOS, Scanner, prepare
+from heartdesk.signals.customer_scan import Scanner, prepare
 from heartdesk.signals.pipeline import Pipeline
+from heartdesk.signals.text import APOS
 
 CUSTOMER = ("business_impact", "churn_threat", "urgency", "complaint", "real_issue")
 

@@ -28,11 +28,12 @@ from heartdesk.signals.agent_anchors import (
     required_literals,
     required_sets,
 )
-from heartdesk.signals.agent_text import APOS, collect_batch, sentence_at
+from heartdesk.signals.agent_text import collect_batch, sentence_at
 from heartdesk.signals.agent_words import is_word, word_index, word_starts
 from heartdesk.signals.lexicon import Rule, top_level_alternatives
 from heartdesk.signals.pattern_heads import parser, start_words
 from heartdesk.signals.prefilter import Prefilter
+from heartdesk.signals.text import APOS
 
 # A pattern that starts a sentence, ``(?:^|(?<=[.!?]\s))so``: the look-behind would make the
 # regex engine try every position, so the fast form drops it and the start is checked on each match.

@@ -7,9 +7,9 @@ import tomllib
 from importlib import resources
 
 from heartdesk.signals.agent_anchors import keys_of, lower_pattern, required_sets
-from heartdesk.signals.agent_text import APOS
 from heartdesk.signals.agent_words import word_index
 from heartdesk.signals.lexicon import top_level_alternatives
+from heartdesk.signals.text import APOS
 
 
 class GatedPatterns:

@@ -14,9 +14,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from heartdesk.signals.base import TurnContext
-from heartdesk.signals.text import STOPWORDS, sentence_bounds
-
-APOS = "['\u2019\u02bc]"
+from heartdesk.signals.text import APOS, STOPWORDS, sentence_bounds
 
 _last_text: str | None = None
 _last_bounds: list[tuple[int, int]] = []

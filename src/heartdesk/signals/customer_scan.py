@@ -32,13 +32,7 @@ from heartdesk.signals.pattern_heads import (
     sre,
     start_words,
 )
-from heartdesk.signals.text import sentence_bounds
-
-APOS = "['\u2019\u02bc]"
-# bytes.translate tables: ASCII letters/digits (and ' for the first) stay, the rest is a space.
-_WORD_BYTES = bytes(c if (chr(c).isascii() and chr(c).isalnum()) or c == 39 else 32 for c in range(256))
-_HEAD_BYTES = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
-
+from heartdesk.signals.text import APOS, PLAIN_WORD_BYTES, WORD_BYTES, sentence_bounds
 
 #: Every trigger word and head word the customer detectors use: a turn's words are
 #: intersected with these once, and each detector then tests a set of a few words.
@@ -77,7 +71,7 @@ class Prep:
         self.norm = norm
         b = low.encode("utf-8", "surrogatepass").replace(b"\xe2\x80\x99", b"'").replace(b"\xca\xbc", b"'")
         self._b = b
-        tokens = b.translate(_WORD_BYTES).split()
+        tokens = b.translate(WORD_BYTES).split()
         if b"'" in b:
             #: The watched trigger words in the turn (lower-case ASCII words, apostrophes kept: "can't").
             self.present = _TRIGGERS.intersection(tokens)
@@ -96,13 +90,13 @@ class Prep:
     @property
     def words(self) -> frozenset[bytes]:
         """Every lower-case ASCII word of the turn (apostrophes kept)."""
-        return frozenset(self._b.translate(_WORD_BYTES).split())
+        return frozenset(self._b.translate(WORD_BYTES).split())
 
     @property
     def heads(self) -> set[bytes]:
         """The watched head words in the turn (runs of ASCII letters and digits: "can", "t")."""
         if self._heads is None:
-            self._heads = _HEADS.intersection(self._b.translate(_HEAD_BYTES).split())
+            self._heads = _HEADS.intersection(self._b.translate(PLAIN_WORD_BYTES).split())
         return self._heads
 
     def positions(self, key: bytes) -> list[int]:
@@ -150,7 +144,7 @@ class Prep:
     def padded(self) -> bytes:
         """The ASCII turn's word bytes (letters and digits, the rest spaces), with a space at both ends."""
         if not self._padded:
-            self._padded = b" " + self._b.translate(_HEAD_BYTES) + b" "
+            self._padded = b" " + self._b.translate(PLAIN_WORD_BYTES) + b" "
         return self._padded
 
     @property

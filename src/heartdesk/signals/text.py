@@ -11,6 +11,13 @@ _END = "[.!?\u2026\u3002\uff01\uff1f]"
 _SENT_END = re.compile(f"(?:{_END}|\\n)(?:(?<=\\n)\\n*|(?<!\\n){_END}*[\"'\u2019\u201d)\\]]*(?=\\s|$))")
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
 
+#: What a straight apostrophe in a lexicon pattern becomes: customers and agents type ’ and ʼ too.
+APOS = "['\u2019\u02bc]"
+#: bytes.translate tables for word gating on lower-cased UTF-8: ASCII letters and digits stay, the
+#: rest becomes a space; WORD_BYTES keeps the apostrophe too ("can't" stays one word).
+WORD_BYTES = bytes(c if (chr(c).isascii() and chr(c).isalnum()) or c == 39 else 32 for c in range(256))
+PLAIN_WORD_BYTES = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
+
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are aren't as at be because been before
     being below between both but by can can't cannot could couldn't did didn't do does doesn't doing
