@@ -171,13 +171,7 @@ class Pipeline:
         tones = [t.tone for t in prefix.turns] + [round(float(self.tone_model.score([text], [emotion])[0]), 4)]
         n = len(prefix.turns)
         history: list[list[Finding]] = [list(t.findings) for t in prefix.turns]
-        found: list[Finding] = []
-        ctx = TurnContext(conv, n, emotions, tones, history, found)
-        seen = turn if turn.text is text else replace(turn, text=text)
-        for detect in self._plan([turn], [text])[0]:
-            found.extend(detect(seen, ctx))
-        found.sort(key=_span_order)
-        added = TurnAnalysis(index=n, role=turn.role, tone=round(tones[n], 4), findings=tuple(found), emotion=emotion)
+        added = _read_turn(conv, n, emotions, tones, history, text, self._plan([turn], [text])[0])
         turns = (*prefix.turns, added)
         return Analysis(conversation=conv, turns=turns, scorecard=build_scorecard(conv, turns))
 
@@ -213,28 +207,33 @@ class Pipeline:
         plan: Sequence[Sequence[Callable[[Turn, TurnContext], Iterable[Finding]]]],
     ) -> Analysis:
         history: list[list[Finding]] = []
-        results: list[TurnAnalysis] = []
-        for i, turn in enumerate(conv.turns):
-            found: list[Finding] = []
-            ctx = TurnContext(conv, i, emotions, tones, history, found)
-            # The very text object that ``prepare`` saw (cut to _LIMIT characters).
-            seen = turn if turn.text is texts[i] else replace(turn, text=texts[i])
-            for detect in plan[i]:
-                found.extend(detect(seen, ctx))
-            history.append(found)
-            if len(found) > 1:
-                found.sort(key=_span_order)
-            results.append(
-                TurnAnalysis(
-                    index=i,
-                    role=turn.role,
-                    tone=round(float(tones[i]), 4),
-                    findings=tuple(found),
-                    emotion=emotions[i] if turn.role == "customer" else None,
-                )
-            )
+        results = [_read_turn(conv, i, emotions, tones, history, texts[i], plan[i]) for i in range(len(conv.turns))]
         turns = tuple(results)
         return Analysis(conversation=conv, turns=turns, scorecard=build_scorecard(conv, turns))
+
+
+def _read_turn(
+    conv: Conversation,
+    i: int,
+    emotions: Sequence[Emotion | None],
+    tones: Sequence[float],
+    history: list[list[Finding]],
+    text: str,
+    detects: Sequence[Callable[[Turn, TurnContext], Iterable[Finding]]],
+) -> TurnAnalysis:
+    """Run ``detects`` on turn ``i`` (its text cut to ``text``), add its findings to ``history``."""
+    turn = conv.turns[i]
+    found: list[Finding] = []
+    ctx = TurnContext(conv, i, emotions, tones, history, found)
+    # The very text object that ``prepare`` saw (cut to _LIMIT characters).
+    seen = turn if turn.text is text else replace(turn, text=text)
+    for detect in detects:
+        found.extend(detect(seen, ctx))
+    history.append(found)
+    if len(found) > 1:
+        found.sort(key=_span_order)
+    emotion = emotions[i] if turn.role == "customer" else None
+    return TurnAnalysis(index=i, role=turn.role, tone=round(float(tones[i]), 4), findings=tuple(found), emotion=emotion)
 
 
 _default: Pipeline | None = None
