@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from heartdesk._lru import LRU
 from heartdesk.analysis.contract import analysis_to_dict
 from heartdesk.desk.services import _ticket
 from heartdesk.model import Conversation, Turn
@@ -27,7 +28,7 @@ def _conv(n: int) -> Conversation:
 
 
 def test_each_growing_conversation_reads_as_a_whole_analysis(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_ticket, "_recent", _ticket._Recent())
+    monkeypatch.setattr(_ticket, "_recent", LRU(2048))
     extended = 0
     real_extend = Pipeline.extend
 
@@ -45,7 +46,7 @@ def test_each_growing_conversation_reads_as_a_whole_analysis(monkeypatch: pytest
 
 
 def test_a_conversation_not_seen_before_is_analysed_whole(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_ticket, "_recent", _ticket._Recent())
+    monkeypatch.setattr(_ticket, "_recent", LRU(2048))
     called = []
     monkeypatch.setattr(Pipeline, "extend", lambda *a: called.append(a))
     conv = _conv(4)
@@ -54,7 +55,7 @@ def test_a_conversation_not_seen_before_is_analysed_whole(monkeypatch: pytest.Mo
 
 
 def test_the_memory_is_bounded() -> None:
-    recent = _ticket._Recent(size=2)
+    recent = LRU(2)
     for n in range(1, 4):
         recent.put(_ticket._key(_conv(n), n), default_pipeline().analyze(_conv(n)))
     assert recent.get(_ticket._key(_conv(1), 1)) is None

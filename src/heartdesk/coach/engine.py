@@ -10,35 +10,15 @@ identical to the default pipeline's: the models are deterministic functions of t
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Generic, TypeVar
 
+from heartdesk._lru import LRU
 from heartdesk.model import Analysis, Conversation, Emotion, Turn
 from heartdesk.models import EmotionModel, ToneModel
 from heartdesk.signals.pipeline import Pipeline
 
 _CACHE_SIZE = 4096
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class _Memo(Generic[K, V]):
-    def __init__(self, size: int) -> None:
-        self._items: OrderedDict[K, V] = OrderedDict()
-        self._size = size
-
-    def get(self, key: K) -> V | None:
-        value = self._items.get(key)
-        if value is not None:
-            self._items.move_to_end(key)
-        return value
-
-    def put(self, key: K, value: V) -> None:
-        self._items[key] = value
-        if len(self._items) > self._size:
-            self._items.popitem(last=False)
 
 
 class MemoEmotion:
@@ -48,7 +28,7 @@ class MemoEmotion:
         self.inner = inner
         self.name = inner.name
         self.version = inner.version
-        self._memo: _Memo[str, Emotion] = _Memo(size)
+        self._memo: LRU[str, Emotion] = LRU(size)
 
     def predict(self, texts: Sequence[str]) -> list[Emotion]:
         found = [self._memo.get(t) for t in texts]
@@ -72,7 +52,7 @@ class MemoTone:
         self.inner = inner
         self.name = inner.name
         self.version = inner.version
-        self._memo: _Memo[tuple[str, bool], float] = _Memo(size)
+        self._memo: LRU[tuple[str, bool], float] = LRU(size)
 
     def score(self, texts: Sequence[str], emotions: Sequence[Emotion | None]) -> list[float]:
         keys = [(t, e is None) for t, e in zip(texts, emotions, strict=True)]
@@ -130,4 +110,4 @@ def analyze_draft(context: Conversation | None, draft: str) -> Analysis:
 
 
 #: Analyses of recent contexts, by their turns (an agent typing re-sends the same context).
-_contexts: _Memo[tuple[object, ...], Analysis] = _Memo(256)
+_contexts: LRU[tuple[object, ...], Analysis] = LRU(256)

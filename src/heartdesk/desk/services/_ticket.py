@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from heartdesk._lru import LRU
 from heartdesk.desk.errors import Conflict, NotFound
 from heartdesk.desk.schema import Message, Ticket
 from heartdesk.model import Analysis, Conversation, Turn
@@ -50,36 +49,12 @@ def _key(conversation: Conversation, n: int) -> tuple[object, ...]:
     return (conversation.id, conversation.channel, tuple((t.role, t.text, t.at, t.end, t.author) for t in conversation.turns[:n]))
 
 
-class _Recent:
-    """The analyses of the conversations this process analysed last, by their turns.
-
-    An agent's reply extends the conversation by one turn, and the turns before it read the
-    same as they did (``Pipeline.extend``): with the previous analysis at hand only the reply is
-    analysed, not the whole conversation again. A customer message, or a conversation this
-    process has not seen (another worker wrote it, or a restart), is analysed whole.
-    """
-
-    def __init__(self, size: int = 2048) -> None:
-        self._items: OrderedDict[tuple[object, ...], Analysis] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[object, ...]) -> Analysis | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[object, ...], analysis: Analysis) -> None:
-        with self._lock:
-            self._items[key] = analysis
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-
-
-_recent = _Recent()
+#: The analyses of the conversations this process analysed last, by their turns. An agent's reply
+#: extends the conversation by one turn, and the turns before it read the same as they did
+#: (``Pipeline.extend``): with the previous analysis at hand only the reply is analysed, not the
+#: whole conversation again. A customer message, or a conversation this process has not seen
+#: (another worker wrote it, or a restart), is analysed whole.
+_recent: LRU[tuple[object, ...], Analysis] = LRU(2048)
 
 
 def analyze_turns(conversation: Conversation) -> list[dict[str, Any]]:
