@@ -242,9 +242,10 @@ def _time_vader(texts: list[str], repeat: int) -> float:
 def breakdown(convs: list[Conversation], batch_size: int = 512) -> list[tuple[str, int, float]]:
     """(part, turns it ran on, seconds) for each part of the default pipeline.
 
-    Mirrors Pipeline._batch/_plan/_conversation (batch models per batch of conversations, each
-    detector's ``prepare`` over the batch's turns of its role, then the detectors turn by turn
-    with the same TurnContext, skipping the turns ``prepare`` ruled out), timing each part.
+    Mirrors Pipeline._batch/_plan/_conversation (batch models and the emotion cues per batch of
+    conversations; then, a few dozen turns at a time, each detector's ``prepare`` over those turns
+    of its role and the detectors turn by turn with the same TurnContext, skipping the turns
+    ``prepare`` ruled out), timing each part.
     A detector's ``prepare`` time is counted as its own. Figures include a little timer
     overhead per call (~0.1 µs), which is subtracted.
     """
@@ -256,8 +257,8 @@ def breakdown(convs: list[Conversation], batch_size: int = 512) -> list[tuple[st
     pipe = default_pipeline()
     clock = time.perf_counter_ns
     overhead = min(-(clock() - clock()) for _ in range(2000))
-    spent: dict[str, int] = {"emotion model": 0, "tone model": 0}
-    runs: dict[str, int] = {"emotion model": 0, "tone model": 0}
+    spent: dict[str, int] = {"emotion model": 0, "emotion cues": 0, "tone model": 0}
+    runs: dict[str, int] = {"emotion model": 0, "emotion cues": 0, "tone model": 0}
     for d in pipe.detectors:
         spent[f"detector {d.name}"] = 0
         runs[f"detector {d.name}"] = 0
@@ -269,9 +270,16 @@ def breakdown(convs: list[Conversation], batch_size: int = 512) -> list[tuple[st
         texts = [t.text[:_LIMIT] for t in turns]
         # As the pipeline does: emotion for customer turns only, None for agent turns.
         customer = [i for i, t in enumerate(turns) if t.role == "customer"]
+        said = [texts[i] for i in customer]
         t0 = clock()
-        predicted = pipe.emotion_model.predict([texts[i] for i in customer])
+        predicted = pipe.emotion_model.predict(said)
         spent["emotion model"] += clock() - t0
+        if pipe.emotion_cues is not None:
+            cues = pipe.emotion_cues
+            t0 = clock()
+            predicted = [cues.adjust(e, t) for e, t in zip(predicted, said, strict=True)]
+            spent["emotion cues"] += clock() - t0
+            runs["emotion cues"] += len(customer)
         emotions: list[Emotion | None] = [None] * len(texts)
         for i, e in zip(customer, predicted, strict=True):
             emotions[i] = e
@@ -280,52 +288,61 @@ def breakdown(convs: list[Conversation], batch_size: int = 512) -> list[tuple[st
         spent["tone model"] += clock() - t0
         runs["emotion model"] += len(customer)
         runs["tone model"] += len(texts)
-        # Per detector, its verdict per turn of the batch (None: run everywhere), from ``prepare``.
+        # As in Pipeline._batch: the detectors' ``prepare`` sees a few dozen turns (whole
+        # conversations) at a time, and those conversations are read before the next chunk's.
+        # ``verdict``: per detector, its verdict per turn of the batch (None: run everywhere).
         verdict: dict[str, list[bool] | None] = {}
-        for role in ("customer", "agent"):
-            where = [i for i, t in enumerate(turns) if t.role == role]
-            seen = [texts[i] for i in where]
-            for det, key in keyed:
-                prepare = preparer(det) if reads_role(det, role) else None
-                if prepare is None or not where:
-                    continue
-                t0 = clock()
-                mask = prepare(seen)
-                spent[key] += clock() - t0 - overhead
-                full = verdict.setdefault(det.name, [True] * len(turns)) or []
-                for i, ok in zip(where, mask or [True] * len(where), strict=True):
-                    full[i] = bool(ok)
-        pos = 0
-        for conv in batch:
-            n = len(conv.turns)
-            emo, ton = emotions[pos : pos + n], tones[pos : pos + n]
-            history: list[list[Finding]] = []
-            results: list[TurnAnalysis] = []
-            for i, turn in enumerate(conv.turns):
-                found: list[Finding] = []
-                ctx = TurnContext(conv, i, emo, ton, history, found)
-                seen_turn = (
-                    turn if turn.text is texts[pos + i] else Turn(turn.role, texts[pos + i], turn.at, turn.author, turn.end)
-                )
+        first = 0
+        k = 0
+        while k < len(batch):
+            stop, j = first, k
+            while j < len(batch) and (j == k or stop - first < pipe.prepare_turns):
+                stop += len(batch[j].turns)
+                j += 1
+            for role in ("customer", "agent"):
+                where = [i for i in range(first, stop) if turns[i].role == role]
+                seen = [texts[i] for i in where]
                 for det, key in keyed:
-                    if reads_role(det, turn.role):
-                        runs[key] += 1  # a turn it reads, whether or not ``prepare`` ruled it out
-                        allowed = verdict.get(det.name)
-                        if allowed is not None and not allowed[pos + i]:
-                            continue
-                        t0 = clock()
-                        got = list(det.detect(seen_turn, ctx))
-                        spent[key] += clock() - t0 - overhead
-                        found.extend(got)
-                history.append(found)
-                results.append(
-                    TurnAnalysis(i, turn.role, float(ton[i]), tuple(found), emo[i] if turn.role == "customer" else None)
-                )
-            t0 = clock()
-            build_scorecard(conv, tuple(results))
-            spent["scorecard"] += clock() - t0
-            runs["scorecard"] += n
-            pos += n
+                    prepare = preparer(det) if reads_role(det, role) else None
+                    if prepare is None or not where:
+                        continue
+                    t0 = clock()
+                    mask = prepare(seen)
+                    spent[key] += clock() - t0 - overhead
+                    full = verdict.setdefault(det.name, [True] * len(turns)) or []
+                    for i, ok in zip(where, mask or [True] * len(where), strict=True):
+                        full[i] = bool(ok)
+            pos = first
+            for conv in batch[k:j]:
+                n = len(conv.turns)
+                emo, ton = emotions[pos : pos + n], tones[pos : pos + n]
+                history: list[list[Finding]] = []
+                results: list[TurnAnalysis] = []
+                for i, turn in enumerate(conv.turns):
+                    found: list[Finding] = []
+                    ctx = TurnContext(conv, i, emo, ton, history, found)
+                    text = texts[pos + i]
+                    seen_turn = turn if turn.text is text else Turn(turn.role, text, turn.at, turn.author, turn.end)
+                    for det, key in keyed:
+                        if reads_role(det, turn.role):
+                            runs[key] += 1  # a turn it reads, whether or not ``prepare`` ruled it out
+                            allowed = verdict.get(det.name)
+                            if allowed is not None and not allowed[pos + i]:
+                                continue
+                            t0 = clock()
+                            got = list(det.detect(seen_turn, ctx))
+                            spent[key] += clock() - t0 - overhead
+                            found.extend(got)
+                    history.append(found)
+                    results.append(
+                        TurnAnalysis(i, turn.role, float(ton[i]), tuple(found), emo[i] if turn.role == "customer" else None)
+                    )
+                t0 = clock()
+                build_scorecard(conv, tuple(results))
+                spent["scorecard"] += clock() - t0
+                runs["scorecard"] += n
+                pos += n
+            first, k = stop, j
     return [(k, runs[k], max(0, spent[k]) / 1e9) for k in spent]
 
 
@@ -391,11 +408,17 @@ def main(argv: list[str] | None = None) -> int:
             secs = sum(s for name, _, s in parts if reads.get(name) in (role, "any"))
             per = 1e6 * secs / n_role[role] if n_role[role] else 0.0
             print(f"  all {role} detectors: {per:.1f} µs per {role} turn (budget {budget:.0f})")
-        for name, budget, per_role in (("emotion model", 30.0, "customer"), ("tone model", 6.0, None)):
+        models: tuple[tuple[str, float | None, str | None], ...] = (
+            ("emotion model", 30.0, "customer"),
+            ("emotion cues", None, "customer"),
+            ("tone model", 6.0, None),
+        )
+        for name, model_budget, per_role in models:
             secs = sum(s for part, _, s in parts if part == name)
             count = n_role[per_role] if per_role else n
             unit = f"{per_role} turn" if per_role else "turn"
-            print(f"  {name}: {1e6 * secs / max(count, 1):.1f} µs per {unit} (budget {budget:.0f})")
+            limit = f"budget {model_budget:.0f}" if model_budget is not None else "no budget of its own"
+            print(f"  {name}: {1e6 * secs / max(count, 1):.1f} µs per {unit} ({limit})")
 
     if args.json:
         out: dict[str, Any] = {

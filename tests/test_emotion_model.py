@@ -204,3 +204,93 @@ def test_missing_model_file_is_a_numbered_error(tmp_path: Path) -> None:
     with pytest.raises(HeartdeskError) as info:
         EmotionClassifier.load(tmp_path / "absent.npz")
     assert info.value.code == "E201"
+
+
+def _write_teacher(path: Path, texts: list[str], fine_of: list[int]) -> None:
+    """A teacher file as scripts/teacher_goemotions.py writes it: train texts, then one copy each."""
+    from heartdesk.models.labels import EKMAN, GOEMOTIONS, TO_EKMAN
+
+    transfer = texts + [" ".join(t.split()[1:]) or t for t in texts]
+    labels = fine_of + fine_of
+    logits = np.zeros((len(transfer), 35), np.float16)
+    for i, f in enumerate(labels):
+        logits[i, EKMAN.index(TO_EKMAN[GOEMOTIONS[f]])] = 5
+        logits[i, 7 + f] = 5
+    np.savez_compressed(path, n_train=np.array(len(texts)), logits=logits, dev_logits=logits[None, :2])
+    joined = np.frombuffer("\n".join(transfer).encode("utf-8"), dtype=np.uint8)
+    np.savez_compressed(path.with_suffix(".texts.npz"), texts=joined)
+
+
+def test_a_teacher_decides_what_the_heads_learn(tmp_path: Path) -> None:
+    from heartdesk.models.train_emotion import main
+
+    data = tmp_path / "goemotions"
+    data.mkdir()
+    rows = _TRAIN_ROWS * 3
+    _write_split(data, "train", rows)
+    gold = [int(labels.split(",")[0]) for _, labels in rows]
+    # This teacher disagrees with the gold labels on one thing: disappointment (9) reads as gratitude (15).
+    teacher = tmp_path / "teacher.npz"
+    _write_teacher(teacher, [t for t, _ in rows], [15 if g == 9 else g for g in gold])
+    plain, taught = tmp_path / "plain.npz", tmp_path / "taught.npz"
+    assert main(tmp_path, plain, 3) == 0
+    assert main(tmp_path, taught, 3, teacher=teacher) == 0
+    text = ["I'm so disappointed with the quality"]
+    assert EmotionClassifier.load(plain).predict(text)[0].label == "disappointment"
+    assert EmotionClassifier.load(taught).predict(text)[0].label == "gratitude"
+    meta = bytes(np.load(taught)["meta"]).decode()
+    assert "teacher.npz" in meta
+
+
+def test_a_teacher_for_other_texts_is_refused(tmp_path: Path) -> None:
+    from heartdesk.models.distill import Teacher, TeacherError
+    from heartdesk.models.train_emotion import main
+
+    data = tmp_path / "goemotions"
+    data.mkdir()
+    _write_split(data, "train", _TRAIN_ROWS)
+    teacher = tmp_path / "teacher.npz"
+    _write_teacher(teacher, [t for t, _ in _TRAIN_ROWS[1:]], [27] * (len(_TRAIN_ROWS) - 1))
+    with pytest.raises(TeacherError, match="does not start with"):
+        Teacher.load(teacher, [t for t, _ in _TRAIN_ROWS])
+    out = tmp_path / "m.npz"
+    assert main(tmp_path, out, 0, teacher=teacher) == 2
+    assert not out.exists()
+    assert main(tmp_path, out, 0, teacher=tmp_path / "absent.npz") == 2
+
+
+def test_teacher_copies_fold_with_their_text(tmp_path: Path) -> None:
+    from heartdesk.models.distill import Teacher
+
+    texts = [t for t, _ in _TRAIN_ROWS]
+    teacher = tmp_path / "teacher.npz"
+    _write_teacher(teacher, texts, [int(labels.split(",")[0]) for _, labels in _TRAIN_ROWS])
+    taught = Teacher.load(teacher, texts)
+    n = len(texts)
+    assert len(taught.texts) == 2 * n
+    assert taught.origin.tolist() == list(range(n)) * 2
+    assert taught.fine[:n].tolist() == [int(labels.split(",")[0]) for _, labels in _TRAIN_ROWS]
+
+
+def test_a_team_model_replaces_the_shipped_one_by_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from heartdesk.models.train_emotion import main
+
+    data = tmp_path / "goemotions"
+    data.mkdir()
+    _write_split(data, "train", _TRAIN_ROWS * 3)
+    own = tmp_path / "own.npz"
+    assert main(tmp_path, own, 5) == 0
+    load_default.cache_clear()
+    try:
+        monkeypatch.setenv("HEARTDESK_EMOTION_MODEL", str(own))
+        chosen = load_default()
+        assert chosen.predict(["x"])[0].scores == EmotionClassifier.load(own).predict(["x"])[0].scores
+        assert len(chosen.ekman_scores(["x"])[0]) == 7
+        assert chosen.logits(["I love it"]).tolist() != EmotionClassifier.load().logits(["I love it"]).tolist()
+        load_default.cache_clear()
+        monkeypatch.setenv("HEARTDESK_EMOTION_MODEL", str(tmp_path / "absent.npz"))
+        with pytest.raises(HeartdeskError) as info:
+            load_default()
+        assert info.value.code == "E201"
+    finally:
+        load_default.cache_clear()

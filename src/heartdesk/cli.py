@@ -216,11 +216,15 @@ def train_emotion(
     ),
     out: Annotated[Path | None, typer.Option("--out", help="Where to write the model (default: the shipped file).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same model.")] = 13,
+    teacher: Annotated[
+        Path | None,
+        typer.Option("--teacher", help="Teacher logits from scripts/teacher_goemotions.py: the heads learn its labels."),
+    ] = None,
 ) -> None:
     """Train the customer-emotion model from GoEmotions (Apache-2.0). Needs the 'train' extra."""
     from heartdesk.models.train_emotion import main as train_main
 
-    raise typer.Exit(train_main(data_dir=data, out=out, seed=seed))
+    raise typer.Exit(train_main(data_dir=data, out=out, seed=seed, teacher=teacher))
 
 
 @app.command()
@@ -237,9 +241,23 @@ def serve(
             "use about one per core for many concurrent clients.",
         ),
     ] = 1,
+    coach_processes: Annotated[
+        int | None,
+        typer.Option(
+            "--coach-processes",
+            min=0,
+            help="Review processes behind each server process, fed from one queue (docs/coach.md); "
+            "default HEARTDESK_COACH_PROCESSES, else 0: reviews run in the server process.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the desk's HTTP API (OpenAPI at /docs) on HEARTDESK_DATABASE_URL (default ./heartdesk.db)."""
+    import os
+
     import uvicorn
+
+    if coach_processes is not None:
+        os.environ["HEARTDESK_COACH_PROCESSES"] = str(coach_processes)  # read by each server process's app
 
     from heartdesk.desk import migrate
     from heartdesk.desk.db import make_engine

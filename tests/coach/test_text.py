@@ -48,3 +48,37 @@ def test_reflect_turns_the_customer_words_into_the_agents() -> None:
     assert reflect("My order arrived broken and I need it by Friday!!") == "your order arrived broken and you need it by Friday"
     assert reflect("Honestly, you charged me twice.") == "we charged you twice"
     assert reflect("I was told you would call me") == "you were told we would call you"
+
+
+def test_facts_found_word_by_word_are_those_of_the_whole_text() -> None:
+    import json
+    from pathlib import Path
+
+    from heartdesk.coach.text import _CAPITALISED, _FACT, _NOT_NAMES
+
+    def whole(text: str) -> list[str]:
+        found = [m.group(0).rstrip(".,:/-!?'") for m in _FACT.finditer(text)]
+        found += [m.group(0) for m in _CAPITALISED.finditer(text) if m.group(0) not in _NOT_NAMES]
+        return list(dict.fromkeys(f for f in found if f))
+
+    texts = [
+        "Refund of $1,250.00 (order #A-77) on Monday, 3 April; mail ann@example.com.",
+        "1,000,000 and 1, 000 and 12,34 and ,123 and x,1234\ttab\u00a0nbsp 5\u2009kg",
+        "Call 0800-123-456!\nOr on Friday's shift. (Ref: KL1004.)",
+    ]
+    for name in ("drafts.jsonl", "hard_drafts.jsonl"):
+        for line in (Path(__file__).parent / "data" / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                entry = json.loads(line)
+                texts += [entry["draft"], *(t["text"] for t in entry.get("conversation", []))]
+    for text in texts:
+        assert facts(text) == whole(text), text
+
+
+def test_letters_are_counted_as_the_letter_class() -> None:
+    import re
+
+    from heartdesk.coach.text import _NOT_LETTERS
+
+    for text in ("½ ² ٣ café naïve 日本語 _x_ Ⅻ", "ÅÆØ ß ﬁ 123abc", "Order #A1234, $12.50!", ""):
+        assert len(_NOT_LETTERS.sub("", text)) == len(re.findall(r"[^\W\d_]", text)), text

@@ -66,13 +66,17 @@ def _agent_findings(turns: Sequence[TurnAnalysis]) -> list[tuple[int, Finding]]:
     return [(t.index, f) for t in turns for f in t.findings if f.confidence >= PRESENT]
 
 
-# label -> [(dimension, weight)]: one pass over the findings feeds every dimension.
-_BY_LABEL: dict[str, list[tuple[str, float]]] = {}
+# label -> [(dimension, weight, cap, counter key)]: one pass over the findings feeds every dimension.
+_BY_LABEL: dict[str, list[tuple[str, float, int, tuple[str, str]]]] = {}
 for _dim, _weights in WEIGHTS.items():
     for _label, _w in _weights.items():
-        _BY_LABEL.setdefault(_label, []).append((_dim, _w))
-# Etiquette and resolution count a label once; the others up to CAP_PER_LABEL.
+        # Etiquette and resolution count a label once; the others up to CAP_PER_LABEL.
+        _cap = 1 if _dim in ("etiquette", "resolution") else CAP_PER_LABEL
+        _BY_LABEL.setdefault(_label, []).append((_dim, _w, _cap, (_dim, _label)))
 _CAPS = {name: (1 if name in ("etiquette", "resolution") else CAP_PER_LABEL) for name in WEIGHTS}
+#: ``Evidence(...)`` with every field given, without the NamedTuple's keyword-handling ``__new__``
+#: (a scorecard builds a few dozen of them; the object is the same).
+_new = tuple.__new__
 
 
 def _collect(found: list[tuple[int, Finding]]) -> dict[str, list[Evidence]]:
@@ -83,12 +87,11 @@ def _collect(found: list[tuple[int, Finding]]) -> dict[str, list[Evidence]]:
         targets = by_label.get(f.label)
         if targets is None:
             continue
-        for name, w in targets:
-            key = (name, f.label)
+        for name, w, cap, key in targets:
             c = counts.get(key, 0)
-            if c < _CAPS[name]:
+            if c < cap:
                 counts[key] = c + 1
-                evidence[name].append(Evidence(turn, f.label, round(w * f.confidence, 1), f.start, f.end, f.explanation))
+                evidence[name].append(_new(Evidence, (turn, f.label, round(w * f.confidence, 1), f.start, f.end, f.explanation)))
     return evidence
 
 
@@ -103,9 +106,10 @@ def _dimension(name: str, base: float, evidence: list[Evidence]) -> Dimension:
             score = _clamp(base)
             dim = _UNTOUCHED[(name, base)] = Dimension(name, score, (), f"{name} {score}/100")
         return dim
-    score = _clamp(base + sum(e.effect for e in evidence))
-    plus = [e.label for e in evidence if e.effect > 0]
-    minus = [e.label for e in evidence if e.effect < 0]
+    # Evidence is (turn, label, effect, ...): indexing spares a property call per field read.
+    score = _clamp(base + sum([e[2] for e in evidence]))
+    plus = [e[1] for e in evidence if e[2] > 0]
+    minus = [e[1] for e in evidence if e[2] < 0]
     summary = f"{name} {score}/100"
     if plus:
         summary += "; helped by " + ", ".join(dict.fromkeys(plus))
@@ -153,13 +157,18 @@ def _third(item: tuple[int, Emotion, float]) -> float:
 
 
 def build_scorecard(conversation: Conversation, turns: Sequence[TurnAnalysis]) -> Scorecard:
-    agent_turns = [t for t in turns if t.role == "agent"]
-    customer_turns = [t for t in turns if t.role == "customer"]
+    agent_turns: list[TurnAnalysis] = []
+    customer_turns: list[TurnAnalysis] = []
+    for t in turns:
+        if t.role == "agent":
+            agent_turns.append(t)
+        elif t.role == "customer":
+            customer_turns.append(t)
     found = _agent_findings(agent_turns)
     last_customer: Emotion | None = customer_turns[-1].emotion if customer_turns else None
     escalations = tuple(
         [
-            Evidence(t.index, f.label, 0.0, f.start, f.end, f.explanation)
+            _new(Evidence, (t.index, f.label, 0.0, f.start, f.end, f.explanation))
             for t in customer_turns
             if t.findings
             for f in t.findings
@@ -167,7 +176,7 @@ def build_scorecard(conversation: Conversation, turns: Sequence[TurnAnalysis]) -
         ]
     )
     interruptions = tuple(
-        [Evidence(i, f.label, 0.0, f.start, f.end, f.explanation) for i, f in found if f.label == "interruption"]
+        [_new(Evidence, (i, f.label, 0.0, f.start, f.end, f.explanation)) for i, f in found if f.label == "interruption"]
     )
     distresses = [distress(t.emotion) for t in customer_turns]
     trajectory = _trajectory(conversation, customer_turns, distresses)
@@ -194,20 +203,13 @@ def build_scorecard(conversation: Conversation, turns: Sequence[TurnAnalysis]) -
     etiquette = _dimension("etiquette", BASE["etiquette"], evidence["etiquette"])
     mean_tone = sum(t.tone for t in agent_turns) / len(agent_turns)
     n = len(agent_turns)
-    tone_ev = [Evidence(t.index, "tone", round(t.tone * 50 / n, 1), None, None, f"turn tone {t.tone:+.2f}") for t in agent_turns]
+    tone_ev = [
+        _new(Evidence, (t.index, "tone", round(t.tone * 50 / n, 1), None, None, f"turn tone {t.tone:+.2f}")) for t in agent_turns
+    ]
     hostile = [(i, f) for i, f in found if f.label in ("confrontational", "dismissive", "defensive")]
     tone_ev += [Evidence(i, f.label, round(-20 * f.confidence, 1), f.start, f.end, f.explanation) for i, f in hostile[:3]]
     tone_score = _clamp(50 + 50 * mean_tone + sum(e.effect for e in tone_ev[len(agent_turns) :]))
     tone = Dimension("tone", tone_score, tuple(tone_ev), f"tone {tone_score}/100; mean agent tone {mean_tone:+.2f}")
     return Scorecard(
-        empathy=empathy,
-        listening=listening,
-        tone=tone,
-        ownership=ownership,
-        resolution=resolution,
-        etiquette=etiquette,
-        de_escalation=trajectory,
-        last_impression=last_customer,
-        escalation_requests=escalations,
-        interruptions=interruptions,
+        empathy, listening, tone, ownership, resolution, etiquette, trajectory, last_customer, escalations, interruptions
     )

@@ -24,6 +24,7 @@ _FACT = re.compile(
     r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July"
     r"|August|September|October|November|December)\b"
 )
+_NON_SPACE = re.compile(r"\S+")
 _CAPITALISED = re.compile(r"(?<=[a-z0-9,;:] )[A-Z][a-zA-Z'-]+")
 _NOT_NAMES = frozenset({"I", "I'm", "I'll", "I've", "I'd", "OK"})
 _STOPWORDS = frozenset(
@@ -36,7 +37,9 @@ _STOPWORDS = frozenset(
     "really even ever never always yet until while where should must may might being having doing said".split()
 )
 _WORD = re.compile(r"[a-z']+")
-_LETTER = re.compile(r"[^\W\d_]")
+# Letters are counted as what is left once the runs of everything else are removed (the class
+# [^\W\d_] exactly): a few dozen runs instead of a match object per letter.
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -99,9 +102,20 @@ def facts(text: str) -> list[str]:
 
 @lru_cache(maxsize=2048)
 def _facts(text: str) -> tuple[str, ...]:
-    found = [m.group(0).rstrip(".,:/-!?'") for m in _FACT.finditer(text)]
+    found = [f.rstrip(".,:/-!?'") for chunk in _NON_SPACE.findall(text) for f in _chunk_facts(chunk)]
     found += [m.group(0) for m in _CAPITALISED.finditer(text) if m.group(0) not in _NOT_NAMES]
     return tuple(dict.fromkeys(f for f in found if f))
+
+
+@lru_cache(maxsize=8192)
+def _chunk_facts(chunk: str) -> tuple[str, ...]:
+    """``_FACT``'s matches in one run of non-space characters.
+
+    No match of ``_FACT`` holds whitespace, and it has no anchors or look-behind, so the matches in a
+    text are those of its runs one after the other. Matching run by run is what makes it cheap: the
+    pattern tries every position, and a review's words recur from one keystroke's review to the next.
+    """
+    return tuple(m.group(0) for m in _FACT.finditer(chunk))
 
 
 def fact_phrases(segment: str, lost: Sequence[str]) -> list[str]:
@@ -129,7 +143,7 @@ def keep_facts(replaced: str, text: str) -> str:
 
 def english_enough(text: str) -> bool:
     """A cheap language check: mostly ASCII letters and some common English words."""
-    letters = len(_LETTER.findall(text))
+    letters = len(_NOT_LETTERS.sub("", text))
     if letters < 12:
         return True
     if len(_ASCII_LETTER.findall(text)) / letters < 0.7:

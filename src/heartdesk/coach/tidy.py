@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
+from functools import lru_cache
 
 from heartdesk.coach.combine import OFFER, is_empathy
 from heartdesk.coach.text import sentences
@@ -40,18 +41,26 @@ _CHECKS = frozenset({"is this correct", "are you sure", "could there be a misund
 _MIN_WORDS = 5  # what is left of a sentence after its promise is taken out must still say something
 
 
+# Memoised: a review normalises and reads the same sentences (the library's phrases, the draft's
+# sentences, which change little from one keystroke's review to the next) many times over.
+@lru_cache(maxsize=4096)
 def _norm(text: str) -> str:
     return _NORM.sub(" ", text.lower()).strip()
 
 
-def _commitments(sentence: str, when: Sequence[str]) -> set[str]:
+def _commitments(sentence: str, when: Sequence[str]) -> frozenset[str]:
     """What ``sentence`` commits to: its follow-up times and whether it promises to come back.
 
     A time counts only with a promise or a first-person future ("cancellations within 24 hours
     are charged" states a rule, it promises nothing).
     """
+    return _commitments_of(sentence, tuple(when))
+
+
+@lru_cache(maxsize=4096)
+def _commitments_of(sentence: str, when: tuple[str, ...]) -> frozenset[str]:
     if not _PROMISE.search(sentence) and not _FUTURE.search(sentence) and not OFFER.search(sentence):
-        return set()
+        return frozenset()
     keys = {_norm(m.group(0)) for m in _TIME.finditer(sentence)}
     low = sentence.lower()
     keys |= {_norm(w) for w in when if w and w.lower() in low}
@@ -59,7 +68,7 @@ def _commitments(sentence: str, when: Sequence[str]) -> set[str]:
         keys.add("promise")
     if OFFER.search(sentence):
         keys.add("offer")
-    return keys
+    return frozenset(keys)
 
 
 def _prepared(texts: Iterable[str]) -> tuple[list[str], list[str]]:

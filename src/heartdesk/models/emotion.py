@@ -16,6 +16,7 @@ shouting (words in capitals) and exclamation marks, capped at 1.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -223,4 +224,6 @@ class EmotionClassifier:
 
 @lru_cache(maxsize=1)
 def load_default() -> EmotionClassifier:
-    return EmotionClassifier.load(DEFAULT_PATH)
+    """The shipped model, or the file ``HEARTDESK_EMOTION_MODEL`` names (one a team trained itself)."""
+    chosen = os.environ.get("HEARTDESK_EMOTION_MODEL", "").strip()
+    return EmotionClassifier.load(Path(chosen) if chosen else DEFAULT_PATH)

@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from heartdesk.models.calibrate import gold_matrix, macro_f1, per_class_f1, tune_bias
+from heartdesk.models.distill import Teacher, TeacherError
 from heartdesk.models.features import char_ngrams, ngrams, words
 from heartdesk.models.labels import EKMAN, GOEMOTIONS, GROUP_COLUMNS, TO_EKMAN
 
@@ -194,7 +195,7 @@ def _log(msg: str, t0: float) -> None:
     print(f"[{time.time() - t0:6.1f}s] {msg}", file=sys.stderr, flush=True)
 
 
-def main(data_dir: Path, out: Path | None, seed: int) -> int:
+def main(data_dir: Path, out: Path | None, seed: int, teacher: Path | None = None) -> int:
     t0 = time.time()
     np.random.seed(seed)
     out = out or DEFAULT_OUT
@@ -205,21 +206,35 @@ def main(data_dir: Path, out: Path | None, seed: int) -> int:
         return 2
     ek = ekman_sets(fine)
     feat = Featuriser().fit(texts)
-    x = feat.transform(texts)
-    _log(f"features {x.shape} from {len(texts)} texts", t0)
+    if teacher is None:
+        fit_texts, origin = texts, np.arange(len(texts))
+        rows, ys = _expand(ek)
+        frows, fys = _expand(fine)
+    else:
+        try:
+            taught = Teacher.load(teacher, texts)
+        except (OSError, KeyError, TeacherError) as exc:
+            print(f"cannot use the teacher file: {exc}", file=sys.stderr)
+            return 2
+        # The heads copy the teacher's decisions on the transfer set (train texts first, then their
+        # perturbed copies); gold labels still drive the calibration below.
+        fit_texts, origin = taught.texts, taught.origin
+        rows = frows = np.arange(len(fit_texts))
+        ys, fys = taught.ekman, taught.fine
+    x = feat.transform(fit_texts)  # the train texts are its first rows either way
+    _log(f"features {x.shape} from {len(fit_texts)} texts", t0)
 
-    rows, ys = _expand(ek)
-    frows, fys = _expand(fine)
-    # Out-of-fold margins of both heads, for tuning: folds split by text, never by row.
+    # Out-of-fold margins of both heads, for tuning: folds split by train text, never by row, and a
+    # perturbed copy always falls in its text's fold.
     rng = np.random.RandomState(seed)
     fold = rng.permutation(len(texts)) % FOLDS
     oof_ek = np.zeros((len(texts), len(EKMAN)), np.float32)
     oof_fine = np.zeros((len(texts), len(GOEMOTIONS)), np.float32)
     for f in range(FOLDS):
         te = np.flatnonzero(fold == f)
-        tr = fold[rows] != f
+        tr = fold[origin[rows]] != f
         oof_ek[te] = _Head(x[rows[tr]], ys[tr], len(EKMAN), C_EKMAN, seed).scores(x[te])
-        tr = fold[frows] != f
+        tr = fold[origin[frows]] != f
         oof_fine[te] = _Head(x[frows[tr]], fys[tr], len(GOEMOTIONS), C_FINE, seed).scores(x[te])
         _log(f"fold {f + 1}/{FOLDS}", t0)
     gold = gold_matrix(ek, len(EKMAN))
@@ -243,7 +258,8 @@ def main(data_dir: Path, out: Path | None, seed: int) -> int:
     _log("heads fitted", t0)
     coef = np.vstack([ek_model.coef, fine_model.coef]).T.astype(np.float32)  # features x 35
     bias = np.concatenate([ek_model.intercept + calib, fine_model.intercept]).astype(np.float32)
-    save(out, feat, coef, bias, seed, np.array([mix, ek_temp, fine_temp], np.float32))
+    trained_on = "GoEmotions train (Apache-2.0)" + (f", labels from the teacher {teacher.name}" if teacher else "")
+    save(out, feat, coef, bias, seed, np.array([mix, ek_temp, fine_temp], np.float32), trained_on)
     _log(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)", t0)
 
     try:
@@ -275,6 +291,7 @@ def save(
     bias: npt.NDArray[np.float32],
     seed: int,
     head: npt.NDArray[np.float32],
+    trained_on: str = "GoEmotions train (Apache-2.0)",
 ) -> None:
     """Write the run-time artifact: vocabularies as newline-joined UTF-8, weights as float16."""
     n_word = len(feat.word_vec.vocabulary_)
@@ -305,5 +322,5 @@ def save(
             char_w=w_char.astype(np.float16),
             bias=bias,
             head=head,  # mix, Ekman temperature, GoEmotions temperature
-            meta=joined([json.dumps({"seed": seed, "trained_on": "GoEmotions train (Apache-2.0)", "heads": [7, 28]})]),
+            meta=joined([json.dumps({"seed": seed, "trained_on": trained_on, "heads": [7, 28]})]),
         )

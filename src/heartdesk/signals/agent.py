@@ -15,7 +15,8 @@ from collections.abc import Iterator, Sequence
 from heartdesk.model import Finding, Turn
 from heartdesk.signals.agent_match import gated, scan, scan_all
 from heartdesk.signals.agent_text import agent_spoke_before, context_patterns, history_has, sentence_at
-from heartdesk.signals.base import TurnContext, distress, register
+from heartdesk.signals.agent_unless import Search, context_search, found_in
+from heartdesk.signals.base import TurnContext, distress, new_finding, register
 from heartdesk.signals.rules import LexiconDetector
 
 #: The stable agent-turn labels (issue contract), one registered detector each.
@@ -63,20 +64,17 @@ class AgentLexiconDetector(LexiconDetector):
 
     def _findings(self, hits: list[tuple[int, int, int]], turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
         rules = self._lex.rules
+        label, name, version = self._lex.label, self.name, self._version
+        adjust = self.adjust
         for start, end, i in hits:
             rule = rules[i]
-            conf = self.adjust(rule.confidence, start, end, turn, ctx)
+            conf = adjust(rule.confidence, start, end, turn, ctx)
             if conf is None:
                 continue
-            yield Finding(
-                label=self._lex.label,
-                start=start,
-                end=end,
-                confidence=round(min(1.0, max(0.0, conf)), 3),
-                explanation=rule.explanation,
-                detector=self.name,
-                version=self._version,
-                suggestion=rule.suggestion,
+            # Finding(label, start, end, confidence, explanation, detector, version, suggestion)
+            yield new_finding(
+                Finding,
+                (label, start, end, round(min(1.0, max(0.0, conf)), 3), rule.explanation, name, version, rule.suggestion),
             )
 
 
@@ -87,16 +85,16 @@ class _TurnFlag:
     turn with many hits quadratic.
     """
 
-    __slots__ = ("_found", "_patterns", "_text")
+    __slots__ = ("_found", "_searches", "_text")
 
-    def __init__(self, *patterns: re.Pattern[str] | None) -> None:
-        self._patterns = [p for p in patterns if p is not None]
+    def __init__(self, *searches: Search | None) -> None:
+        self._searches = [s for s in searches if s is not None]
         self._text: str | None = None
         self._found = False
 
     def __call__(self, text: str) -> bool:
         if text is not self._text:
-            self._found = any(p.search(text) is not None for p in self._patterns)
+            self._found = any(found_in(s, text) for s in self._searches)
             self._text = text
         return self._found
 
@@ -157,12 +155,10 @@ class BarePolicy(AgentLexiconDetector):
     reads = "agent"
     produces = ("bare_policy",)
     lexicon = "bare_policy"
-    _soft = context_patterns("bare_policy", "softeners")
-    _alt = context_patterns("bare_policy", "alternatives")
 
     def __init__(self) -> None:
         super().__init__()
-        self._softened = _TurnFlag(self._soft, self._alt)
+        self._softened = _TurnFlag(context_search("bare_policy", "softeners"), context_search("bare_policy", "alternatives"))
 
     def adjust(self, confidence: float, start: int, end: int, turn: Turn, ctx: TurnContext) -> float | None:
         return None if self._softened(turn.text) else confidence
@@ -179,7 +175,8 @@ class PassingBuck(AgentLexiconDetector):
 
     def __init__(self) -> None:
         super().__init__()
-        self._seen = _TurnFlag(self._handoff)
+        handoff = gated("passing_buck")
+        self._seen = _TurnFlag(None if self._handoff is None else (self._handoff, handoff.unless_fast))
 
     def adjust(self, confidence: float, start: int, end: int, turn: Turn, ctx: TurnContext) -> float | None:
         # A handoff anywhere in the turn ("I'll transfer you now") means the case was handed over.

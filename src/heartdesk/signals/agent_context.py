@@ -17,7 +17,7 @@ from heartdesk.model import Finding, Turn
 from heartdesk.signals.agent_match import gated
 from heartdesk.signals.agent_patterns import GatedPatterns
 from heartdesk.signals.agent_text import context_patterns, recent_customer_stems, sentence_index, sentences, stems_of
-from heartdesk.signals.base import TurnContext, register
+from heartdesk.signals.base import TurnContext, new_finding, register
 from heartdesk.signals.text import words
 
 _LONG = 2000  # characters: a sentence longer than this is not one a person wrote to restate someone
@@ -89,7 +89,8 @@ class Paraphrase:
         expl = (
             f"The agent restates the customer's words ({what})." if what else "A restating frame with nothing the customer said."
         )
-        yield Finding("paraphrase", s, e, round(conf, 3), expl, self.name, f"{self.version}+lex{self._lex.version}")
+        version = f"{self.version}+lex{self._lex.version}"
+        yield new_finding(Finding, ("paraphrase", s, e, round(conf, 3), expl, self.name, version, None))
 
     @staticmethod
     def _echo(text: str, bounds: list[tuple[int, int]], heard: frozenset[str]) -> tuple[float, int, int, str] | None:
@@ -237,4 +238,4 @@ class ClarifyingQuestion:
             if long_rest >= 2 or sum(e - s for s, e in rest) >= 1.5 * asked:
                 found = [(s, e, min(conf, 0.45), "A question tagged onto a longer reply.") for s, e, conf, _ in found]
         for s, e, conf, expl in found:
-            yield Finding("clarifying_question", s, e, conf, expl, self.name, self._version)
+            yield new_finding(Finding, ("clarifying_question", s, e, conf, expl, self.name, self._version, None))

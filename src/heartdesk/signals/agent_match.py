@@ -28,7 +28,8 @@ from heartdesk.signals.agent_anchors import (
     required_literals,
     required_sets,
 )
-from heartdesk.signals.agent_text import collect_batch, sentence_at
+from heartdesk.signals.agent_text import collect_batch
+from heartdesk.signals.agent_unless import unbounded, without_unless
 from heartdesk.signals.agent_words import is_word, word_index, word_starts
 from heartdesk.signals.lexicon import Rule, top_level_alternatives
 from heartdesk.signals.pattern_heads import parser, start_words
@@ -200,10 +201,36 @@ def scan_uncached(text: str, prefiltered: bool) -> dict[int, list[tuple[int, int
                     break
             if missing:
                 continue
-            m = searches[o](low)
+            search = searches[o]
+            m = search(low)
             if m is None:
                 continue  # the common case: one search in C, nothing else
-            found = _PATS[o].spans(text, low, m)
+            # ``_PATS[o].spans(text, low, m)`` inlined (most candidates are hits, several per turn),
+            # each span tagged with the rule index as it is found.
+            pat = _PATS[o]
+            idx = pat.index
+            boundary, sent_start = pat.boundary, pat.sent_start
+            hits: list[tuple[int, int, int]] = []
+            while m is not None:
+                st, en = m.span()
+                if st > 0 and (
+                    (boundary and (low[st - 1].isalnum() or low[st - 1] == "_") and (low[st].isalnum() or low[st] == "_"))
+                    or (sent_start and not (st >= 2 and low[st - 2] in ".!?" and low[st - 1].isspace()))
+                ):
+                    m = search(low, st + 1)  # started inside a word, or not at a sentence start
+                elif en > st:
+                    hits.append((st, en, idx))
+                    m = search(low, en)
+                else:
+                    m = search(low, st + 1)
+            if not hits:
+                continue
+            got = raw.get(pat.lid)
+            if got is None:
+                raw[pat.lid] = hits
+            else:
+                got += hits
+            continue
         pat = _PATS[o]
         idx = pat.index
         got = raw.get(pat.lid)
@@ -216,7 +243,8 @@ def scan_uncached(text: str, prefiltered: bool) -> dict[int, list[tuple[int, int
         if len(out) > 1:
             out = _resolve(out, lex.rules)
         if lex.unless is not None and not (low is not None and _lacks(low, gl.unless_needs)):
-            out = _without_unless(text, out, lex.unless)
+            fast = gl.unless_fast if low is not None and text.isascii() else None
+            out = without_unless(text, out, lex.unless, fast, low)
         raw[lid] = out
     return raw
 
@@ -303,21 +331,6 @@ def _lacks(low: str, needs: tuple[tuple[str, ...], ...]) -> bool:
     return False
 
 
-def _without_unless(text: str, hits: list[tuple[int, int, int]], unless: re.Pattern[str]) -> list[tuple[int, int, int]]:
-    """``hits`` less those whose sentence matches ``unless`` (each sentence searched once: a
-    turn of one huge sentence with thousands of hits stays linear)."""
-    verdict: dict[tuple[int, int], bool] = {}
-    out = []
-    for h in hits:
-        bounds = sentence_at(text, h[0])
-        bad = verdict.get(bounds)
-        if bad is None:
-            verdict[bounds] = bad = unless.search(text, *bounds) is not None
-        if not bad:
-            out.append(h)
-    return out
-
-
 @cache
 def gated(name: str) -> GatedLexicon:
     """The shared :class:`GatedLexicon` of a built-in lexicon (one per name, so one scan serves all)."""
@@ -342,7 +355,13 @@ class GatedLexicon:
         if unless is not None and caseless_source(unless.pattern):
             self.unless_needs = tuple(required_literals(lower_pattern(unless.pattern), widest=12))
         res = resources.files("heartdesk.signals").joinpath("lexicons", f"{name}.toml")
-        raw = tomllib.loads(res.read_text(encoding="utf-8"))["patterns"]
+        doc = tomllib.loads(res.read_text(encoding="utf-8"))
+        raw = doc["patterns"]
+        #: ``unless`` as the regex engine runs it fast on an ASCII turn (see ``agent_unless.without_unless``).
+        self.unless_fast: re.Pattern[str] | None = None
+        if unless is not None:
+            parts = [str(u["pattern"]).replace("'", APOS) for u in doc.get("unless", [])]
+            self.unless_fast = unbounded(unless, parts)
         self._pats: list[_Pat] = []
         self.id = len(_GATED)
         _GATED.append(self)

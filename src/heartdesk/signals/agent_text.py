@@ -78,14 +78,20 @@ def context_patterns(lexicon: str, key: str) -> re.Pattern[str] | None:
     Lexicon files keep the words that qualify a hit (softeners, hostile wording...) beside the
     patterns, so that all wording stays data; the loader in ``lexicon.py`` ignores this table.
     """
+    parts = context_parts(lexicon, key)
+    if not parts:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE | re.MULTILINE)
+
+
+@cache
+def context_parts(lexicon: str, key: str) -> tuple[str, ...]:
+    """The sources :func:`context_patterns` joins (apostrophes widened to ’ and ʼ), in file order."""
     res = resources.files("heartdesk.signals").joinpath("lexicons", f"{lexicon}.toml")
     data = tomllib.loads(res.read_text(encoding="utf-8"))
     ctx = data.get("context", {})
     raw = ctx.get(key, []) if isinstance(ctx, dict) else []
-    if not raw:
-        return None
-    parts = [str(p).replace("'", APOS) for p in raw]
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE | re.MULTILINE)
+    return tuple(str(p).replace("'", APOS) for p in raw)
 
 
 # Words too common in any support exchange to show that the agent restated *this* customer.

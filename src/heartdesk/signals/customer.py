@@ -19,7 +19,7 @@ from importlib import resources
 from typing import ClassVar
 
 from heartdesk.model import NEGATIVE_EMOTIONS, Finding, Turn
-from heartdesk.signals.base import Reads, TurnContext, distress, register
+from heartdesk.signals.base import Reads, TurnContext, distress, new_finding, register
 from heartdesk.signals.customer_scan import Prep, Scanner, heads_of, prepare, prepare_all, watch
 from heartdesk.signals.lexicon import Lexicon, Rule, builtin
 from heartdesk.signals.rules import LexiconDetector
@@ -141,19 +141,14 @@ class FastLexiconDetector(LexiconDetector):
 
     def _findings(self, turn: Turn, ctx: TurnContext, hits: list[tuple[int, int, Rule]]) -> Iterator[Finding]:
         lex = self._lex
+        label, name, version = lex.label, self.name, f"{self.version}+lex{lex.version}"
         for start, stop, rule in hits:
             conf = self.adjust(rule.confidence, start, stop, turn, ctx)
             if conf is None:
                 continue
-            yield Finding(
-                label=lex.label,
-                start=start,
-                end=stop,
-                confidence=round(min(1.0, max(0.0, conf)), 3),
-                explanation=rule.explanation,
-                detector=self.name,
-                version=f"{self.version}+lex{lex.version}",
-                suggestion=rule.suggestion,
+            yield new_finding(
+                Finding,
+                (label, start, stop, round(min(1.0, max(0.0, conf)), 3), rule.explanation, name, version, rule.suggestion),
             )
 
 
@@ -224,7 +219,7 @@ class Complaint(FastLexiconDetector):
         ver = f"{self.version}+lex{lex.version}"
         return iter(
             [
-                Finding(lex.label, start, stop, conf, rule.explanation, self.name, ver, rule.suggestion)
+                new_finding(Finding, (lex.label, start, stop, conf, rule.explanation, self.name, ver, rule.suggestion))
                 for start, stop, rule, conf in best.values()
             ]
         )
@@ -241,6 +236,9 @@ def _scanner(name: str) -> Scanner:
 
 
 # --- real_issue ---------------------------------------------------------------------
+
+_REAL_ISSUE_WHY = "In this venting message, this sentence states the actual problem: address it first."
+_REAL_ISSUE_DO = "Acknowledge the frustration, then restate this problem and act on it."
 
 #: A message needs at least this much venting (cue weights + emotion) to count as venting.
 VENT_MIN = 1.0
@@ -324,13 +322,5 @@ class RealIssue:
         margin = net[best] - max(runner, 0.0)
         conf = 0.45 + 0.1 * min(problem[best], 3.0) + 0.2 * min(margin / MARGIN_FULL, 1.0)
         s, e = bounds[best]
-        yield Finding(
-            label="real_issue",
-            start=s,
-            end=e,
-            confidence=round(min(0.95, conf), 3),
-            explanation="In this venting message, this sentence states the actual problem: address it first.",
-            detector=self.name,
-            version=self._ver,
-            suggestion="Acknowledge the frustration, then restate this problem and act on it.",
-        )
+        conf = round(min(0.95, conf), 3)
+        yield new_finding(Finding, ("real_issue", s, e, conf, _REAL_ISSUE_WHY, self.name, self._ver, _REAL_ISSUE_DO))

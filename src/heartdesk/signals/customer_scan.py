@@ -224,6 +224,8 @@ class Scanner:
                     self._src.append(a)
                     self._group.append(g)
         self.groups = len(groups)
+        #: Match group name (``u<k>``) -> rule index of alternative k: read per match without parsing the name.
+        self._rule_of = {f"u{k}": r for k, r in enumerate(self._rule)}
         # Whole-group regexes, for text whose lower-case form has another length (IGNORECASE on the
         # original) and for groups where the starts cannot be read.
         self._whole = [self._compile(g, range(len(self._src)), 0) for g in range(self.groups)]
@@ -291,14 +293,14 @@ class Scanner:
     def find(self, p: Prep, active: frozenset[int] | None = None) -> list[tuple[int, int, int]]:
         """Matches of the groups in ``active`` (default: all)."""
         norm = p.norm
-        rule = self._rule
+        rule_of = self._rule_of
         out: list[tuple[int, int, int]] = []
         if self._plain or norm is None:
             for g in self._plain if norm is not None else range(self.groups):
                 if active is None or g in active:
                     rx = self._whole[g] if norm is not None else self._slow[g]
                     found = rx.finditer(norm or p.text)
-                    out += [(m.start(), m.end(), rule[int(m.lastgroup[1:])]) for m in found if m.lastgroup]
+                    out += [(m.start(), m.end(), rule_of[m.lastgroup]) for m in found if m.lastgroup]
             if norm is None:
                 return out
         spec = self._specs.get(active)
@@ -335,8 +337,8 @@ class Scanner:
                 m = rx.match(norm, i)
                 if m is None or m.end() == i or m.lastgroup is None:
                     continue
-                limit[g] = m.end()
-                out.append((i, m.end(), rule[int(m.lastgroup[1:])]))
+                end = limit[g] = m.end()
+                out.append((i, end, rule_of[m.lastgroup]))
         return out
 
     def _spec(self, active: frozenset[int] | None) -> tuple[frozenset[bytes], bool]:

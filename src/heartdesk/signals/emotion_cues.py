@@ -53,6 +53,8 @@ class _Cue:
 
 
 _WORD = re.compile(r"[a-z0-9']+")
+#: ``EmotionCue(...)`` with every field given, without the NamedTuple's Python-level ``__new__``.
+_new = tuple.__new__
 
 
 class CueLexicon:
@@ -94,6 +96,12 @@ class CueLexicon:
                 else:
                     self._by_substring.append((t, i))
         self._words = frozenset(self._by_word)
+        # Substring triggers by their first character: one ``in`` test spares a turn the rest
+        # ("?!", "??" need a "?"; "#fail" a "#").
+        firsts: dict[str, list[tuple[str, int]]] = {}
+        for sub, i in self._by_substring:
+            firsts.setdefault(sub[:1], []).append((sub, i))
+        self._by_first = tuple((ch, tuple(subs)) for ch, subs in firsts.items())
 
     @classmethod
     def from_file(cls, path: Path) -> CueLexicon:
@@ -120,9 +128,11 @@ class CueLexicon:
             tokens += b.translate(PLAIN_WORD_BYTES).split()
         for word in self._words.intersection(tokens):
             picked.update(self._by_word[word])
-        for sub, i in self._by_substring:
-            if sub in lowered:
-                picked.add(i)
+        for ch, subs in self._by_first:
+            if ch in lowered:
+                for sub, i in subs:
+                    if sub in lowered:
+                        picked.add(i)
         return picked
 
     def find(self, text: str, *, gated: bool = True) -> tuple[EmotionCue, ...]:
@@ -143,7 +153,9 @@ class CueLexicon:
                 spans = _bounded(cue.unbounded, lowered)
             else:  # gated=False: the plain regex, which the tests hold the fast path to
                 spans = [m.span() for m in cue.regex.finditer(lowered)]
-            out.extend(EmotionCue(a, b, cue.emotion, cue.weight) for a, b in spans if b > a)
+            if spans:
+                emotion, weight = cue.emotion, cue.weight
+                out += [_new(EmotionCue, (a, b, emotion, weight)) for a, b in spans if b > a]
         out.sort()
         return tuple(out)
 
@@ -186,8 +198,8 @@ def apply(emotion: Emotion, cues: Sequence[EmotionCue]) -> Emotion:
     scores = dict(emotion.scores)
     # What the model read as positive is trusted more than what it read as neutral: "thanks,
     # it finally arrived after 3 days" is relief, not frustration.
-    share = {k: CALM_SHARE.get(k, 1.0) for k in CALM}
-    calm = sum(scores.get(k, 0.0) * share[k] for k in CALM)
+    share = _SHARE
+    calm = sum([scores.get(k, 0.0) * w for k, w in _CALM_SHARES])
     # Per emotion, the strongest evidence counts in full and more of it adds less and less.
     keep: dict[str, float] = {}
     for cue in cues:
@@ -204,12 +216,22 @@ def apply(emotion: Emotion, cues: Sequence[EmotionCue]) -> Emotion:
     total_pull = sum(pull.values())
     for e, p in pull.items():
         scores[e] = scores.get(e, 0.0) + moved * p / total_pull
-    label = max(EMOTIONS, key=lambda k: scores.get(k, 0.0))
+    # A model's scores usually name every emotion: then plain look-ups, and ``scores`` is already
+    # the reported mapping (same keys, same order), with no copy to make.
+    complete = len(scores) == len(emotion.scores) and _ALL_EMOTIONS <= scores.keys()
+    label = max(EMOTIONS, key=scores.__getitem__ if complete else lambda k: scores.get(k, 0.0))
     if label in CALM and emotion.label not in CALM:
         label = emotion.label
     # Intensity: the stronger of the model's and the moved mass on the new label's family.
     intensity = round(min(1.0, max(emotion.intensity, _felt(label, cues) if label not in CALM else 0.0)), 4)
-    return Emotion(label, intensity, {k: scores.get(k, 0.0) for k in emotion.scores}, tuple(cues))
+    reported = scores if complete else {k: scores.get(k, 0.0) for k in emotion.scores}
+    return Emotion(label, intensity, reported, tuple(cues))
+
+
+#: Per calm emotion, the share of its mass cues may move (``CALM_SHARE``, 1.0 where it names none).
+_SHARE = {k: CALM_SHARE.get(k, 1.0) for k in CALM}
+_CALM_SHARES = tuple(_SHARE.items())
+_ALL_EMOTIONS = frozenset(EMOTIONS)
 
 
 #: Emotions felt as one family when judging how strongly: "furious" and "on hold for an hour" add up.

@@ -95,10 +95,11 @@ def create_app(
     app.state.max_body_bytes = limit
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=limit)
+    # The coach first: routes are matched in order, and it is the hot path (a review per keystroke).
+    app.include_router(coach_router, prefix=API_PREFIX)
     app.include_router(people_router, prefix=API_PREFIX)
     app.include_router(tickets_router, prefix=API_PREFIX)
     app.include_router(queue_router, prefix=API_PREFIX)
     app.include_router(incidents_router, prefix=API_PREFIX)
     app.include_router(outbox_router, prefix=API_PREFIX)
-    app.include_router(coach_router, prefix=API_PREFIX)
     return app

@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from heartdesk.coach.errors import CoachError
+from heartdesk.coach.pool import PROCESSES_INVALID, WORKER_LOST, ReviewPool
 from heartdesk.web.errors import error_response
 from heartdesk.web.schemas import ErrorOut
 
 _ERRORS: dict[int | str, dict[str, object]] = {code: {"model": ErrorOut} for code in (413, 422)}
 
-router = APIRouter(prefix="/coach", tags=["coach"], responses=_ERRORS)
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """With the server: its review processes (HEARTDESK_COACH_PROCESSES), if any, start and stop."""
+    processes = os.environ.get("HEARTDESK_COACH_PROCESSES", "").strip() or "0"
+    if not processes.isdigit():
+        raise CoachError(PROCESSES_INVALID, f"HEARTDESK_COACH_PROCESSES must be a whole number >= 0, not {processes!r}")
+    pool = ReviewPool(int(processes)) if int(processes) > 0 else None
+    app.state.coach_pool = pool
+    if pool is not None:
+        pool.start()
+    try:
+        yield
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+router = APIRouter(prefix="/coach", tags=["coach"], responses=_ERRORS, lifespan=_lifespan)
 
 
 class _Request(BaseModel):
@@ -93,10 +116,11 @@ async def coach(body: CoachIn, request: Request) -> Any:
 
     ``async`` on purpose: a review is a few milliseconds of CPU that holds the GIL either way, so
     running it on the event loop spares the thread-pool hand-off and its contention under load.
-    With a language-model rewriter configured (HEARTDESK_COACH_LLM_*) the review waits on the
-    network, so it runs in the thread pool instead.
+    With review processes (HEARTDESK_COACH_PROCESSES) the review runs in whichever is free and this
+    process only parses and answers. With a language-model rewriter configured (HEARTDESK_COACH_LLM_*)
+    the review waits on the network, so it runs in the thread pool instead.
     """
-    from heartdesk.coach import MAX_DRAFT_CHARS, Authority, CoachError, QueueContext, review
+    from heartdesk.coach import MAX_DRAFT_CHARS, Authority, QueueContext, review
     from heartdesk.connectors.contract import conversation_from_dict
     from heartdesk.errors import InputError
 
@@ -115,12 +139,23 @@ async def coach(body: CoachIn, request: Request) -> Any:
     queue = QueueContext(body.queue.position, body.queue.reason, body.queue.eta_minutes) if body.queue else None
     try:
         rewriter = request.app.state.coach_rewriter
+        pool = _pool(request.app)
+        if rewriter is None and pool is not None:
+            return Response(await pool.review(body.draft, conversation, authority, queue), media_type="application/json")
         if rewriter is None:
             result = review(body.draft, conversation, authority, queue=queue)
         else:
             result = await run_in_threadpool(review, body.draft, conversation, authority, queue=queue, rewriter=rewriter)
     except CoachError as exc:
+        if exc.code == WORKER_LOST:
+            return error_response(503, exc.code, exc.message)
         field = "agent.authority" if exc.code == "E712" else "queue" if exc.code == "E713" else "draft"
         return error_response(422, exc.code, exc.message, field)
     # Already the documented shape: skip re-validating it through the response model.
     return JSONResponse(result.to_dict())
+
+
+def _pool(app: Any) -> ReviewPool | None:
+    # None also for an app whose lifespan did not run (a test client used without ``with``).
+    pool: ReviewPool | None = getattr(app.state, "coach_pool", None)
+    return pool

@@ -1,0 +1,128 @@
+"""The engine's fast paths give what the plain forms give (signals/agent_unless.py, the emotion
+cues' score arithmetic, the pipeline's TurnAnalysis construction)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from heartdesk.model import EMOTIONS, Conversation, Emotion, EmotionCue, TurnAnalysis
+from heartdesk.signals.agent_match import gated
+from heartdesk.signals.agent_text import sentences
+from heartdesk.signals.agent_unless import bounded_search, context_search, found_in, without_unless
+from heartdesk.signals.emotion_cues import apply
+from heartdesk.signals.pipeline import _turn_analysis
+
+#: Lexicons with an ``unless`` list whose fast form applies (they open every alternative with \b).
+UNLESS = ("passing_buck", "apology", "confrontational", "bare_policy")
+
+WORDS = [
+    "I'll",
+    "i will",
+    "let me",
+    "I'm going to",
+    "transfer",
+    "connect",
+    "escalate",
+    "forward",
+    "refer",
+    "on your behalf",
+    "warm",
+    "sorry",
+    "Sorry,",
+    "what",
+    "how",
+    "instead of",
+    "never say",
+    "don't say",
+    "wish",
+    "I really wish",
+    "unfortunately,",
+    "Unfortunately",
+    "you",
+    "the",
+    "team",
+    "billing",
+    "xsorry",
+    "sorry?",
+    "insteadof",
+    "wishes",
+    "ill",
+    "cc",
+    "loop in",
+    "_sorry",
+    "3sorry",
+    "?",
+    "!",
+    ".",
+]
+
+
+@st.composite
+def turns(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=14))
+    glue = draw(st.lists(st.sampled_from([" ", "  ", ", ", ". ", "? ", "\n", "", "-"]), min_size=len(parts), max_size=len(parts)))
+    return "".join(p + g for p, g in zip(parts, glue, strict=True))
+
+
+def test_every_unless_list_has_its_fast_form() -> None:
+    for name in UNLESS:
+        assert gated(name).unless_fast is not None, name
+
+
+@settings(max_examples=300, deadline=None)
+@given(turns(), st.integers(0, 200), st.integers(0, 200))
+def test_the_fast_unless_search_agrees_with_the_plain_one(text: str, a: int, b: int) -> None:
+    s, e = sorted((min(a, len(text)), min(b, len(text))))
+    low = text.lower()
+    for name in UNLESS:
+        gl = gated(name)
+        assert gl.lexicon.unless is not None and gl.unless_fast is not None
+        plain = gl.lexicon.unless.search(text, s, e) is not None
+        assert bounded_search(gl.unless_fast, low, s, e) == plain, (name, text, s, e)
+
+
+@settings(max_examples=200, deadline=None)
+@given(turns())
+def test_hits_vetoed_by_unless_are_the_same_either_way(text: str) -> None:
+    hits = [(s, e, 0) for s, e in sentences(text)]
+    for name in UNLESS:
+        gl = gated(name)
+        assert gl.lexicon.unless is not None
+        plain = without_unless(text, list(hits), gl.lexicon.unless)
+        assert without_unless(text, list(hits), gl.lexicon.unless, gl.unless_fast, text.lower()) == plain
+
+
+def test_a_vetoed_sentence_is_dropped_and_the_others_kept() -> None:
+    gl = gated("passing_buck")
+    assert gl.lexicon.unless is not None
+    text = "That is another team. I'll transfer you now."
+    hits = [(s, e, 0) for s, e in sentences(text)]
+    kept = without_unless(text, hits, gl.lexicon.unless, gl.unless_fast, text.lower())
+    assert kept == hits[:1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(turns())
+def test_context_lists_searched_fast_agree_with_their_regex(text: str) -> None:
+    for key in ("softeners", "alternatives"):
+        search = context_search("bare_policy", key)
+        assert search is not None and search[1] is not None, key
+        assert found_in(search, text) == (search[0].search(text) is not None), (key, text)
+
+
+def test_cues_on_scores_naming_some_emotions_keep_just_those_names() -> None:
+    partial = Emotion("neutral", 0.1, {"neutral": 0.9, "anger": 0.1})
+    full = Emotion("neutral", 0.1, {k: {"neutral": 0.9, "anger": 0.1}.get(k, 0.0) for k in EMOTIONS})
+    cue = EmotionCue(0, 4, "frustration", 0.6)
+    got, want = apply(partial, [cue]), apply(full, [cue])
+    assert list(got.scores) == ["neutral", "anger"]  # the moved mass is not reported under a new name
+    assert got.label == want.label == "frustration"
+    assert got.scores["neutral"] == want.scores["neutral"] and got.intensity == want.intensity
+
+
+def test_turn_analysis_built_through_its_slots_equals_the_dataclass() -> None:
+    conv = Conversation.of("c", ("agent", "hi"))
+    built = _turn_analysis(0, "agent", 0.25, (), None)
+    assert built == TurnAnalysis(index=0, role="agent", tone=0.25, findings=(), emotion=None)
+    assert conv.turns[0].role == built.role
