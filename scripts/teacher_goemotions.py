@@ -108,6 +108,7 @@ def main() -> int:
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--max-len", type=int, default=80)
     ap.add_argument("--first-seed", type=int, default=0)
+    ap.add_argument("--variant-seed", type=int, default=1234, help="seed of the perturbed copies")
     ap.add_argument("--deadline-s", type=float, default=0, help="start no new seed after this many seconds")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N texts (a quick check)")
     args = ap.parse_args()
@@ -125,7 +126,7 @@ def main() -> int:
     for i, (es, fs) in enumerate(zip(ek_sets, fine, strict=True)):
         y_ek[i, es] = 1.0 / len(es)
         y_fine[i, fs] = 1.0
-    transfer = texts + variants(texts, args.variants, seed=1234)
+    transfer = texts + variants(texts, args.variants, seed=args.variant_seed)
     tok = AutoTokenizer.from_pretrained(str(args.model))
 
     def encode(batch: list[str]) -> dict[str, torch.Tensor]:

@@ -15,6 +15,7 @@ import pytest
 
 from heartdesk.model import EMOTIONS, Emotion
 from heartdesk.signals.tone import RuleTone, expand, load_default
+from heartdesk.signals.tone_one import OneText
 
 TONE = load_default()
 DATA = Path(__file__).parent / "data"
@@ -72,7 +73,7 @@ ODD = [
 
 
 def _same(tone: RuleTone, text: str) -> None:
-    one_counts, one_shout = tone._counts_one(text)
+    one_counts, one_shout = OneText(tone).counts(text)
     batch_counts, batch_shout = tone._counts_batch([text])
     assert np.array_equal(one_counts, batch_counts), text
     assert one_shout.tobytes() == batch_shout.tobytes(), text
@@ -113,6 +114,6 @@ def test_longer_phrases_mask_shorter_ones_on_both_paths() -> None:
     for text in ("Thanks for nothing. Thank you! thank you", "ok thank you thanks", "THANKS FOR NOTHING"):
         _same(tone, text)
     # "thanks" inside "thanks for nothing" is not gratitude; both "thank you"s open a sentence.
-    assert tone._counts_one("Thanks for nothing. Thank you! thank you")[0].tolist() == [[2, 1]]
+    assert OneText(tone).counts("Thanks for nothing. Thank you! thank you")[0].tolist() == [[2, 1]]
     # The anchored "thank you" needs a sentence start; "thanks" alone counts.
-    assert tone._counts_one("ok thank you thanks")[0].tolist() == [[1, 0]]
+    assert OneText(tone).counts("ok thank you thanks")[0].tolist() == [[1, 0]]

@@ -78,5 +78,5 @@ def evaluate(data_dir: Path) -> EvalResult:
         split="dev",
         metrics=tuple(metrics),
         seconds=time.perf_counter() - t0,
-        notes=f"model {model.name} v{model.version}; trained on GoEmotions train only",
+        notes=f"model {model.name} v{model.version}; trained on {model.trained_on}",
     )

@@ -16,6 +16,7 @@ shouting (words in capitals) and exclamation marks, capped at 1.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from functools import lru_cache
@@ -51,7 +52,7 @@ def _terms(raw: npt.NDArray[np.uint8]) -> list[str]:
 
 class EmotionClassifier:
     name = "emotion-goemotions-linear"
-    version = "1"
+    version = "2"  # 2: heads learnt from a MiniLM teacher's labels (docs/models.md)
 
     def __init__(self, arrays: dict[str, npt.NDArray[np.generic]]) -> None:
         toks = _terms(arrays["tok_terms"])  # type: ignore[arg-type]
@@ -102,6 +103,8 @@ class EmotionClassifier:
         self._bias = arrays["bias"].astype(np.float32)
         self._mix, self._ek_temp, self._fine_temp = (float(v) for v in arrays["head"].astype(np.float64))
         self._k = k
+        meta = json.loads(_terms(arrays["meta"])[0]) if "meta" in arrays else {}  # type: ignore[arg-type]
+        self.trained_on = str(meta.get("trained_on", "unknown"))
 
     @classmethod
     def load(cls, path: Path = DEFAULT_PATH) -> EmotionClassifier:

@@ -31,12 +31,16 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from heartdesk.errors import HeartdeskError
 from heartdesk.model import Emotion
+
+if TYPE_CHECKING:
+    from heartdesk.signals.tone_one import OneText
 
 # Emotion mass -> raw points. Positive emotions warm the tone, hostile ones chill it;
 # sadness/anxiety/confusion are distress but not hostility, so they weigh little.
@@ -95,10 +99,7 @@ _MASK64 = (1 << 64) - 1
 _INV_INT = pow(0x100000001B3, -1, 1 << 64)  # the multiplier is odd, so invertible mod 2^64
 _CHUNK = 1 << 19  # bytes hashed at once; longer batches are split (the power tables cost 8 MB)
 _BUCKET_BITS = 18  # direct-address word table: 2^18 slots
-_ONE_MAX_CHARS = 4000  # a single text up to this long takes the plain-Python path
-_WORD_MEMO_MAX = 1 << 16  # token -> id memo of that path, emptied when full
-_UPPER = bytes(range(65, 91))
-_LOWER = bytes(range(97, 123))
+_ONE_MAX_CHARS = 4000  # a single text up to this long takes the plain-Python path (tone_one.py)
 
 
 def word_hash(word: bytes) -> int:
@@ -218,18 +219,7 @@ class RuleTone:
             self._tables.append(_Table(n, anchored, keys, np.array([table[int(k)] for k in keys], dtype=np.int64), opens))
         self._size = size
         self._word_keys, self._word_ids, self._shift = _word_table({word_hash(w): i for w, i in self.vocab.items() if i >= 8})
-        # The single-text path: per table (same order) its match length, anchoring and hash -> strategy;
-        # per token id, the tables it may open.
-        self._one_tables = [
-            (t.n - 1 if t.anchored else t.n, t.anchored, dict(zip(t.keys.tolist(), t.groups.tolist(), strict=True)))
-            for t in self._tables
-        ]
-        opens_by_id: dict[int, list[int]] = {}
-        for ti, t in enumerate(self._tables):
-            for tid in np.flatnonzero(t.opens).tolist():
-                opens_by_id.setdefault(tid, []).append(ti)
-        self._opens_by_id = {tid: tuple(tis) for tid, tis in opens_by_id.items()}
-        self._word_memo: dict[bytes, int] = {}
+        self._one: OneText | None = None  # the single-text path, built on first use
         self._emo_keys = tuple(EMO_WEIGHTS)
         self._emo_w = np.array([EMO_WEIGHTS[k] for k in self._emo_keys], dtype=np.float64)
         self._emo_get = operator.itemgetter(*self._emo_keys)
@@ -237,7 +227,11 @@ class RuleTone:
     def counts(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         """Matches per (text, strategy), uncapped, and the shouting share (0..1) per text."""
         if len(texts) == 1 and len(texts[0]) <= _ONE_MAX_CHARS:
-            return self._counts_one(texts[0])
+            if self._one is None:
+                from heartdesk.signals.tone_one import OneText  # imports this module's tables
+
+                self._one = OneText(self)
+            return self._one.counts(texts[0])
         return self._counts_batch(texts)
 
     def _counts_batch(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
@@ -285,69 +279,6 @@ class RuleTone:
         else:
             counts = np.zeros((n, g), dtype=np.int64)
         return counts, _shouting(big, n, self.shout_min_letters)
-
-    def _counts_one(self, text: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-        """``_counts_batch([text])`` in plain Python: the same tokens, ids, n-gram hashes and shouting share."""
-        if _SEP_S in text:
-            text = text.replace(_SEP_S, " ")
-        raw = text.encode("utf-8", "surrogatepass")
-        b = raw.replace(b"\xe2\x80\x99", b"'").replace(b"\xca\xbc", b"'").translate(_TABLE)
-        for ch in _BOUNDS[:3]:
-            if ch in b:
-                b = b.replace(ch, b" " + ch + b" ")
-        memo = self._word_memo
-        ids = [7]  # the separator that opens the text
-        for tok in b.split():
-            tid = memo.get(tok)
-            if tid is None:
-                tid = _PUNCT_IDS.get(tok) or self._word_id(tok)
-                if len(memo) >= _WORD_MEMO_MAX:
-                    memo.clear()
-                memo[tok] = tid
-            ids.append(tid)
-        total = len(ids)
-        tables = self._one_tables
-        hits: list[list[tuple[int, int]]] = [[] for _ in tables]
-        opens = self._opens_by_id
-        for p, tid in enumerate(ids):
-            tis = opens.get(tid)
-            if tis is None:
-                continue
-            for ti in tis:
-                k, anchored, keys = tables[ti]
-                if p + k > total:
-                    continue
-                if anchored:
-                    # The batch path reads the token before p (position 0 has none: never anchored there).
-                    if p == 0 or not 4 <= ids[p - 1] <= 7:
-                        continue
-                    h = _BOUND
-                    j = p
-                else:
-                    h = tid
-                    j = p + 1
-                for q in range(j, p + k):
-                    h = ((h * _MULT_INT) & _MASK64) ^ ids[q]
-                group = keys.get(h)
-                if group is not None:
-                    hits[ti].append((p, group))
-        counts = np.zeros((1, len(self.strategies)), dtype=np.int64)
-        if any(hits):
-            # Tables longest first; a table sees only what the longer ones left uncovered.
-            covered = bytearray(total)
-            row = counts[0]
-            for (k, _, _), found in zip(tables, hits, strict=True):
-                ok = [(p, group) for p, group in found if not any(covered[p : p + k])]
-                for p, group in ok:
-                    row[group] += 1
-                    covered[p : p + k] = b"\x01" * k
-        return counts, np.array([_shouting_one(raw, self.shout_min_letters)], dtype=np.float64)
-
-    def _word_id(self, word: bytes) -> int:
-        """The id the batch path's direct-address table gives ``word`` (hash and slot, as there)."""
-        h = word_hash(word)
-        slot = (h >> int(self._shift)) & ((1 << _BUCKET_BITS) - 1)
-        return int(self._word_ids[slot]) if int(self._word_keys[slot]) == h else _UNK
 
     def token_ids(self, big: bytes) -> npt.NDArray[np.int64]:
         """Token ids of a UTF-8 byte string, all in numpy: words are hashed in place, never sliced out."""
@@ -443,19 +374,6 @@ def _shouting(big: bytes, n: int, min_letters: int) -> npt.NDArray[np.float64]:
     out = np.clip((share - 0.6) / 0.3, 0.0, 1.0)
     out[upper < min_letters] = 0.0
     return out[:n]  # type: ignore[no-any-return]
-
-
-def _shouting_one(raw: bytes, min_letters: int) -> float:
-    """``_shouting`` of one text, in the same float operations."""
-    upper = len(raw) - len(raw.translate(None, _UPPER))
-    if upper < min_letters:
-        return 0.0
-    lower = len(raw) - len(raw.translate(None, _LOWER))
-    share = upper / max(upper + lower, 1)
-    return min(max((share - 0.6) / 0.3, 0.0), 1.0)
-
-
-_PUNCT_IDS = {b".": 4, b"!": 5, b"?": 6}
 
 
 def _load() -> RuleTone:
