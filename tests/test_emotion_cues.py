@@ -35,6 +35,7 @@ CUED = [
     ("I want my money back for the broken kettle.", "frustration", "want my money back"),
     ("Your courier was rude to my mother.", "anger", "rude"),
     ("Never again will I order from you.", "anger", "Never again"),
+    ("The box arrived crushed and the lamp is cracked.", "disappointment", "arrived crushed"),
     ("Honestly I expected better from a premium plan.", "disappointment", "expected better"),
     ("I'm worried the payment went to the wrong account.", "anxiety", "worried"),
     ("I'll miss my flight if the shuttle doesn't come.", "anxiety", "miss my flight"),
@@ -48,6 +49,7 @@ CALM_TEXTS = [
     "Hello, I'd like to update the billing address on my account.",
     "Great, see you on Monday.",
     "I can't wait for the new version, thank you!",
+    "Is the glass top damage-resistant?",
 ]
 
 
