@@ -179,6 +179,21 @@ def test_ownership_fires_on_taking_the_next_step() -> None:
     ]
 
 
+def test_ownership_fires_on_a_concrete_action_with_its_time() -> None:
+    draft = "If so, I'll block international calls on the line and open a fraud check today."
+    assert found("I never made these calls!", draft, "ownership") == [
+        "I'll block international calls on the line and open a fraud check today"
+    ]
+    assert found("The lamp came broken.", "I will send a replacement by Friday.", "ownership") == [
+        "I will send a replacement by Friday"
+    ]
+
+
+def test_ownership_needs_the_action_and_its_time_in_one_sentence() -> None:
+    assert found("The lamp came broken.", "I'll send a replacement. Tomorrow is a holiday though.", "ownership") == []
+    assert found("The lamp came broken.", "You can send it back today.", "ownership") == []
+
+
 def test_ownership_does_not_fire_on_instructions_to_the_customer() -> None:
     assert found("Refund still missing.", "You can follow the refund in your account page.", "ownership") == []
 
