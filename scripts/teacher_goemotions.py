@@ -12,7 +12,10 @@ Only GoEmotions train (Apache-2.0) is used to fit; the transfer set is the train
 ``--variants`` perturbed copies of each (words dropped, a word span kept, two halves joined), made
 with a fixed seed. Dev is read only to print the teacher's own figure. The output ``.npz`` holds the
 transfer texts and the seed-averaged teacher logits of an Ekman-7 head and a GoEmotions-28 head;
-``heartdesk train emotion --teacher FILE`` reads it.
+``heartdesk train emotion --teacher FILE`` reads it. Two runs with different ``--variant-seed``s
+(and ``--first-seed``s) combine into one file with more copies per text:
+
+    python scripts/teacher_goemotions.py merge A.npz B.npz --out teacher.npz --seeds 3 2
 
 The script stands alone (no heartdesk import) so it runs on a machine where only the data, the
 model folder and this file are present.
@@ -93,7 +96,43 @@ def macro_f1(pred: np.ndarray, gold_sets: list[list[int]], k: int) -> float:
     return float(f1.mean())
 
 
+def merge(first: Path, second: Path, out: Path, seeds: tuple[int, int]) -> int:
+    """One teacher file from two runs over the same train texts with different ``--variant-seed``s.
+
+    The train texts get the seed-weighted average of both runs' logits; each text's copies from the
+    first run are followed by its copies from the second, so the copies of a text stay together (the
+    layout ``heartdesk train emotion --teacher`` reads).
+    """
+    a, b = np.load(first), np.load(second)
+    n = int(a["n_train"])
+    ta = bytes(np.load(first.with_suffix(".texts.npz"))["texts"]).decode("utf-8").split("\n")
+    tb = bytes(np.load(second.with_suffix(".texts.npz"))["texts"]).decode("utf-8").split("\n")
+    if int(b["n_train"]) != n or ta[:n] != tb[:n]:
+        print("the two teacher files were made from different train texts", file=sys.stderr)
+        return 2
+    la, lb = a["logits"].astype(np.float32), b["logits"].astype(np.float32)
+    va, vb = (len(ta) - n) // n, (len(tb) - n) // n
+    wa, wb = seeds
+    train = (wa * la[:n] + wb * lb[:n]) / (wa + wb)
+    copies = np.concatenate([la[n:].reshape(n, va, -1), lb[n:].reshape(n, vb, -1)], 1).reshape(n * (va + vb), -1)
+    texts = ta[:n] + [t for i in range(n) for t in ta[n + i * va : n + (i + 1) * va] + tb[n + i * vb : n + (i + 1) * vb]]
+    dev = np.concatenate([a["dev_logits"], b["dev_logits"]])
+    np.savez_compressed(out, n_train=np.array(n), logits=np.concatenate([train, copies]).astype(np.float16), dev_logits=dev)
+    joined = np.frombuffer("\n".join(texts).encode("utf-8"), dtype=np.uint8)
+    np.savez_compressed(out.with_suffix(".texts.npz"), texts=joined)
+    print(f"wrote {out}: {len(texts)} texts, {va + vb} copies per train text", file=sys.stderr)
+    return 0
+
+
 def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "merge":
+        mp = argparse.ArgumentParser(prog="teacher_goemotions.py merge")
+        mp.add_argument("first", type=Path)
+        mp.add_argument("second", type=Path)
+        mp.add_argument("--out", type=Path, required=True)
+        mp.add_argument("--seeds", type=int, nargs=2, default=(1, 1), help="seeds behind each file (weights)")
+        margs = mp.parse_args(sys.argv[2:])
+        return merge(margs.first, margs.second, margs.out, tuple(margs.seeds))
     import torch
     from transformers import AutoModel, AutoTokenizer
 
