@@ -10,7 +10,7 @@ first, so the clients share all the workers evenly.
 The event loop talks to each worker over a pipe it watches (``loop.add_reader``): a job is a
 pickled ``(draft, conversation, authority, queue)``, an answer the review already encoded as the
 JSON body of the HTTP answer. No thread is involved, so the HTTP side pays a few tens of
-microseconds per review for the hand-off. A worker that dies fails its request (E719) and is
+microseconds per review for the hand-off. A worker that dies fails its request (E717) and is
 replaced.
 """
 
