@@ -66,13 +66,16 @@ def _agent_findings(turns: Sequence[TurnAnalysis]) -> list[tuple[int, Finding]]:
     return [(t.index, f) for t in turns for f in t.findings if f.confidence >= PRESENT]
 
 
-# label -> [(dimension, weight, cap, counter key)]: one pass over the findings feeds every dimension.
-_BY_LABEL: dict[str, list[tuple[str, float, int, tuple[str, str]]]] = {}
+# label -> [(dimension, weight, cap, counter key, effects)]: one pass over the findings feeds every
+# dimension. ``effects`` remembers round(weight x confidence, 1) per confidence: confidences have three
+# decimals, so it holds at most a thousand entries, and a lookup costs less than ``round``.
+_BY_LABEL: dict[str, list[tuple[str, float, int, tuple[str, str], dict[float, float]]]] = {}
 for _dim, _weights in WEIGHTS.items():
     for _label, _w in _weights.items():
         # Etiquette and resolution count a label once; the others up to CAP_PER_LABEL.
         _cap = 1 if _dim in ("etiquette", "resolution") else CAP_PER_LABEL
-        _BY_LABEL.setdefault(_label, []).append((_dim, _w, _cap, (_dim, _label)))
+        _BY_LABEL.setdefault(_label, []).append((_dim, _w, _cap, (_dim, _label), {}))
+_EFFECTS_MAX = 4096
 _CAPS = {name: (1 if name in ("etiquette", "resolution") else CAP_PER_LABEL) for name in WEIGHTS}
 #: ``Evidence(...)`` with every field given, without the NamedTuple's keyword-handling ``__new__``
 #: (a scorecard builds a few dozen of them; the object is the same).
@@ -87,11 +90,18 @@ def _collect(found: list[tuple[int, Finding]]) -> dict[str, list[Evidence]]:
         targets = by_label.get(f.label)
         if targets is None:
             continue
-        for name, w, cap, key in targets:
+        conf = f.confidence
+        for name, w, cap, key, effects in targets:
             c = counts.get(key, 0)
             if c < cap:
                 counts[key] = c + 1
-                evidence[name].append(_new(Evidence, (turn, f.label, round(w * f.confidence, 1), f.start, f.end, f.explanation)))
+                # Keyed by float only: an int confidence (a custom detector's 1) gives an int effect.
+                effect = effects.get(conf) if type(conf) is float else None
+                if effect is None:
+                    effect = round(w * conf, 1)
+                    if len(effects) < _EFFECTS_MAX and type(conf) is float:  # custom detectors: more decimals
+                        effects[conf] = effect
+                evidence[name].append(_new(Evidence, (turn, f.label, effect, f.start, f.end, f.explanation)))
     return evidence
 
 
@@ -115,7 +125,22 @@ def _dimension(name: str, base: float, evidence: list[Evidence]) -> Dimension:
         summary += "; helped by " + ", ".join(dict.fromkeys(plus))
     if minus:
         summary += "; hurt by " + ", ".join(dict.fromkeys(minus))
-    return Dimension(name, score, tuple(evidence), summary)
+    return _new_dimension(name, score, tuple(evidence), summary)
+
+
+_SET_DIMENSION = [vars(Dimension)[f].__set__ for f in ("name", "score", "evidence", "summary")]
+
+
+def _new_dimension(name: str, score: int | None, evidence: tuple[Evidence, ...], summary: str) -> Dimension:
+    """``Dimension(name, score, evidence, summary)``, built through its slots: a frozen dataclass's
+    ``__init__`` sets each field through ``object.__setattr__``, at twice the cost (six per conversation)."""
+    out = object.__new__(Dimension)
+    set_name, set_score, set_evidence, set_summary = _SET_DIMENSION
+    set_name(out, name)
+    set_score(out, score)
+    set_evidence(out, evidence)
+    set_summary(out, summary)
+    return out
 
 
 def _none(name: str) -> Dimension:
@@ -209,7 +234,7 @@ def build_scorecard(conversation: Conversation, turns: Sequence[TurnAnalysis]) -
     hostile = [(i, f) for i, f in found if f.label in ("confrontational", "dismissive", "defensive")]
     tone_ev += [Evidence(i, f.label, round(-20 * f.confidence, 1), f.start, f.end, f.explanation) for i, f in hostile[:3]]
     tone_score = _clamp(50 + 50 * mean_tone + sum(e.effect for e in tone_ev[len(agent_turns) :]))
-    tone = Dimension("tone", tone_score, tuple(tone_ev), f"tone {tone_score}/100; mean agent tone {mean_tone:+.2f}")
+    tone = _new_dimension("tone", tone_score, tuple(tone_ev), f"tone {tone_score}/100; mean agent tone {mean_tone:+.2f}")
     return Scorecard(
         empathy, listening, tone, ownership, resolution, etiquette, trajectory, last_customer, escalations, interruptions
     )

@@ -16,7 +16,7 @@ from heartdesk.model import Finding, Turn
 from heartdesk.signals.agent_match import gated, scan, scan_all
 from heartdesk.signals.agent_text import agent_spoke_before, context_patterns, history_has, sentence_at
 from heartdesk.signals.agent_unless import Search, context_search, found_in
-from heartdesk.signals.base import TurnContext, distress, new_finding, register
+from heartdesk.signals.base import CLAMPED, TurnContext, clamp_confidence, distress, new_finding, register
 from heartdesk.signals.rules import LexiconDetector
 
 #: The stable agent-turn labels (issue contract), one registered detector each.
@@ -66,6 +66,7 @@ class AgentLexiconDetector(LexiconDetector):
         rules = self._lex.rules
         label, name, version = self._lex.label, self.name, self._version
         adjust = self.adjust
+        clamped = CLAMPED.get
         for start, end, i in hits:
             rule = rules[i]
             conf = adjust(rule.confidence, start, end, turn, ctx)
@@ -74,7 +75,7 @@ class AgentLexiconDetector(LexiconDetector):
             # Finding(label, start, end, confidence, explanation, detector, version, suggestion)
             yield new_finding(
                 Finding,
-                (label, start, end, round(min(1.0, max(0.0, conf)), 3), rule.explanation, name, version, rule.suggestion),
+                (label, start, end, clamped(conf) or clamp_confidence(conf), rule.explanation, name, version, rule.suggestion),
             )
 
 

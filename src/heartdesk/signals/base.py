@@ -107,6 +107,22 @@ new_finding = tuple.__new__
 _DISTRESS_MEMO_MAX = 4096
 _distress_memo: dict[int, tuple[Emotion, float]] = {}
 
+#: ``round(min(1.0, max(0.0, c)), 3)`` by ``c``: a finding's confidence is a rule's confidence plus
+#: a few fixed adjustments, so few values recur, and a lookup costs a fraction of min, max and round.
+#: Hot paths read ``CLAMPED.get(c) or clamp_confidence(c)`` (0.0 just takes the long way).
+CLAMPED: dict[float, float] = {}
+_CLAMPED_MAX = 4096
+
+
+def clamp_confidence(c: float) -> float:
+    """``c`` clamped to 0..1 and rounded to three decimals, as findings report it."""
+    got = CLAMPED.get(c)
+    if got is None:
+        got = round(min(1.0, max(0.0, c)), 3)
+        if len(CLAMPED) < _CLAMPED_MAX:
+            CLAMPED[c] = got
+    return got
+
 
 @runtime_checkable
 class Detector(Protocol):

@@ -19,7 +19,7 @@ from importlib import resources
 from typing import ClassVar
 
 from heartdesk.model import NEGATIVE_EMOTIONS, Finding, Turn
-from heartdesk.signals.base import Reads, TurnContext, distress, new_finding, register
+from heartdesk.signals.base import CLAMPED, Reads, TurnContext, clamp_confidence, distress, new_finding, register
 from heartdesk.signals.customer_scan import Prep, Scanner, heads_of, prepare, prepare_all, watch
 from heartdesk.signals.lexicon import Lexicon, Rule, builtin
 from heartdesk.signals.rules import LexiconDetector
@@ -43,6 +43,9 @@ def triggers(name: str) -> frozenset[bytes]:
     """The top-level ``triggers`` word list of a built-in lexicon file (empty if none)."""
     raw = _toml(name).get("triggers", [])
     return frozenset(str(t).lower().encode() for t in raw) if isinstance(raw, list) else frozenset()
+
+
+_ACTIVE_MAX = 4096  # combinations of trigger words remembered per lexicon
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -85,7 +88,10 @@ class FastLexiconDetector(LexiconDetector):
         self._unless_fast = None if lex.unless is None else re.compile(lex.unless.pattern)
         # The head words one of which every ``unless`` match starts with (None: cannot tell).
         self._unless_heads = None if lex.unless is None else heads_of(lex.unless.pattern)
-        watch(triggers=frozenset().union(*(p.triggers or () for p in patterns)))
+        self._all_triggers: frozenset[bytes] = frozenset().union(*(p.triggers or () for p in patterns))
+        #: The lexicon's trigger words in a turn -> the patterns to run on it.
+        self._active: dict[frozenset[bytes], frozenset[int]] = {}
+        watch(triggers=self._all_triggers)
 
     def prepare(self, texts: Sequence[str]) -> list[bool] | None:
         """Per text, whether one of the lexicon's trigger words is there (None: some pattern always runs)."""
@@ -104,8 +110,15 @@ class FastLexiconDetector(LexiconDetector):
 
     def _hits(self, p: Prep) -> list[tuple[int, int, Rule]]:
         """(start, end, rule) of the hits kept: overlaps and ``unless`` sentences removed."""
-        words = p.present
-        active = frozenset([pat.index for pat in self._patterns if pat.triggers is None or not pat.triggers.isdisjoint(words)])
+        # Which patterns run depends only on the turn's trigger words of this lexicon: a handful of
+        # combinations recur, so the set of patterns is looked up rather than rebuilt per turn.
+        words = frozenset(self._all_triggers.intersection(p.present))
+        active = self._active.get(words)
+        if active is None:
+            pats = self._patterns
+            active = frozenset([pat.index for pat in pats if pat.triggers is None or not pat.triggers.isdisjoint(words)])
+            if len(self._active) < _ACTIVE_MAX:
+                self._active[words] = active
         if not active:
             return []
         found = self._scanner.find(p, active)
@@ -142,13 +155,14 @@ class FastLexiconDetector(LexiconDetector):
     def _findings(self, turn: Turn, ctx: TurnContext, hits: list[tuple[int, int, Rule]]) -> Iterator[Finding]:
         lex = self._lex
         label, name, version = lex.label, self.name, f"{self.version}+lex{lex.version}"
+        clamped = CLAMPED.get
         for start, stop, rule in hits:
             conf = self.adjust(rule.confidence, start, stop, turn, ctx)
             if conf is None:
                 continue
             yield new_finding(
                 Finding,
-                (label, start, stop, round(min(1.0, max(0.0, conf)), 3), rule.explanation, name, version, rule.suggestion),
+                (label, start, stop, clamped(conf) or clamp_confidence(conf), rule.explanation, name, version, rule.suggestion),
             )
 
 
@@ -210,7 +224,7 @@ class Complaint(FastLexiconDetector):
         upset = 0.1 * distress(emo)
         best: dict[int, tuple[int, int, Rule, float]] = {}
         for start, stop, rule in hits:
-            conf = round(min(1.0, max(0.0, rule.confidence + upset)), 3)
+            conf = clamp_confidence(rule.confidence + upset)
             key = p.sentence_index(start)  # bisect: linear in the text, however many hits
             old = best.get(key)
             if old is None or conf > old[3]:

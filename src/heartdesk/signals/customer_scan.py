@@ -52,7 +52,11 @@ def watch(triggers: frozenset[bytes] = frozenset(), heads: frozenset[bytes] = fr
         _version += 1
 
 
-_SPACE_DIGITS = tuple(b" %d" % d for d in range(10))
+#: Per group, the regex of the alternatives that may start at one place.
+_Todo = list[tuple[int, re.Pattern[str]]]
+
+#: A space and an ASCII digit, in the padded word bytes (a bytes pattern's \d is ASCII only).
+_SPACE_DIGIT = re.compile(rb" \d")
 _DIGIT_RUN = re.compile(r"\d\d*")  # a character class first: the regex engine skips to it in C
 
 
@@ -128,15 +132,10 @@ class Prep:
         """Where a run of digits starts (every place a ``\\b\\d`` match can start)."""
         if self._digits is None:
             if self._padded is not None:
-                # ASCII: a digit after a space in the padded word bytes starts a word; ten finds in C.
+                # ASCII: a digit after a space in the padded word bytes starts a word; one scan in C
+                # (the padding's leading space makes the space's offset the digit's offset in the text).
                 padded = self._padded or self.padded()
-                got = []
-                for needle in _SPACE_DIGITS:
-                    i = padded.find(needle)
-                    while i >= 0:
-                        got.append(i)
-                        i = padded.find(needle, i + 2)
-                self._digits = got
+                self._digits = [m.start() for m in _SPACE_DIGIT.finditer(padded)]
             else:
                 self._digits = [m.start() for m in _DIGIT_RUN.finditer(self.norm or self.text)]
         return self._digits
@@ -269,9 +268,9 @@ class Scanner:
         self._classes = re.compile(f"[{''.join(classes)}]") if classes else None
         # One character class first, so the regex engine skips to it in C.
         self._digits = re.compile("\\d\\d*") if digits else None
-        self._specs: dict[frozenset[int] | None, tuple[frozenset[bytes], bool]] = {}
+        self._specs: dict[frozenset[int] | None, tuple[frozenset[bytes], bool, dict[tuple[str, bool], _Todo]]] = {}
         #: (word, fallback?) -> per group: the regex of the alternatives that may start there.
-        self._buckets: dict[tuple[str, bool], list[tuple[int, re.Pattern[str]]]] = {}
+        self._buckets: dict[tuple[str, bool], _Todo] = {}
 
     def _compile(self, group: int, ks: Any, flags: int) -> re.Pattern[str]:
         alts = [f"(?P<u{k}>{self._src[k].replace(chr(39), APOS)})" for k in ks if self._group[k] == group]
@@ -306,7 +305,7 @@ class Scanner:
         spec = self._specs.get(active)
         if spec is None:
             spec = self._specs[active] = self._spec(active)
-        keys, use_fb = spec
+        keys, use_fb, picked = spec
         heads = self._heads
         needs = self._needs
         present = p.heads
@@ -327,28 +326,36 @@ class Scanner:
         limit = [0] * self.groups
         buckets = self._buckets
         for i in sorted(cand):
-            bkey = (cand[i], fb is not None and i in fb)
-            todo = buckets.get(bkey)
+            bkey = (cand[i], i in fb) if fb else (cand[i], False)
+            todo = picked.get(bkey)
             if todo is None:
-                todo = buckets[bkey] = self._bucket(*bkey)
+                todo = buckets.get(bkey)
+                if todo is None:
+                    todo = buckets[bkey] = self._bucket(*bkey)
+                # The bucket's groups in ``active`` only, kept with the spec: no membership test per start.
+                todo = picked[bkey] = todo if active is None else [(g, rx) for g, rx in todo if g in active]
             for g, rx in todo:
-                if i < limit[g] or (active is not None and g not in active):
+                if i < limit[g]:
                     continue
                 m = rx.match(norm, i)
-                if m is None or m.end() == i or m.lastgroup is None:
+                if m is None:
                     continue
-                end = limit[g] = m.end()
+                end = m.end()
+                if end == i or m.lastgroup is None:
+                    continue
+                limit[g] = end
                 out.append((i, end, rule_of[m.lastgroup]))
         return out
 
-    def _spec(self, active: frozenset[int] | None) -> tuple[frozenset[bytes], bool]:
-        """The head words of the groups in ``active``, and whether one of them has fallback alternatives."""
+    def _spec(self, active: frozenset[int] | None) -> tuple[frozenset[bytes], bool, dict[tuple[str, bool], _Todo]]:
+        """The head words of the groups in ``active``, whether one of them has fallback alternatives,
+        and (filled as starts are met) the buckets cut to those groups."""
         if active is None:
-            return self._head_keys, bool(self._fallback)
+            return self._head_keys, bool(self._fallback), {}
         keys = frozenset(key for key, (_, ks) in self._heads.items() if any(self._group[k] in active for k in ks))
-        return keys, any(self._group[k] in active for k in self._fallback)
+        return keys, any(self._group[k] in active for k in self._fallback), {}
 
-    def _bucket(self, word: str, fb: bool) -> list[tuple[int, re.Pattern[str]]]:
+    def _bucket(self, word: str, fb: bool) -> _Todo:
         """Per group: the alternatives that may start with ``word`` (and the fallback ones), in order."""
         ks = set(self._heads[word.encode()][1]) if word else set()
         if fb:
