@@ -92,15 +92,11 @@ def _sentence_of(bounds: list[tuple[int, int]], pos: int, n: int) -> tuple[int, 
     return 0, n
 
 
-def top_level_alternatives(pattern: str) -> list[str]:
-    """Split ``a|b|c`` at the top level (outside groups and character classes).
-
-    The fast matchers (agent, customer, severity) gate each alternative by its own words.
-    """
-    parts: list[str] = []
+def structure(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """``(index, char, depth after it)`` of each ``(``, ``)`` and ``|`` of a regex source, skipping
+    escapes and character classes: the one walk both alternative splitting and group matching need."""
     depth = 0
     in_class = False
-    start = 0
     i = 0
     while i < len(pattern):
         ch = pattern[i]
@@ -111,14 +107,23 @@ def top_level_alternatives(pattern: str) -> list[str]:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
+        elif ch in "()|":
+            depth += (ch == "(") - (ch == ")")
+            yield i, ch, depth
+        i += 1
+
+
+def top_level_alternatives(pattern: str) -> list[str]:
+    """Split ``a|b|c`` at the top level (outside groups and character classes).
+
+    The fast matchers (agent, customer, severity) gate each alternative by its own words.
+    """
+    parts: list[str] = []
+    start = 0
+    for i, ch, depth in structure(pattern):
+        if ch == "|" and depth == 0:
             parts.append(pattern[start:i])
             start = i + 1
-        i += 1
     parts.append(pattern[start:])
     return parts
 

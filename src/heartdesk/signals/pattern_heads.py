@@ -12,7 +12,7 @@ import importlib
 import re
 from typing import Any
 
-from heartdesk.signals.lexicon import top_level_alternatives
+from heartdesk.signals.lexicon import structure, top_level_alternatives
 
 # The regex parser is what reads head words off a pattern; it has no public API (nor type stubs).
 parser: Any = importlib.import_module("re._parser")
@@ -207,23 +207,4 @@ def distribute(alt: str) -> list[str]:
 
 def group_end(src: str) -> int:
     """Index of the parenthesis closing the group that opens ``src`` (-1: none)."""
-    depth = 0
-    in_class = False
-    i = 0
-    while i < len(src):
-        ch = src[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
+    return next((i for i, ch, depth in structure(src) if ch == ")" and depth == 0), -1)
