@@ -5,4 +5,6 @@
 # Extra arguments go to `heartdesk demo` (e.g. --port 8080, --no-serve).
 set -euo pipefail
 source "$(dirname "$0")/_venv.sh"
+source scripts/native.sh
+hd_native_build optional
 exec .venv/bin/heartdesk demo "$@"

@@ -75,8 +75,8 @@ def test_dimension_built_through_its_slots_equals_the_dataclass() -> None:
     assert hash(built) == hash(Dimension("empathy", 77, ev, "empathy 77/100"))
 
 
-def test_scorecard_effect_of_an_int_confidence_stays_an_int() -> None:
-    # A custom detector may report confidence 1; the remembered effect of 1.0 must not stand in for it.
-    as_float = _collect([(0, Finding("greeting", 0, 2, 1.0, "g", "greeting", "1"))])["etiquette"][0].effect
+def test_scorecard_effect_of_an_int_confidence_is_the_same_float() -> None:
+    # A custom detector may report confidence 1: its effect is 1.0's, a float, compiled or not.
     as_int = _collect([(0, Finding("greeting", 0, 2, 1, "g", "greeting", "1"))])["etiquette"][0].effect
-    assert (type(as_float), type(as_int)) == (float, int)  # round(50 * 1, 1) is the int 50
+    as_float = _collect([(0, Finding("greeting", 0, 2, 1.0, "g", "greeting", "1"))])["etiquette"][0].effect
+    assert type(as_int) is float and as_int == as_float == round(WEIGHTS["etiquette"]["greeting"] * 1.0, 1)

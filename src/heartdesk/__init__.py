@@ -10,7 +10,13 @@ The library API::
     result.scorecard.empathy.score
 """
 
+# ruff: noqa: E402 (the compiled build must be hooked in before the other imports)
 from __future__ import annotations
+
+from heartdesk import native
+
+# Before any engine module is imported: the compiled build (if built from these sources) serves them.
+native.activate()
 
 from heartdesk.connectors import conversation_from_dict, load_conversations
 from heartdesk.errors import HeartdeskError, InputError

@@ -30,6 +30,10 @@ app = typer.Typer(
 )
 train_app = typer.Typer(help="Train the learned parts of the engine from labelled data.", no_args_is_help=True)
 app.add_typer(train_app, name="train")
+native_app = typer.Typer(
+    help="The optional compiled build of the engine (mypyc): the same results, faster.", no_args_is_help=True
+)
+app.add_typer(native_app, name="native")
 
 EXIT_OK, EXIT_BAD_RECORDS, EXIT_USAGE, EXIT_STRICT = 0, 1, 2, 3
 
@@ -225,6 +229,33 @@ def train_emotion(
     from heartdesk.models.train_emotion import main as train_main
 
     raise typer.Exit(train_main(data_dir=data, out=out, seed=seed, teacher=teacher))
+
+
+@native_app.command("status")
+def native_status() -> None:
+    """Say whether the compiled build is usable (exit 0) or not (exit 1), and why."""
+    from heartdesk import native
+
+    files, reason = native.check()
+    typer.echo(("usable: " if files else "not usable: ") + reason)
+    raise typer.Exit(0 if files else 1)
+
+
+@native_app.command("build")
+def native_build(
+    if_stale: Annotated[bool, typer.Option("--if-stale", help="Do nothing when the build matches the sources.")] = False,
+) -> None:
+    """Compile the engine's hot modules with mypyc (needs the 'dev' extra, a C compiler and Python headers)."""
+    from heartdesk import native
+
+    if if_stale and native.check()[0] is not None:
+        raise typer.Exit(0)
+    try:
+        native.build()
+    except native.NativeBuildError as exc:
+        _err(f"compiled build not made: {exc}")
+        raise typer.Exit(1) from exc
+    typer.echo(native.check()[1])
 
 
 @app.command()

@@ -91,15 +91,18 @@ def _collect(found: list[tuple[int, Finding]]) -> dict[str, list[Evidence]]:
         if targets is None:
             continue
         conf = f.confidence
+        if type(conf) is not float:
+            # A custom detector's int 1: effects are floats however the engine runs (compiled code
+            # holds a confidence as a C double), and 1 and 1.0 share one memo entry.
+            conf = float(conf)
         for name, w, cap, key, effects in targets:
             c = counts.get(key, 0)
             if c < cap:
                 counts[key] = c + 1
-                # Keyed by float only: an int confidence (a custom detector's 1) gives an int effect.
-                effect = effects.get(conf) if type(conf) is float else None
+                effect = effects.get(conf)
                 if effect is None:
                     effect = round(w * conf, 1)
-                    if len(effects) < _EFFECTS_MAX and type(conf) is float:  # custom detectors: more decimals
+                    if len(effects) < _EFFECTS_MAX:  # custom detectors may give more decimals
                         effects[conf] = effect
                 evidence[name].append(_new(Evidence, (turn, f.label, effect, f.start, f.end, f.explanation)))
     return evidence

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from mypy_extensions import mypyc_attr
+
 from heartdesk.model import Finding, Turn
 from heartdesk.signals.agent_match import gated, scan, scan_all
 from heartdesk.signals.agent_text import agent_spoke_before, context_patterns, history_has, sentence_at
@@ -44,6 +46,8 @@ _QUESTION_START = re.compile(
 )
 
 
+# Detectors subclass it (built-ins with @register, plugins too): an ordinary class even when compiled.
+@mypyc_attr(native_class=False)
 class AgentLexiconDetector(LexiconDetector):
     """A :class:`LexiconDetector` that only runs the patterns whose anchor words occur in the turn."""
 

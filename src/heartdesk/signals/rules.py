@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
+from mypy_extensions import mypyc_attr
+
 from heartdesk.model import Finding, Turn
 from heartdesk.signals.base import Reads, TurnContext
 from heartdesk.signals.lexicon import Lexicon, builtin
 
 
+# Detectors subclass it (built-ins with @register, plugins too): an ordinary class even when compiled.
+@mypyc_attr(native_class=False)
 class LexiconDetector:
     """Subclass, set ``name``/``reads``/``produces`` and ``lexicon`` (file stem), and register.
 
