@@ -378,6 +378,9 @@ def main(argv: list[str] | None = None) -> int:
     prefiltered = "Hyperscan" if agent_prefilter.active else "off (HEARTDESK_NO_HYPERSCAN, or no hyperscan)"
     print(f"           emotion model {emo.name}@{emo.version}, tone model {tone.name}@{tone.version}")
     print(f"           agent lexicon prefilter: {prefiltered}")
+    from heartdesk import native
+
+    print(f"           engine build: {native.status().describe()}")
 
     hd_s, hd_json_s = _time_heartdesk(convs, args.repeat, args.with_json)
     vader_s = _time_vader(texts, args.repeat)
@@ -427,6 +430,7 @@ def main(argv: list[str] | None = None) -> int:
             "heartdesk_turns_per_s": round(hd_rate, 1),
             "vader_turns_per_s": round(vader_rate, 1),
             "ratio": round(ratio, 3),
+            "compiled": native.status().active,
             "heartdesk_with_json_turns_per_s": None if hd_json_s is None else round(n / hd_json_s, 1),
             "breakdown_us_per_turn_run": {name: round(1e6 * s / r, 3) if r else 0.0 for name, r, s in parts},
         }

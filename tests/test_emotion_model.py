@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from heartdesk.errors import HeartdeskError
 from heartdesk.model import EMOTIONS
@@ -140,6 +142,23 @@ def test_features_match_between_training_and_batch_paths() -> None:
     assert "<shout>" in ngrams(texts[0]) and "charged twice" in ngrams(texts[0])
     assert b.shouting.tolist() == [0]
     assert " r" in char_ngrams("refund") and "und " in char_ngrams("refund")
+
+
+_ASCII_SOUP = st.lists(
+    st.sampled_from(["don't", "'", "x", "Y", "42", "4th", "!", "?", " ", ".", "_", "rock'n'roll", "''", "ABC", "\x01", "\t"]),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_ASCII_SOUP, st.text(max_size=30)), max_size=5))
+def test_batch_tokens_equal_the_training_tokeniser_on_ascii_and_mixed_batches(texts: list[str]) -> None:
+    # The batch path reads ASCII text with plain ASCII classes (all-ASCII batches at once, mixed
+    # batches text by text): the tokens must be exactly those training saw.
+    b = Batch(texts, {SEP: 0})
+    for i, text in enumerate(texts):
+        batch_toks = [t for t, d in zip(b.tokens, b.doc.tolist(), strict=True) if d == i and t != SEP]
+        assert batch_toks == words(text.replace(SEP, " "))
 
 
 def test_label_maps_are_complete() -> None:

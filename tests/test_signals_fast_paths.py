@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from heartdesk.model import EMOTIONS, Conversation, Emotion, EmotionCue, TurnAnalysis
+from heartdesk.model import EMOTIONS, Conversation, Emotion, EmotionCue, TurnAnalysis, new_emotion
 from heartdesk.signals.agent_match import gated
 from heartdesk.signals.agent_text import sentences
 from heartdesk.signals.agent_unless import bounded_search, context_search, found_in, without_unless
@@ -126,3 +126,12 @@ def test_turn_analysis_built_through_its_slots_equals_the_dataclass() -> None:
     built = _turn_analysis(0, "agent", 0.25, (), None)
     assert built == TurnAnalysis(index=0, role="agent", tone=0.25, findings=(), emotion=None)
     assert conv.turns[0].role == built.role
+
+
+def test_emotion_built_through_its_slots_equals_the_dataclass() -> None:
+    cue = EmotionCue(0, 4, "frustration", 0.5)
+    scores = {"anger": 0.25, "neutral": 0.75}
+    built = new_emotion("neutral", 0.4, scores, (cue,))
+    assert built == Emotion("neutral", 0.4, scores, (cue,))
+    assert (built.label, built.intensity, built.scores, built.cues) == ("neutral", 0.4, scores, (cue,))
+    assert new_emotion("anger", 1.0, scores).cues == ()

@@ -38,6 +38,8 @@ __all__ = ["MODULES", "NativeBuildError", "NativeStatus", "activate", "build", "
 #: scorecard. Modules that define Protocols or runtime-checked types stay interpreted.
 MODULES: tuple[str, ...] = (
     "heartdesk.analysis.scorecard",
+    "heartdesk.models.emotion",
+    "heartdesk.models.features",
     "heartdesk.signals.agent",
     "heartdesk.signals.agent_context",
     "heartdesk.signals.agent_match",
@@ -45,10 +47,13 @@ MODULES: tuple[str, ...] = (
     "heartdesk.signals.agent_text",
     "heartdesk.signals.agent_unless",
     "heartdesk.signals.agent_words",
+    "heartdesk.signals.context",
     "heartdesk.signals.conversation",
     "heartdesk.signals.customer",
     "heartdesk.signals.customer_scan",
     "heartdesk.signals.emotion_cues",
+    "heartdesk.signals.pipeline",
+    "heartdesk.signals.prefilter",
     "heartdesk.signals.rules",
     "heartdesk.signals.text",
     "heartdesk.signals.tone",

@@ -8,9 +8,14 @@ are loaded once per process; nothing is downloaded.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 from heartdesk.model import Emotion
+
+#: The shipped weights. Named here, in the package, not by each module's ``__file__``: a module of the
+#: compiled build (heartdesk.native) lives elsewhere.
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 class EmotionModel(Protocol):
@@ -29,4 +34,4 @@ class ToneModel(Protocol):
         ...
 
 
-__all__ = ["EmotionModel", "ToneModel"]
+__all__ = ["DATA_DIR", "EmotionModel", "ToneModel"]

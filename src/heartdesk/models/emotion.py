@@ -26,11 +26,12 @@ import numpy as np
 import numpy.typing as npt
 
 from heartdesk.errors import HeartdeskError
-from heartdesk.model import EMOTIONS, Emotion
+from heartdesk.model import EMOTIONS, Emotion, new_emotion
+from heartdesk.models import DATA_DIR
 from heartdesk.models.features import SEP, SHOUT_TOKEN, Batch, char_ngrams, segment_sum, softmax
 from heartdesk.models.labels import EKMAN, GOEMOTIONS, GROUP_COLUMNS, TO_EKMAN, TO_PRODUCT
 
-DEFAULT_PATH = Path(__file__).parent / "data" / "emotion.npz"
+DEFAULT_PATH = DATA_DIR / "emotion.npz"
 Floats = npt.NDArray[np.float32]
 
 _N_EK = len(EKMAN)
@@ -220,7 +221,7 @@ class EmotionClassifier:
         intensity = np.clip(strength * boost, 0.0, 1.0).round(4)
         labels = [EMOTIONS[t] for t in top.tolist()]
         return [
-            Emotion(label, i, dict(zip(EMOTIONS, row, strict=True)))
+            new_emotion(label, i, dict(zip(EMOTIONS, row, strict=True)))
             for label, i, row in zip(labels, intensity.tolist(), scores.tolist(), strict=True)
         ]
 

@@ -32,12 +32,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from heartdesk.models import DATA_DIR
 from heartdesk.models.calibrate import gold_matrix, macro_f1, per_class_f1, tune_bias
 from heartdesk.models.distill import Teacher, TeacherError
 from heartdesk.models.features import char_ngrams, ngrams, words
 from heartdesk.models.labels import EKMAN, GOEMOTIONS, GROUP_COLUMNS, TO_EKMAN
 
-DEFAULT_OUT = Path(__file__).parent / "data" / "emotion.npz"
+DEFAULT_OUT = DATA_DIR / "emotion.npz"
 C_EKMAN = 0.05  # LinearSVC; chosen among 0.02-0.2 by out-of-fold macro-F1 on train
 C_FINE = 0.05
 MIXES = (0.0, 0.5, 1.0, 2.0)

@@ -26,7 +26,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from heartdesk.model import EMOTIONS, Emotion, EmotionCue
+from heartdesk.model import EMOTIONS, Emotion, EmotionCue, new_emotion
 from heartdesk.signals.lexicon import LexiconError, top_level_alternatives
 from heartdesk.signals.text import APOS, PLAIN_WORD_BYTES, WORD_BYTES
 
@@ -210,7 +210,7 @@ def apply(emotion: Emotion, cues: Sequence[EmotionCue]) -> Emotion:
         strength *= left
     moved = calm * MAX_SHIFT * (1.0 - strength)
     if moved <= 0.0:
-        return Emotion(emotion.label, emotion.intensity, emotion.scores, tuple(cues))
+        return new_emotion(emotion.label, emotion.intensity, emotion.scores, tuple(cues))
     for k in CALM:
         scores[k] = scores.get(k, 0.0) * (1.0 - share[k] * moved / calm)
     total_pull = sum(pull.values())
@@ -225,7 +225,7 @@ def apply(emotion: Emotion, cues: Sequence[EmotionCue]) -> Emotion:
     # Intensity: the stronger of the model's and the moved mass on the new label's family.
     intensity = round(min(1.0, max(emotion.intensity, _felt(label, cues) if label not in CALM else 0.0)), 4)
     reported = scores if complete else {k: scores.get(k, 0.0) for k in emotion.scores}
-    return Emotion(label, intensity, reported, tuple(cues))
+    return new_emotion(label, intensity, reported, tuple(cues))
 
 
 #: Per calm emotion, the share of its mass cues may move (``CALM_SHARE``, 1.0 where it names none).

@@ -19,6 +19,8 @@ from itertools import compress, islice
 from operator import itemgetter
 from typing import Literal
 
+from mypy_extensions import mypyc_attr
+
 from heartdesk.analysis.scorecard import build_scorecard
 from heartdesk.model import ROLES, Analysis, Conversation, Emotion, Finding, Role, Turn, TurnAnalysis
 from heartdesk.models import EmotionModel, ToneModel
@@ -60,6 +62,8 @@ def _order(detectors: list[Detector]) -> list[Detector]:
     return ordered
 
 
+# An ordinary class even when compiled: users (and tests) may subclass it or patch its methods.
+@mypyc_attr(native_class=False)
 class Pipeline:
     """Runs the batch models and the detectors over conversations.
 

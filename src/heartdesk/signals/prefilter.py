@@ -27,6 +27,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from mypy_extensions import mypyc_attr
+
 _hs: Any
 try:  # imported by name: the bindings have no type stubs, and on some platforms no wheel
     _hs = importlib.import_module("hyperscan")
@@ -106,6 +108,8 @@ def _add(pid: int, _start: int, _end: int, _flags: int, found: set[int]) -> None
     found.add(pid)
 
 
+# An ordinary class even when compiled (heartdesk.native): tests replace its _compile.
+@mypyc_attr(native_class=False)
 class Prefilter:
     """Patterns (by caller id) compiled into one Hyperscan database, built on first use.
 
