@@ -9,7 +9,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from heartdesk.analysis.scorecard import WEIGHTS, _collect, _new_dimension
+from heartdesk.analysis.scorecard import WEIGHTS, _collect, _new_dimension, _tone_note
 from heartdesk.model import Dimension, Evidence, Finding
 from heartdesk.signals.base import clamp_confidence
 from heartdesk.signals.customer import Urgency
@@ -80,3 +80,9 @@ def test_scorecard_effect_of_an_int_confidence_is_the_same_float() -> None:
     as_int = _collect([(0, Finding("greeting", 0, 2, 1, "g", "greeting", "1"))])["etiquette"][0].effect
     as_float = _collect([(0, Finding("greeting", 0, 2, 1.0, "g", "greeting", "1"))])["etiquette"][0].effect
     assert type(as_int) is float and as_int == as_float == round(WEIGHTS["etiquette"]["greeting"] * 1.0, 1)
+
+
+def test_tone_notes_read_as_formatted_afresh_including_negative_zero() -> None:
+    for tone in (0.25, -0.3333, 0.0, -0.0, 0.0, -0.0, 1.0, 0.25, -0.004, 0.004):
+        assert _tone_note(tone) == f"turn tone {tone:+.2f}"
+    assert _tone_note(-0.0) == "turn tone -0.00" and _tone_note(0.0) == "turn tone +0.00"

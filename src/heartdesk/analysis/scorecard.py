@@ -184,6 +184,21 @@ def _third(item: tuple[int, Emotion, float]) -> float:
     return item[2]
 
 
+#: "turn tone +0.25" by tone: tones have four decimals and recur, and formatting a float costs more
+#: than looking it up (one per agent turn).
+_TONE_NOTES: dict[float, str] = {}
+
+
+def _tone_note(tone: float) -> str:
+    note = _TONE_NOTES.get(tone)
+    if note is None:
+        note = f"turn tone {tone:+.2f}"
+        # 0.0 and -0.0 are one key but print as "+0.00" and "-0.00": zero is formatted every time.
+        if len(_TONE_NOTES) < _EFFECTS_MAX and tone != 0.0:
+            _TONE_NOTES[tone] = note
+    return note
+
+
 def build_scorecard(conversation: Conversation, turns: Sequence[TurnAnalysis]) -> Scorecard:
     agent_turns: list[TurnAnalysis] = []
     customer_turns: list[TurnAnalysis] = []
@@ -231,9 +246,7 @@ def build_scorecard(conversation: Conversation, turns: Sequence[TurnAnalysis]) -
     etiquette = _dimension("etiquette", BASE["etiquette"], evidence["etiquette"])
     mean_tone = sum(t.tone for t in agent_turns) / len(agent_turns)
     n = len(agent_turns)
-    tone_ev = [
-        _new(Evidence, (t.index, "tone", round(t.tone * 50 / n, 1), None, None, f"turn tone {t.tone:+.2f}")) for t in agent_turns
-    ]
+    tone_ev = [_new(Evidence, (t.index, "tone", round(t.tone * 50 / n, 1), None, None, _tone_note(t.tone))) for t in agent_turns]
     hostile = [(i, f) for i, f in found if f.label in ("confrontational", "dismissive", "defensive")]
     tone_ev += [Evidence(i, f.label, round(-20 * f.confidence, 1), f.start, f.end, f.explanation) for i, f in hostile[:3]]
     tone_score = _clamp(50 + 50 * mean_tone + sum(e.effect for e in tone_ev[len(agent_turns) :]))

@@ -7,11 +7,8 @@ turns of the batch being scanned (see ``agent_match.scan_all``).
 
 from __future__ import annotations
 
-from operator import itemgetter
-
 from heartdesk.signals.agent_text import WORD_BYTES
 
-_G4 = itemgetter(slice(0, 4))
 _last_index_text: str | None = None
 _last_index: set[bytes] = set()
 
@@ -45,7 +42,9 @@ def word_index(text: str) -> set[bytes]:
             # ASCII with "?" for the rest: one byte per character, so offsets carry over.
             spaced = text.lower().encode("ascii", "replace").translate(WORD_BYTES)
             found = set(spaced.split())
-            _last_index = found.union(map(_G4, found))
+            # A word of four letters or fewer is its own prefix: only longer ones add one.
+            found.update([w[:4] for w in found if len(w) > 4])
+            _last_index = found
             _last_padded = b" " + spaced + b" "
             if _collecting:
                 _batch_words[id(text)] = (text, _last_index, _last_padded)
