@@ -43,3 +43,32 @@ def test_every_error_code_raised_in_the_code_is_documented() -> None:
     documented = _documented_codes((DOCS / "errors.md").read_text(encoding="utf-8"))
     assert len(used) > 100  # the scan itself works
     assert sorted(used - documented) == []
+
+
+def test_every_environment_variable_is_documented_in_settings_md() -> None:
+    page = (DOCS / "settings.md").read_text(encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    files = [*root.joinpath("src", "heartdesk").rglob("*.py"), *root.joinpath("scripts").glob("*.sh")]
+    files += root.joinpath("tests").rglob("*.py")
+    used = {v for f in files for v in re.findall(r"HEARTDESK_[A-Z_]*[A-Z]", f.read_text(encoding="utf-8"))}
+    used -= {"HEARTDESK_COACH_LLM", "HEARTDESK_PG_STARTED_HERE"}  # a prefix in prose; postgres.sh's own bookkeeping
+    assert len(used) > 20  # the scan itself works
+    assert sorted(v for v in used if f"`{v}`" not in page) == []
+
+
+def test_every_desk_setting_is_in_settings_md_with_its_default_and_help() -> None:
+    import json
+
+    from heartdesk.desk.settings import DeskSettings
+
+    page = (DOCS / "settings.md").read_text(encoding="utf-8")
+    for name, field in DeskSettings.model_fields.items():
+        if field.exclude:
+            continue
+        env, _, help_text = (field.description or "").partition(": ")
+        row = next((line for line in page.splitlines() if line.startswith(f"| `{env}` |")), None)
+        assert row is not None, f"docs/settings.md has no row for {env} ({name})"
+        default = field.default_factory() if field.default_factory else field.default  # type: ignore[call-arg]
+        shown = ",".join(default) if isinstance(default, tuple) else json.dumps(default) if isinstance(default, dict) else default
+        assert f"`{'(unset)' if default is None else shown}`" in row, f"{env}: default {default!r} differs from docs"
+        assert help_text[1:] in row, f"{env}: the help text differs from docs/settings.md"

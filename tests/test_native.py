@@ -185,3 +185,10 @@ def test_compiled_and_pure_python_give_byte_identical_output(tmp_path: Path) -> 
     # The corpus really exercises the engine: many labels fire.
     labels = {f["label"] for line in pure.splitlines() for t in json.loads(line)["turns"] for f in t["findings"]}
     assert len(labels) >= 12, labels
+
+
+def test_compiled_modules_find_their_data_through_the_package() -> None:
+    # A compiled module lives in _native/: its __file__ would point there, away from the data files.
+    for module in native.MODULES:
+        source = native._source(module).read_text(encoding="utf-8")
+        assert "__file__" not in source, f"{module} uses __file__; name data through the package instead"
