@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from heartdesk.model import EMOTIONS, Emotion
+from heartdesk.signals import prefilter
 from heartdesk.signals.emotion_cues import MAX_SHIFT, CueLexicon, apply, default_cues
 from heartdesk.signals.lexicon import LexiconError
 
@@ -77,12 +79,16 @@ def test_calm_messages_have_no_cue_and_keep_the_models_reading(text: str) -> Non
 
 def test_gating_finds_exactly_what_running_every_pattern_finds() -> None:
     lex = default_cues()
-    texts = [t for t, _, _ in CUED] + CALM_TEXTS + [
-        "STILL NOT FIXED!!! On HOLD for TWO HOURS?!",
-        "İstanbul office: still no answer, on hold 2 hours.",  # lower-casing changes the length
-        "#notimpressed with the delayed delivery",
-        "",
-    ]
+    texts = (
+        [t for t, _, _ in CUED]
+        + CALM_TEXTS
+        + [
+            "STILL NOT FIXED!!! On HOLD for TWO HOURS?!",
+            "İstanbul office: still no answer, on hold 2 hours.",  # lower-casing changes the length
+            "#notimpressed with the delayed delivery",
+            "",
+        ]
+    )
     for text in texts:
         assert lex.find(text) == lex.find(text, gated=False), text
 
@@ -146,7 +152,7 @@ def test_a_broken_cue_lexicon_is_a_numbered_error(tmp_path: Path, toml: str, cod
 def test_a_team_can_extend_the_cues_with_its_own_file(tmp_path: Path) -> None:
     path = tmp_path / "cues.toml"
     path.write_text(
-        '[[cues]]\nemotion = "anger"\nweight = 0.7\npattern = \'\'\'\\bbricked\\b\'\'\'\ntriggers = ["bricked"]\n',
+        "[[cues]]\nemotion = \"anger\"\nweight = 0.7\npattern = '''\\bbricked\\b'''\ntriggers = [\"bricked\"]\n",
         encoding="utf-8",
     )
     lex = CueLexicon.from_file(path)
@@ -172,8 +178,38 @@ def test_intensity_reflects_how_strongly_the_wording_says_it() -> None:
     assert angry.intensity <= 0.8  # wording alone never makes it the strongest possible
 
 
-_WORDS = ["still", "waiting", "on", "hold", "xon", "hold_", "no", "one", "answers", "again", "?!", "3", "hours", "furious",
-          "rude", "never", "again!", "_rude", "état", "İ", "refund", "not", "yet", "#notok", "lost", "my", "bag", "’s", "", " "]
+_WORDS = [
+    "still",
+    "waiting",
+    "on",
+    "hold",
+    "xon",
+    "hold_",
+    "no",
+    "one",
+    "answers",
+    "again",
+    "?!",
+    "3",
+    "hours",
+    "furious",
+    "rude",
+    "never",
+    "again!",
+    "_rude",
+    "état",
+    "İ",
+    "refund",
+    "not",
+    "yet",
+    "#notok",
+    "lost",
+    "my",
+    "bag",
+    "’s",
+    "",
+    " ",
+]
 
 
 @settings(max_examples=300, deadline=None)
@@ -182,3 +218,28 @@ def test_the_fast_search_finds_exactly_what_the_plain_patterns_find(words: list[
     text = glue.join(words)
     lex = default_cues()
     assert lex.find(text) == lex.find(text, gated=False)
+
+
+def _cues(monkeypatch: pytest.MonkeyPatch, hyperscan: bool) -> CueLexicon:
+    """The shipped cues with the Hyperscan prefilter on or off (off: the trigger words gate them)."""
+    monkeypatch.setenv("HEARTDESK_HYPERSCAN", "1" if hyperscan else "0")
+    lex = CueLexicon.from_file(Path(str(resources.files("heartdesk.signals") / "lexicons" / "emotion_cues.toml")))
+    lex.find("warm up")  # the prefilter reads the switch when first used
+    assert lex._prefilter.active == (hyperscan and prefilter.available())
+    return lex
+
+
+def test_the_cues_prefilter_is_off_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HEARTDESK_HYPERSCAN", raising=False)
+    lex = CueLexicon.from_file(Path(str(resources.files("heartdesk.signals") / "lexicons" / "emotion_cues.toml")))
+    assert lex.find("Still waiting, on hold for 2 hours.")  # the trigger words still find the cues
+    assert not lex._prefilter.active
+
+
+def test_trigger_gating_and_the_prefilter_find_the_same_cues(monkeypatch: pytest.MonkeyPatch) -> None:
+    plain, fast = _cues(monkeypatch, False), _cues(monkeypatch, True)
+    assert fast._prefilter.active  # the dev extra installs hyperscan
+    texts = [t for t, _, _ in CUED] + CALM_TEXTS + ["STILL NOT FIXED!!! On HOLD for TWO HOURS?!", "#notimpressed, delayed"]
+    texts += [" ".join(_WORDS[i : i + 7]) for i in range(len(_WORDS))]
+    for text in texts:
+        assert plain.find(text) == fast.find(text) == plain.find(text, gated=False), text

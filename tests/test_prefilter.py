@@ -1,9 +1,15 @@
-"""The Hyperscan prefilter changes no result: it only spares regex calls that would find nothing."""
+"""The Hyperscan prefilter (opt-in: HEARTDESK_HYPERSCAN=1) spares regex calls that would find nothing.
+
+Every test here switches it on (where hyperscan is installed: the dev extra has it) and checks
+it changes no result on these texts. It is off by default because Hyperscan itself misses some
+matches (signals/prefilter.py): the last test pins the engine's default.
+"""
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +21,16 @@ from heartdesk.signals.pipeline import default_pipeline
 from heartdesk.signals.prefilter import Prefilter
 
 default_pipeline()  # registers every agent lexicon, as a running pipeline does
+
+
+@pytest.fixture(autouse=True)
+def _hyperscan_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("HEARTDESK_HYPERSCAN", "1")
+    agent_match._PREFILTER.reset()
+    yield
+    monkeypatch.delenv("HEARTDESK_HYPERSCAN")
+    agent_match._PREFILTER.reset()  # back to the default for the tests that follow
+
 
 AGENT_TURNS = [
     "I'm so sorry about the wait, I completely understand how frustrating this must be.",
@@ -93,7 +109,7 @@ def test_candidates_hold_every_pattern_python_matches(text: str) -> None:
         assert not (pf.active and text.isascii() and not re.search("[\x1c-\x1f]", text))
         return
     for i, src in enumerate(TRICKY):
-        if re.search(src, text, re.IGNORECASE):
+        if re.search(src, text.lower()):  # the callers' regexes run on the lower-cased turn
             assert i in got, (src, text)
 
 
@@ -118,21 +134,19 @@ def test_text_where_semantics_differ_is_not_prefiltered(text: str) -> None:
     _same_scan(text)
 
 
-def test_env_switch_turns_the_prefilter_off(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_prefilter_is_off_unless_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
     expected = {text: agent_match.scan_uncached(text, False) for text in AGENT_TURNS}
-    monkeypatch.setenv("HEARTDESK_NO_HYPERSCAN", "1")
-    pf = Prefilter()
-    pf.add(0, r"\bsorry\b")
-    assert not pf.active and pf.candidates("sorry") is None
-    agent_match._PREFILTER.reset()
-    try:
+    for value in (None, "", "0"):
+        if value is None:
+            monkeypatch.delenv("HEARTDESK_HYPERSCAN")
+        else:
+            monkeypatch.setenv("HEARTDESK_HYPERSCAN", value)
+        pf = Prefilter()
+        pf.add(0, r"\bsorry\b")
+        assert not prefilter.available() and not pf.active and pf.candidates("sorry") is None
+        agent_match._PREFILTER.reset()
         assert not agent_match._PREFILTER.active
         assert {text: agent_match.scan_uncached(text, True) for text in AGENT_TURNS} == expected
-    finally:
-        monkeypatch.delenv("HEARTDESK_NO_HYPERSCAN")
-        agent_match._PREFILTER.reset()
-    assert agent_match._PREFILTER.active == prefilter.available()
-    assert {text: agent_match.scan_uncached(text, True) for text in AGENT_TURNS} == expected
 
 
 def test_patterns_added_after_the_first_scan_are_prefiltered_too() -> None:
@@ -177,12 +191,7 @@ def test_without_the_hyperscan_module_the_plain_path_runs(monkeypatch: pytest.Mo
     pf.add(0, r"\bsorry\b")
     assert not prefilter.available() and not pf.active and pf.candidates("sorry") is None
     agent_match._PREFILTER.reset()
-    try:
-        assert {text: agent_match.scan_uncached(text, True) for text in AGENT_TURNS} == expected
-    finally:
-        monkeypatch.undo()
-        agent_match._PREFILTER.reset()
-    assert agent_match._PREFILTER.active == prefilter.available()
+    assert {text: agent_match.scan_uncached(text, True) for text in AGENT_TURNS} == expected
 
 
 def test_threads_scan_at_once_with_the_same_answers() -> None:
@@ -204,3 +213,55 @@ def test_threads_scan_at_once_with_the_same_answers() -> None:
     for t in threads:
         t.join()
     assert results == [True] * 80
+
+
+#: Hyperscan's caseless mode missed this match on the longer turn (a class with bytes above 0x7f, the
+#: apostrophes, after "so you can hotspot the call. "): the prefilter scans the lower-cased turn instead.
+_OWNERSHIP = (
+    "i(?:['’ʼ]ll| will| am going to|['’ʼ]m going to) (?:also |then |personally |still |now )?"
+    "(?:call|text|message|ring|phone|email|e-mail|write to|contact|come back to) you\\b"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "so you can hotspot the call. I'll text you the moment the broadband is back.",
+        "There's a fault at the local cabinet and engineers expect it fixed by 5pm, so I've added 20GB of free mobile "
+        "data to your line right now so you can hotspot the call. I'll text you the moment the broadband is back.",
+        "I'll TEXT YOU the moment it is back.",
+    ],
+)
+def test_an_apostrophe_class_is_reported_wherever_python_matches(text: str) -> None:
+    pf = Prefilter()
+    pf.add(0, _OWNERSHIP)
+    assert re.search(_OWNERSHIP, text.lower()) is not None
+    got = pf.candidates(text)
+    assert got == ({0} if prefilter.available() else None)
+    _same_scan(text)
+
+
+def test_hyperscan_is_installed_for_these_tests() -> None:
+    # The dev extra installs it: without it every test above would only check the plain path.
+    assert prefilter._hs is not None and prefilter.available() and agent_match._PREFILTER.active
+
+
+@pytest.mark.parametrize(
+    ("source", "form"),
+    [
+        ("i(?:['\u2019\u02bc]ll| will)", "i(?:[']ll| will)"),  # the apostrophes: only ' can be in ASCII text
+        ("[$\u00a3\u20ac]\\d+", "[$]\\d+"),
+        ("[\\]\u2019a]", "[\\]a]"),  # an escaped bracket stays in the class
+        ("caf\u00e9", "caf\u00e9"),  # outside a class: a literal that never matches ASCII text, kept
+        ("plain ascii [a-z]", "plain ascii [a-z]"),
+        ("[^\u2019]x", None),  # negated: on ASCII text it matches every character, cannot be narrowed
+        ("[a-\u00e9]", None),  # a range reaching past ASCII
+        ("[\u2019]", None),  # nothing ASCII left in the class
+        ("[\u2019", None),  # unterminated
+    ],
+)
+def test_ascii_form_keeps_what_can_match_ascii_text(source: str, form: str | None) -> None:
+    assert prefilter.ascii_form(source) == form
+    if form is not None:  # same matches on ASCII text
+        for text in ("i'll go", "$12 and 3", "]a", "café", "plain ascii q", "x"):
+            assert bool(re.search(form, text)) == bool(re.search(source, text))

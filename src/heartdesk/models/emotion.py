@@ -42,6 +42,21 @@ for _i, _name in enumerate(GOEMOTIONS):
     _FINE_TO_EK[_i, EKMAN.index(TO_EKMAN[_name])] = 1.0
     _FINE_TO_PROD[_i, EMOTIONS.index(TO_PRODUCT[_name])] = 1.0
 _GROUP_IDX = [np.array(cols) for cols in GROUP_COLUMNS]
+#: The same maps as index arrays. Sums over them go column by column, in a fixed order: a matrix
+#: product (BLAS) picks its kernel by the number of rows, so one text's scores would differ in the
+#: last bits between a batch of one and a batch of many.
+_EK_OF_FINE = _FINE_TO_EK.argmax(1)
+_PROD_OF_FINE = _FINE_TO_PROD.argmax(1)
+
+
+def _group_sum(x: npt.NDArray[np.float32], of: npt.NDArray[np.int64], k: int) -> npt.NDArray[np.float32]:
+    """``x @ onehot(of, k)``, summed column by column: each row's result is the same in any batch."""
+    out = np.zeros((x.shape[0], k), dtype=x.dtype)
+    for j, g in enumerate(of.tolist()):
+        out[:, g] += x[:, j]
+    return out
+
+
 _EK_NEUTRAL = EKMAN.index("neutral")
 assert _EK_NEUTRAL == len(EKMAN) - 1
 _OOV_CACHE_MAX = 50_000
@@ -191,26 +206,26 @@ class EmotionClassifier:
     def _fine_mass(self, texts: Sequence[str]) -> tuple[Floats, Floats, Batch]:
         """Mass of each GoEmotions label: its Ekman group's probability split by the 28-label head."""
         p_ek, p_fine, b = self._probs(texts)
-        group_mass = p_fine @ _FINE_TO_EK  # (n, 7)
-        within = p_fine / np.maximum(group_mass @ _FINE_TO_EK.T, 1e-12)
-        mass: Floats = within * (p_ek @ _FINE_TO_EK.T)
+        group_mass = _group_sum(p_fine, _EK_OF_FINE, _N_EK)  # (n, 7)
+        within = p_fine / np.maximum(group_mass[:, _EK_OF_FINE], 1e-12)
+        mass: Floats = (within * p_ek[:, _EK_OF_FINE]).astype(np.float32, copy=False)
         return mass, p_ek, b
 
     def product_scores(self, texts: Sequence[str]) -> Floats:
         """(n, 10) scores over ``EMOTIONS``, each row summing to 1."""
-        out: Floats = self._fine_mass(texts)[0] @ _FINE_TO_PROD
+        out: Floats = _group_sum(self._fine_mass(texts)[0], _PROD_OF_FINE, len(EMOTIONS))
         return out
 
     def predict(self, texts: Sequence[str]) -> list[Emotion]:
         if not texts:
             return []
         mass, p_ek, b = self._fine_mass(texts)
-        scores = mass @ _FINE_TO_PROD
+        scores = _group_sum(mass, _PROD_OF_FINE, len(EMOTIONS))
         # The label is chosen top-down: the most likely Ekman group (its biases were tuned for
         # macro-F1), then the customer emotion that this group's labels give the most mass. A flat
         # argmax over the 10 scores would favour neutral (never split) over anger that is split
         # into anger + frustration.
-        in_group = (mass * _FINE_TO_EK.T[p_ek.argmax(1)]) @ _FINE_TO_PROD
+        in_group = _group_sum(mass * _FINE_TO_EK.T[p_ek.argmax(1)], _PROD_OF_FINE, len(EMOTIONS))
         top = in_group.argmax(1)
         # Intensity: probability of the strongest non-neutral Ekman family (anger + frustration count
         # together), raised 5 % per "!" (up to 3) and 15 % for shouting, capped at 1.

@@ -111,16 +111,21 @@ class Batch:
 
 
 def segment_sum(rows: Ints, doc: Ints, table: npt.NDArray[np.float32], n: int) -> npt.NDArray[np.float32]:
-    """Per-text sum of ``table[rows]``; ``rows``/``doc`` are aligned and sorted by ``doc``."""
-    out = np.zeros((n, *table.shape[1:]), dtype=np.float32)
+    """Per-text sum of ``table[rows]``; ``rows``/``doc`` are aligned and sorted by ``doc``.
+
+    Summed in float64 and rounded once to float32: numpy adds a long ``reduceat`` in buffered
+    chunks whose edges fall where the batch puts them, so float32 sums would make one text's
+    features depend, in the last bit, on the texts batched with it.
+    """
+    out = np.zeros((n, *table.shape[1:]), dtype=np.float64)
     if rows.size == 0:
-        return out
+        return out.astype(np.float32)
     counts = np.bincount(doc, minlength=n)
     starts = np.zeros(n, dtype=np.int64)
     np.cumsum(counts[:-1], out=starts[1:])
     nz = counts > 0
-    out[nz] = np.add.reduceat(table.take(rows, axis=0), starts[nz], axis=0)
-    return out
+    out[nz] = np.add.reduceat(table.take(rows, axis=0).astype(np.float64), starts[nz], axis=0)
+    return out.astype(np.float32)
 
 
 def softmax(z: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:

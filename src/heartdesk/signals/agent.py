@@ -90,18 +90,21 @@ class _TurnFlag:
     turn with many hits quadratic.
     """
 
-    __slots__ = ("_found", "_searches", "_text")
+    __slots__ = ("_last", "_searches")
 
     def __init__(self, *searches: Search | None) -> None:
         self._searches = [s for s in searches if s is not None]
-        self._text: str | None = None
-        self._found = False
+        #: (text, found) as one tuple: threads may ask at once, and one text's answer must never
+        #: be paired with another text.
+        self._last: tuple[str | None, bool] = (None, False)
 
     def __call__(self, text: str) -> bool:
-        if text is not self._text:
-            self._found = any(found_in(s, text) for s in self._searches)
-            self._text = text
-        return self._found
+        last = self._last
+        if last[0] is text:
+            return last[1]
+        found = any(found_in(s, text) for s in self._searches)
+        self._last = (text, found)
+        return found
 
 
 @register

@@ -129,8 +129,8 @@ _ALL_KEYS: set[bytes] = set()  # the keys of _BY_KEY, as a set: ``&`` then walks
 _PREFILTER = Prefilter()
 
 _NO_HITS: list[tuple[int, int, int]] = []
-_last_scan_text: str | None = None
-_last_scan: dict[int, list[tuple[int, int, int]]] = {}
+#: The last text and its hits, as one tuple (swapped whole: safe when threads analyse at once).
+_last_scan: tuple[str | None, dict[int, list[tuple[int, int, int]]]] = (None, {})
 
 
 def scan(text: str) -> dict[int, list[tuple[int, int, int]]]:
@@ -139,15 +139,16 @@ def scan(text: str) -> dict[int, list[tuple[int, int, int]]]:
     Fifteen detectors read each agent turn; scanning once for all of them keeps the cost of a
     detector that finds nothing (the common case) to a dictionary lookup.
     """
-    global _last_scan_text, _last_scan
-    if text is _last_scan_text:
-        return _last_scan
+    global _last_scan
+    last = _last_scan
+    if last[0] is text:
+        return last[1]
     batched = _batch_by_id.get(id(text))
     if batched is not None and batched[0] is text:
-        _last_scan, _last_scan_text = batched[1], text
+        _last_scan = batched
         return batched[1]
     raw = scan_uncached(text, True)
-    _last_scan, _last_scan_text = raw, text
+    _last_scan = (text, raw)
     return raw
 
 
@@ -286,8 +287,8 @@ def _spans_at(text: str, low: str, o: int, keys: set[bytes]) -> list[tuple[int, 
     return out
 
 
-_batch_texts: Sequence[str] | None = None
-_batch_scans: list[dict[int, list[tuple[int, int, int]]]] = []
+#: The last batch's texts and their scans, one tuple swapped whole (threads may scan at once).
+_batch: tuple[Sequence[str] | None, list[dict[int, list[tuple[int, int, int]]]]] = (None, [])
 #: id(text) -> (text, its scan) for the texts of the last batch (the text is kept, so that an
 #: id is never mistaken for that of another object).
 _batch_by_id: dict[int, tuple[str, dict[int, list[tuple[int, int, int]]]]] = {}
@@ -296,21 +297,22 @@ _batch_by_id: dict[int, tuple[str, dict[int, list[tuple[int, int, int]]]]] = {}
 def scan_all(texts: Sequence[str]) -> list[dict[int, list[tuple[int, int, int]]]]:
     """:func:`scan` of each text of a batch, kept for the batch: every agent detector's
     ``prepare`` gets the same list object, and ``scan`` then finds each turn's result."""
-    global _batch_texts, _batch_scans, _batch_by_id
-    if texts is not _batch_texts:
-        _batch_texts, _batch_by_id = None, {}
-        # What the scan computes per turn (its words, its sentences) is kept for the batch too:
-        # the detectors that read the turn later ask for them again.
-        agent_words.collect_batch(True)
-        collect_batch(True)
-        try:
-            scans = [scan(t) for t in texts]
-        finally:
-            agent_words.collect_batch(False)
-            collect_batch(False)
-        _batch_by_id = {id(t): (t, s) for t, s in zip(texts, scans, strict=True)}
-        _batch_texts, _batch_scans = texts, scans
-    return _batch_scans
+    global _batch, _batch_by_id
+    batch = _batch
+    if batch[0] is texts:
+        return batch[1]
+    # What the scan computes per turn (its words, its sentences) is kept for the batch too:
+    # the detectors that read the turn later ask for them again.
+    agent_words.collect_batch(True)
+    collect_batch(True)
+    try:
+        scans = [scan(t) for t in texts]
+    finally:
+        agent_words.collect_batch(False)
+        collect_batch(False)
+    _batch_by_id = {id(t): (t, s) for t, s in zip(texts, scans, strict=True)}
+    _batch = (texts, scans)
+    return scans
 
 
 # Under IGNORECASE "ı" matches "i" and "ſ" matches "s", though neither lower-cases to them.
@@ -346,7 +348,7 @@ class GatedLexicon:
     def __init__(self, name: str) -> None:
         from heartdesk.signals.lexicon import builtin
 
-        global _last_scan_text, _batch_texts, _batch_by_id
+        global _last_scan, _batch, _batch_by_id
         self.lexicon = builtin(name)
         #: Strings every match of ``unless`` contains (lower-cased): where one tuple is missing,
         #: no sentence can be vetoed and the sentences need not be found at all.
@@ -382,7 +384,8 @@ class GatedLexicon:
                         _BY_KEY[k] = (*_BY_KEY.get(k, ()), pat.order)
                         _ALL_KEYS.add(k)
         # Scans made before this lexicon joined lack its hits.
-        _last_scan_text = _batch_texts = None
+        _last_scan = (None, {})
+        _batch = (None, [])
         _batch_by_id = {}
 
     def hits(self, text: str) -> list[tuple[int, int, int]]:

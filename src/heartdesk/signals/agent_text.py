@@ -16,8 +16,9 @@ from importlib import resources
 from heartdesk.signals.base import TurnContext
 from heartdesk.signals.text import APOS, STOPWORDS, sentence_bounds
 
-_last_text: str | None = None
-_last_bounds: list[tuple[int, int]] = []
+#: The last text and its sentence bounds, as one tuple: a web server analyses in threads, and a
+#: tuple is swapped whole (two globals set one after the other could pair one text's bounds with another).
+_last_sentences: tuple[str | None, list[tuple[int, int]]] = (None, [])
 #: id(text) -> (text, bounds) computed while a batch was scanned (see :func:`collect_batch`).
 _batch_bounds: dict[int, tuple[str, list[tuple[int, int]]]] = {}
 _collecting = False
@@ -38,31 +39,35 @@ def collect_batch(on: bool) -> None:
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Sentence bounds of ``text``; the last turn's are cached (each detector asks again)."""
-    global _last_text, _last_bounds
-    if text is not _last_text:
-        kept = _batch_bounds.get(id(text))
-        if kept is not None and kept[0] is text:  # the entry holds the text: its id is not reused
-            _last_bounds = kept[1]
-        else:
-            _last_bounds = sentence_bounds(text)
-            if _collecting:
-                _batch_bounds[id(text)] = (text, _last_bounds)
-        _last_text = text
-    return _last_bounds
+    global _last_sentences
+    last = _last_sentences
+    if last[0] is text:
+        return last[1]
+    kept = _batch_bounds.get(id(text))
+    if kept is not None and kept[0] is text:  # the entry holds the text: its id is not reused
+        bounds = kept[1]
+    else:
+        bounds = sentence_bounds(text)
+        if _collecting:
+            _batch_bounds[id(text)] = (text, bounds)
+    _last_sentences = (text, bounds)
+    return bounds
 
 
-_last_starts_text: str | None = None
-_last_starts: list[int] = []
+_last_starts: tuple[str | None, list[int]] = (None, [])  # the last text's sentence starts (one tuple, as above)
 
 
 def sentence_index(text: str, pos: int) -> int:
     """Index in :func:`sentences` of the sentence holding offset ``pos`` (-1 when between sentences)."""
-    global _last_starts_text, _last_starts
+    global _last_starts
     bounds = sentences(text)
-    if text is not _last_starts_text:
-        _last_starts = [s for s, _ in bounds]
-        _last_starts_text = text
-    k = bisect_right(_last_starts, pos) - 1
+    last = _last_starts
+    if last[0] is text:
+        starts = last[1]
+    else:
+        starts = [s for s, _ in bounds]
+        _last_starts = (text, starts)
+    k = bisect_right(starts, pos) - 1
     return k if k >= 0 and pos < bounds[k][1] else -1
 
 
@@ -171,13 +176,16 @@ def stems_of(text: str) -> set[str]:
     # Nearly every word was seen before: look them all up in C, stem only the new ones.
     out = set(map(memo.get, tokens))
     if None in out:
+        # Read back from the words themselves, not the memo: another thread may clear it meanwhile.
+        out = set()
         for b in tokens:
-            if b not in memo:
+            got = memo.get(b)
+            if got is None:
                 w = b.decode("ascii")
-                memo[b] = "" if len(w) < 3 or w in STOPWORDS or w in _WEAK else stem(w)
-        out = set(map(memo.__getitem__, tokens))
+                got = memo[b] = "" if len(w) < 3 or w in STOPWORDS or w in _WEAK else stem(w)
+            out.add(got)
     out.discard("")
-    return out  # type: ignore[return-value]  # None is gone: every token is in the memo now
+    return out  # type: ignore[return-value]  # no None: every token's stem was looked up or made
 
 
 @lru_cache(maxsize=2048)

@@ -108,7 +108,7 @@ class Prep:
         got = self._pos.get(key)
         if got is not None:
             return got
-        got = self._pos[key] = []
+        got = []  # stored only once complete: another thread may read the same turn's Prep
         if self._padded is not None:
             padded = self.padded()
             needle = b" " + key + b" "
@@ -116,6 +116,7 @@ class Prep:
             while i >= 0:
                 got.append(i)  # the space before the word is at i + 1 - 1 (padding)
                 i = padded.find(needle, i + len(needle) - 1)
+            self._pos[key] = got
             return got
         norm = self.norm or ""
         word = key.decode()
@@ -126,6 +127,7 @@ class Prep:
             if (i == 0 or norm[i - 1] not in ALNUM) and (j >= len(norm) or norm[j] not in ALNUM):
                 got.append(i)
             i = norm.find(word, j)
+        self._pos[key] = got
         return got
 
     def digit_starts(self) -> list[int]:
@@ -185,8 +187,8 @@ def prepare(text: str) -> Prep:
     return p
 
 
-_batch_texts: Sequence[str] | None = None
-_batch_preps: list[Prep] = []
+#: The last batch's texts and their Preps, one tuple swapped whole (threads may analyse at once).
+_batch: tuple[Sequence[str] | None, list[Prep]] = (None, [])
 #: id(text) -> Prep for the texts of the last batch (a Prep keeps its text: an id is never reused meanwhile).
 _batch_by_id: dict[int, Prep] = {}
 
@@ -194,13 +196,14 @@ _batch_by_id: dict[int, Prep] = {}
 def prepare_all(texts: Sequence[str]) -> list[Prep]:
     """:func:`prepare` of each text of a batch, kept for the batch: the customer detectors'
     ``prepare`` methods all get the same list object, and ``prepare`` then finds each turn's."""
-    global _batch_texts, _batch_preps, _batch_by_id
-    if texts is not _batch_texts or any(p.version != _version for p in _batch_preps[:1]):
-        _batch_texts, _batch_by_id = None, {}
-        preps = [Prep(t) for t in texts]
-        _batch_by_id = {id(p.text): p for p in preps}
-        _batch_texts, _batch_preps = texts, preps
-    return _batch_preps
+    global _batch, _batch_by_id
+    batch = _batch
+    if batch[0] is texts and all(p.version == _version for p in batch[1][:1]):
+        return batch[1]
+    preps = [Prep(t) for t in texts]
+    _batch_by_id = {id(p.text): p for p in preps}
+    _batch = (texts, preps)
+    return preps
 
 
 class Scanner:

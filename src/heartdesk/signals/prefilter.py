@@ -4,14 +4,21 @@ Python's regex engine costs a call per pattern, and the agent lexicons hold hund
 patterns: even gated by the turn's words (``agent_match``), a turn leaves ~38 candidates and
 ~17 regex calls. Hyperscan runs every pattern of a database in one pass whose cost hardly
 grows with their number. In prefilter mode it accepts what it cannot run exactly (look-arounds,
-back-references) by widening it, so what it reports is a superset of what Python would match;
-the exact Python regex then runs only for the reported patterns, and results stay identical.
+back-references) by widening it, so what it reports should be a superset of what Python would
+match; the exact Python regex then runs only for the reported patterns.
+
+**Off unless asked for** (``HEARTDESK_HYPERSCAN=1``): Hyperscan 5.4 (python-hyperscan 0.9.1) misses
+some matches outright, even outside prefilter mode. ``(?:i|we)(?:'ve| have)? (?:now |just |already
+|also |gone ahead and |successfully )*(?:cancell?ed|upgraded your (?:plan|account))`` finds nothing in
+"we were billed $1,200 for the annual plan but we cancelled on 28 february." although Python (and
+Hyperscan on the last 60 characters) matches "we cancelled". A missed pattern is a lost finding, so
+the engine's default is the plain path; with the switch on, analysis is ~8 % faster and may, rarely,
+lose a finding (docs/accuracy.md, "Speed and memory").
 
 Hyperscan's semantics are Python's only on plain ASCII text: ``re`` folds ``ſ``/``ı``/Kelvin
 ``K`` to ASCII letters and counts non-ASCII letters as ``\\w``, and its ``\\s`` includes
 ``\\x1c``-``\\x1f``. For any other text :meth:`Prefilter.candidates` answers None and the caller
-takes its usual path. The same happens when ``hyperscan`` cannot be imported (it ships wheels
-for x86-64 only) or ``HEARTDESK_NO_HYPERSCAN=1`` is set: the prefilter is an optimisation only.
+takes its usual path, as it does when ``hyperscan`` is not installed (the ``hyperscan`` extra).
 """
 
 from __future__ import annotations
@@ -49,8 +56,8 @@ _PYTHON_ONLY = re.compile(r"\{,|\\[uUN]|\[[:.=]")
 
 
 def available() -> bool:
-    """Whether the prefilter can run here: Hyperscan imports and is not switched off."""
-    return _hs is not None and os.environ.get("HEARTDESK_NO_HYPERSCAN", "") in ("", "0")
+    """Whether the prefilter runs here: Hyperscan imports and ``HEARTDESK_HYPERSCAN=1`` asks for it."""
+    return _hs is not None and os.environ.get("HEARTDESK_HYPERSCAN", "") not in ("", "0")
 
 
 @cache
@@ -60,13 +67,57 @@ def _folds_to_ascii(ch: str) -> bool:
     return any(rx.fullmatch(chr(c)) for c in range(128))
 
 
+def ascii_form(src: str) -> str | None:
+    """``src`` as it reads ASCII text: non-ASCII characters dropped from its character classes.
+
+    They never match ASCII text, and Hyperscan mis-scans a class holding bytes above 0x7f: given
+    ``['’ʼ]`` as UTF-8 it missed matches on some longer turns (tests/test_prefilter.py keeps two).
+    None when that cannot be done exactly: a negated class, a range or an emptied class with one.
+    """
+    if src.isascii():
+        return src
+    out: list[str] = []
+    i, n = 0, len(src)
+    while i < n:
+        ch = src[i]
+        if ch == "\\":
+            out.append(src[i : i + 2])
+            i += 2
+            continue
+        if ch != "[":
+            out.append(ch)
+            i += 1
+            continue
+        j = i + 1
+        negated = j < n and src[j] == "^"
+        j += negated
+        items: list[str] = []
+        while j < n and (src[j] != "]" or not items):  # a "]" first in a class is a literal
+            step = 2 if src[j] == "\\" else 1
+            items.append(src[j : j + step])
+            j += step
+        if j >= n:
+            return None  # unterminated: leave it to Hyperscan's refusal, reported for every text
+        if all(item.isascii() for item in items):
+            out.append(src[i : j + 1])
+        else:
+            if negated or "-" in items[1:-1]:
+                return None
+            kept = [item for item in items if item.isascii()]
+            if not kept:
+                return None
+            out.append("[" + "".join(kept) + "]")
+        i = j + 1
+    return "".join(out)
+
+
 #: Compiling costs ~4 ms a pattern (1.3 s for the agent lexicons): a database of this many
 #: patterns or more is kept, serialised, in the user's cache directory, keyed by its patterns.
 _CACHE_MIN = 64
 
 
 def _cache_key(pats: list[tuple[int, bytes]], flags: int) -> str:
-    h = hashlib.sha256(f"heartdesk-prefilter-1 {getattr(_hs, '__version__', '')} {flags}".encode())
+    h = hashlib.sha256(f"heartdesk-prefilter-2 {getattr(_hs, '__version__', '')} {flags}".encode())
     for pid, src in pats:
         h.update(b"\0%d\0" % pid + src)
     return h.hexdigest()
@@ -113,7 +164,8 @@ def _add(pid: int, _start: int, _end: int, _flags: int, found: set[int]) -> None
 class Prefilter:
     """Patterns (by caller id) compiled into one Hyperscan database, built on first use.
 
-    Give each pattern in a form whose matches, under ASCII case-insensitivity, include every
+    Give each pattern in the lower-case form the caller runs on the lower-cased text: its matches
+    there (Hyperscan scans the lower-cased turn, case-sensitively) must include every
     match the caller will look for. Patterns Hyperscan refuses, or that hold a character that
     folds to ASCII (Hyperscan would miss its ASCII twins), are reported for every text.
     """
@@ -128,6 +180,7 @@ class Prefilter:
         #: Hyperscan's scratch space serves one scan at a time: each thread gets its own, per
         #: generation of the databases (a web server analyses in several threads).
         self._local = threading.local()
+        self._lock = threading.Lock()
         self._generation = 0
         self._built = False
         self._on = False
@@ -146,7 +199,7 @@ class Prefilter:
         self._built = False
 
     def reset(self) -> None:
-        """Forget the databases: the next use rebuilds them, reading ``HEARTDESK_NO_HYPERSCAN`` again."""
+        """Forget the databases: the next use rebuilds them, reading ``HEARTDESK_HYPERSCAN`` again."""
         self._dbs = []
         self._generation += 1
         self.always = frozenset()
@@ -161,12 +214,20 @@ class Prefilter:
         return self._on
 
     def _build(self) -> None:
-        self._built = True
+        # Threads may ask at once: one builds while the others wait, and ``_built`` turns True only
+        # when the databases are in place (a scan against half of them would miss patterns).
+        with self._lock:
+            if not self._built:
+                self._build_locked()
+                self._built = True
+
+    def _build_locked(self) -> None:
         self._on = available()
         if not self._on or _hs is None:
             return
         pending, self._pending = self._pending, []
-        flags = _hs.HS_FLAG_PREFILTER | _hs.HS_FLAG_CASELESS | _hs.HS_FLAG_SINGLEMATCH
+        # Case-sensitive over the lower-cased text, as the callers' own regexes run.
+        flags = _hs.HS_FLAG_PREFILTER | _hs.HS_FLAG_SINGLEMATCH
         always = set(self.always)
         ok: list[tuple[int, bytes]] = []
         for pid in pending:
@@ -174,9 +235,13 @@ class Prefilter:
             if _PYTHON_ONLY.search(src) or not all(ch.isascii() or not _folds_to_ascii(ch) for ch in set(src)):
                 always.add(pid)
                 continue
-            # Non-ASCII characters go in as UTF-8 bytes: on ASCII text they never match,
-            # exactly as in Python (none of them folds to ASCII, checked above).
-            ok.append((pid, src.encode("utf-8")))
+            form = ascii_form(src)
+            if form is None:
+                always.add(pid)
+                continue
+            # Non-ASCII characters left (outside classes) go in as UTF-8 bytes: on ASCII text they
+            # never match, exactly as in Python (none of them folds to ASCII, checked above).
+            ok.append((pid, form.encode("utf-8")))
         key = _cache_key(ok, flags) if len(ok) >= _CACHE_MIN else None
         cached = None if key is None else _load(key)
         if cached is not None:
@@ -228,7 +293,7 @@ class Prefilter:
         if getattr(local, "generation", -1) != self._generation:
             local.pairs = [(db, _hs.Scratch(db)) for db in self._dbs] if _hs is not None else []
             local.generation = self._generation
-        data = text.encode("ascii")
+        data = text.lower().encode("ascii")  # ASCII: the same length, so the same offsets
         try:
             for db, scratch in local.pairs:
                 db.scan(data, match_event_handler=_add, context=found, scratch=scratch)

@@ -314,7 +314,10 @@ class RuleTone:
         if not texts:
             return np.zeros(0)
         counts, shout = self.counts(texts)
-        return np.minimum(counts, self._caps) @ self._weights + self.shout_weight * shout
+        # Row by row, not a matrix product: BLAS picks its kernel by the number of rows, and a
+        # turn's tone must not change in the last bit with the turns batched with it.
+        points: npt.NDArray[np.float64] = (np.minimum(counts, self._caps) * self._weights).sum(axis=1)
+        return points + self.shout_weight * shout
 
     def score(self, texts: Sequence[str], emotions: Sequence[Emotion | None]) -> list[float]:
         raw = self.raw(texts)
@@ -329,7 +332,8 @@ class RuleTone:
             rows = [self._emo_get(e.scores) for e in emotions]  # type: ignore[union-attr]
         except (KeyError, AttributeError):  # a model that omits labels, or a None emotion
             rows = [tuple(e.scores.get(k, 0.0) for k in keys) if e is not None else (0.0,) * len(keys) for e in emotions]
-        points: npt.NDArray[np.float64] = np.asarray(rows, dtype=np.float64).reshape(len(emotions), len(keys)) @ self._emo_w
+        table = np.asarray(rows, dtype=np.float64).reshape(len(emotions), len(keys))
+        points: npt.NDArray[np.float64] = (table * self._emo_w).sum(axis=1)  # row by row (see ``raw``)
         return points
 
     def explain(self, text: str) -> dict[str, int]:
