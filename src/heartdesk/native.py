@@ -219,8 +219,13 @@ def build(native_dir: Path = NATIVE_DIR, *, quiet: bool = False) -> Path:
             "ext_suffix": suffix,
             "modules": digests,
         }
-        (staged / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+        # The manifest goes first and comes back last: a process starting meanwhile finds no build
+        # (and runs pure Python) rather than half of one. Old files are unlinked, never overwritten:
+        # a running process keeps the libraries it has mapped.
+        (native_dir / MANIFEST).unlink(missing_ok=True)
         if native_dir.exists():
             shutil.rmtree(native_dir)
         shutil.copytree(staged, native_dir)
+        (native_dir / (MANIFEST + ".tmp")).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+        os.replace(native_dir / (MANIFEST + ".tmp"), native_dir / MANIFEST)
     return native_dir / MANIFEST
