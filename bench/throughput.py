@@ -375,7 +375,8 @@ def main(argv: list[str] | None = None) -> int:
     emo, tone = pipe.emotion_model, pipe.tone_model
     from heartdesk.signals.agent_match import _PREFILTER as agent_prefilter
 
-    prefiltered = "Hyperscan (HEARTDESK_HYPERSCAN=1)" if agent_prefilter.active else "off (the default; HEARTDESK_HYPERSCAN=1 turns it on)"
+    on = "Hyperscan (HEARTDESK_HYPERSCAN=1)"
+    prefiltered = on if agent_prefilter.active else "off (the default; HEARTDESK_HYPERSCAN=1 turns it on)"
     print(f"           emotion model {emo.name}@{emo.version}, tone model {tone.name}@{tone.version}")
     print(f"           agent lexicon prefilter: {prefiltered}")
     from heartdesk import native
