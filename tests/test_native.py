@@ -168,7 +168,8 @@ def _analyse(corpus: Path, env: dict[str, str]) -> str:
     return run.stdout
 
 
-def test_compiled_and_pure_python_give_byte_identical_output(tmp_path: Path) -> None:
+def test_compiled_and_pure_python_give_byte_identical_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HEARTDESK_NO_NATIVE", raising=False)  # this test decides for its processes
     corpus = tmp_path / "corpus.jsonl"
     convs = _corpus()
     corpus.write_text("".join(json.dumps(c) + "\n" for c in convs), encoding="utf-8")
