@@ -291,6 +291,39 @@ def test_teacher_copies_fold_with_their_text(tmp_path: Path) -> None:
     assert taught.fine[:n].tolist() == [int(labels.split(",")[0]) for _, labels in _TRAIN_ROWS]
 
 
+def test_teacher_fine_rows_keep_every_confident_label_and_the_argmax() -> None:
+    from heartdesk.models.train_emotion import teacher_fine_rows
+
+    logits = np.full((3, 28), -5.0, np.float32)
+    logits[0, [2, 9]] = [3.0, 0.0]  # sigmoid 0.95 and 0.5: both kept at 0.3
+    logits[1, 4] = -2.0  # nothing reaches 0.3: the argmax still gives a row
+    logits[2, [1, 27]] = [-0.5, 1.0]  # 0.38 and 0.73
+    rows, ys = teacher_fine_rows(logits, 0.3)
+    assert rows.tolist() == [0, 0, 1, 2, 2]
+    assert ys.tolist() == [2, 9, 4, 1, 27]
+    rows, ys = teacher_fine_rows(logits, 0.9)
+    assert rows.tolist() == [0, 1, 2] and ys.tolist() == [2, 4, 27]
+
+
+def test_fine_multi_label_needs_a_teacher_and_trains_with_one(tmp_path: Path) -> None:
+    from heartdesk.models.train_emotion import main
+
+    data = tmp_path / "goemotions"
+    data.mkdir()
+    rows = _TRAIN_ROWS * 3
+    _write_split(data, "train", rows)
+    teacher = tmp_path / "teacher.npz"
+    _write_teacher(teacher, [t for t, _ in rows], [int(labels.split(",")[0]) for _, labels in rows])
+    out = tmp_path / "m.npz"
+    assert main(tmp_path, out, 0, fine_multi=0.3) == 2
+    assert main(tmp_path, out, 0, teacher=teacher, fine_multi=1.5) == 2
+    assert not out.exists()
+    # This toy teacher's other logits are 0 (sigmoid 0.5), so 0.6 keeps its one label per text.
+    assert main(tmp_path, out, 0, teacher=teacher, fine_multi=0.6) == 0
+    (emotion,) = EmotionClassifier.load(out).predict(["Thank you so much, really appreciated"])
+    assert emotion.label == "gratitude"
+
+
 def test_a_team_model_replaces_the_shipped_one_by_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from heartdesk.models.train_emotion import main
 

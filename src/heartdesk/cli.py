@@ -224,11 +224,18 @@ def train_emotion(
         Path | None,
         typer.Option("--teacher", help="Teacher logits from scripts/teacher_goemotions.py: the heads learn its labels."),
     ] = None,
+    fine_multi_label: Annotated[
+        float | None,
+        typer.Option(
+            "--fine-multi-label",
+            help="With --teacher: the 28-label head also learns every label whose teacher sigmoid reaches this.",
+        ),
+    ] = None,
 ) -> None:
     """Train the customer-emotion model from GoEmotions (Apache-2.0). Needs the 'train' extra."""
     from heartdesk.models.train_emotion import main as train_main
 
-    raise typer.Exit(train_main(data_dir=data, out=out, seed=seed, teacher=teacher))
+    raise typer.Exit(train_main(data_dir=data, out=out, seed=seed, teacher=teacher, fine_multi=fine_multi_label))
 
 
 @native_app.command("status")

@@ -68,7 +68,9 @@ def _terms(raw: npt.NDArray[np.uint8]) -> list[str]:
 
 class EmotionClassifier:
     name = "emotion-goemotions-linear"
-    version = "2"  # 2: heads learnt from a MiniLM teacher's labels (docs/models.md)
+    # 2: heads learnt from a MiniLM teacher's labels; 3: the 28-label head from every label the
+    # teacher scores >= 0.3, not its top label alone (docs/models.md).
+    version = "3"
 
     def __init__(self, arrays: dict[str, npt.NDArray[np.generic]]) -> None:
         toks = _terms(arrays["tok_terms"])  # type: ignore[arg-type]

@@ -196,7 +196,25 @@ def _log(msg: str, t0: float) -> None:
     print(f"[{time.time() - t0:6.1f}s] {msg}", file=sys.stderr, flush=True)
 
 
-def main(data_dir: Path, out: Path | None, seed: int, teacher: Path | None = None) -> int:
+def teacher_fine_rows(
+    fine_logits: npt.NDArray[np.float32], threshold: float
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Rows for the 28-label head from the teacher's (sigmoid, multi-label) GoEmotions logits.
+
+    Every label whose sigmoid reaches ``threshold`` gives a row, and the argmax always does, so a
+    text the teacher reads as two emotions teaches both (as ``_expand`` does with gold sets).
+    Returns (transfer-set row per training row, label), rows in transfer-set order.
+    """
+    p = 1 / (1 + np.exp(-fine_logits.astype(np.float32)))
+    hot = p >= threshold
+    hot[np.arange(len(p)), p.argmax(1)] = True
+    rows, ys = np.nonzero(hot)
+    return rows.astype(np.int64), ys.astype(np.int64)
+
+
+def main(data_dir: Path, out: Path | None, seed: int, teacher: Path | None = None, fine_multi: float | None = None) -> int:
+    """``fine_multi``: with a teacher, fit the 28-label head to every label whose teacher sigmoid is at
+    least this (plus the argmax) instead of the argmax alone; ``None`` keeps the argmax only."""
     t0 = time.time()
     np.random.seed(seed)
     out = out or DEFAULT_OUT
@@ -206,6 +224,9 @@ def main(data_dir: Path, out: Path | None, seed: int, teacher: Path | None = Non
         print(f"GoEmotions train.tsv not found under {data_dir}: {exc}", file=sys.stderr)
         return 2
     ek = ekman_sets(fine)
+    if fine_multi is not None and (teacher is None or not 0.0 < fine_multi < 1.0):
+        print("--fine-multi-label needs --teacher and a threshold between 0 and 1", file=sys.stderr)
+        return 2
     feat = Featuriser().fit(texts)
     if teacher is None:
         fit_texts, origin = texts, np.arange(len(texts))
@@ -222,6 +243,10 @@ def main(data_dir: Path, out: Path | None, seed: int, teacher: Path | None = Non
         fit_texts, origin = taught.texts, taught.origin
         rows = frows = np.arange(len(fit_texts))
         ys, fys = taught.ekman, taught.fine
+        if fine_multi is not None:
+            with np.load(teacher) as z:
+                frows, fys = teacher_fine_rows(z["logits"][:, len(EKMAN) :], fine_multi)
+            _log(f"28-label head: {len(fys)} rows (teacher sigmoid >= {fine_multi} or argmax)", t0)
     x = feat.transform(fit_texts)  # the train texts are its first rows either way
     _log(f"features {x.shape} from {len(fit_texts)} texts", t0)
 
