@@ -14,6 +14,8 @@ from collections.abc import Callable, Hashable, Sequence
 from functools import lru_cache
 from typing import Generic, TypeVar
 
+from heartdesk.signals.text import add_trimmed
+
 T = TypeVar("T")
 
 # A sentence ends at . ! ? (and closing quotes) before a space or the end, or at a newline:
@@ -79,12 +81,7 @@ def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
     cuts = [0, *(m.end() for m in _BOUNDARY.finditer(text)), len(text)]
     for s, e in itertools.pairwise(cuts):
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
+        add_trimmed(text, s, e, out)
     return tuple(out)
 
 

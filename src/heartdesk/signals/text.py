@@ -38,22 +38,16 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     pos = 0
     for m in _SENT_END.finditer(text):
-        # ``_add`` inlined: every turn's sentences are found once per turn, a few per turn.
         st, en = m.span()
-        s, e = pos, st if text[st] == "\n" else en
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
+        add_trimmed(text, pos, st if text[st] == "\n" else en, out)
         pos = en
     if pos < len(text):
-        _add(text, pos, len(text), out)
+        add_trimmed(text, pos, len(text), out)
     return out
 
 
-def _add(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
+def add_trimmed(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
+    """Append ``(s, e)`` to ``out`` less the whitespace at both ends, unless nothing is left."""
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():
