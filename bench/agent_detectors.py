@@ -62,8 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     n = len(work)
     chars = sum(len(t.text) for t, _ in work)
     print(f"{n:,} agent turns, mean {chars / n:.0f} chars")
-    # HEARTDESK_HYPERSCAN=1 times the opt-in Hyperscan prefilter for comparison.
-    print(f"agent lexicon prefilter: {'Hyperscan' if agent_match._PREFILTER.active else 'off'}")
+    # HEARTDESK_NO_PREFILTER=1 times the plain path (no RE2 prefilter) for comparison.
+    print(f"agent lexicon prefilter: {'RE2' if agent_match._PREFILTER.active else 'off'}")
 
     prepares = [(d, preparer(d)) for d in agent]
 

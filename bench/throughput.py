@@ -375,10 +375,9 @@ def main(argv: list[str] | None = None) -> int:
     emo, tone = pipe.emotion_model, pipe.tone_model
     from heartdesk.signals.agent_match import _PREFILTER as agent_prefilter
 
-    on = "Hyperscan (HEARTDESK_HYPERSCAN=1)"
-    prefiltered = on if agent_prefilter.active else "off (the default; HEARTDESK_HYPERSCAN=1 turns it on)"
+    prefiltered = "RE2 (the default)" if agent_prefilter.active else "off (HEARTDESK_NO_PREFILTER=1, or no google-re2)"
     print(f"           emotion model {emo.name}@{emo.version}, tone model {tone.name}@{tone.version}")
-    print(f"           agent lexicon prefilter: {prefiltered}")
+    print(f"           lexicon prefilter: {prefiltered}")
     from heartdesk import native
 
     print(f"           engine build: {native.status().describe()}")

@@ -220,25 +220,25 @@ def test_the_fast_search_finds_exactly_what_the_plain_patterns_find(words: list[
     assert lex.find(text) == lex.find(text, gated=False)
 
 
-def _cues(monkeypatch: pytest.MonkeyPatch, hyperscan: bool) -> CueLexicon:
-    """The shipped cues with the Hyperscan prefilter on or off (off: the trigger words gate them)."""
-    monkeypatch.setenv("HEARTDESK_HYPERSCAN", "1" if hyperscan else "0")
+def _cues(monkeypatch: pytest.MonkeyPatch, prefiltered: bool) -> CueLexicon:
+    """The shipped cues with the RE2 prefilter on or off (off: the trigger words gate them)."""
+    monkeypatch.setenv("HEARTDESK_NO_PREFILTER", "0" if prefiltered else "1")
     lex = CueLexicon.from_file(Path(str(resources.files("heartdesk.signals") / "lexicons" / "emotion_cues.toml")))
     lex.find("warm up")  # the prefilter reads the switch when first used
-    assert lex._prefilter.active == (hyperscan and prefilter.available())
+    assert lex._prefilter.active == (prefiltered and prefilter.available())
     return lex
 
 
-def test_the_cues_prefilter_is_off_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("HEARTDESK_HYPERSCAN", raising=False)
+def test_the_cues_prefilter_is_on_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HEARTDESK_NO_PREFILTER", raising=False)
     lex = CueLexicon.from_file(Path(str(resources.files("heartdesk.signals") / "lexicons" / "emotion_cues.toml")))
-    assert lex.find("Still waiting, on hold for 2 hours.")  # the trigger words still find the cues
-    assert not lex._prefilter.active
+    assert lex.find("Still waiting, on hold for 2 hours.")
+    assert lex._prefilter.active  # google-re2 is a dependency
 
 
 def test_trigger_gating_and_the_prefilter_find_the_same_cues(monkeypatch: pytest.MonkeyPatch) -> None:
     plain, fast = _cues(monkeypatch, False), _cues(monkeypatch, True)
-    assert fast._prefilter.active  # the dev extra installs hyperscan
+    assert fast._prefilter.active and not plain._prefilter.active
     texts = [t for t, _, _ in CUED] + CALM_TEXTS + ["STILL NOT FIXED!!! On HOLD for TWO HOURS?!", "#notimpressed, delayed"]
     texts += [" ".join(_WORDS[i : i + 7]) for i in range(len(_WORDS))]
     for text in texts:

@@ -1,8 +1,8 @@
-"""The Hyperscan prefilter (opt-in: HEARTDESK_HYPERSCAN=1) spares regex calls that would find nothing.
+"""The RE2 prefilter spares regex calls that would find nothing, and changes no result.
 
-Every test here switches it on (where hyperscan is installed: the dev extra has it) and checks
-it changes no result on these texts. It is off by default because Hyperscan itself misses some
-matches (signals/prefilter.py): the last test pins the engine's default.
+It is on by default (google-re2 is a dependency). Every pattern goes in as its RE2 form
+(signals/re2_form.py), which must match wherever Python's pattern matches on ASCII text: these
+tests hold the prefiltered scan to the plain one, and each tricky construct to Python's answer.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -19,16 +20,17 @@ from hypothesis import strategies as st
 from heartdesk.signals import agent_match, prefilter
 from heartdesk.signals.pipeline import default_pipeline
 from heartdesk.signals.prefilter import Prefilter
+from heartdesk.signals.re2_form import re2_form
 
 default_pipeline()  # registers every agent lexicon, as a running pipeline does
 
 
 @pytest.fixture(autouse=True)
-def _hyperscan_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("HEARTDESK_HYPERSCAN", "1")
+def _prefilter_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.delenv("HEARTDESK_NO_PREFILTER", raising=False)
     agent_match._PREFILTER.reset()
     yield
-    monkeypatch.delenv("HEARTDESK_HYPERSCAN")
+    monkeypatch.delenv("HEARTDESK_NO_PREFILTER", raising=False)
     agent_match._PREFILTER.reset()  # back to the default for the tests that follow
 
 
@@ -66,8 +68,7 @@ def test_sample_turns_scan_the_same_and_are_prefiltered() -> None:
     hits = 0
     for text in AGENT_TURNS:
         hits += sum(len(v) for v in _same_scan(text).values())
-        # ASCII turns go through Hyperscan whenever it is installed.
-        assert (agent_match._PREFILTER.candidates(text) is not None) == prefilter.available()
+        assert agent_match._PREFILTER.candidates(text) is not None  # ASCII turns go through RE2
     assert hits >= len(AGENT_TURNS)  # the turns do hit the lexicons: the comparison means something
 
 
@@ -83,70 +84,147 @@ def test_edited_turns_scan_the_same(turn: str, at: int, inserted: str) -> None:
     _same_scan(turn[:at] + inserted + turn[at:])
 
 
-TRICKY = [
-    r"\bsorry\b",
-    r"(?<=[.!?]\s)so\b",  # a look-behind: widened in prefilter mode
-    r"(\w+) \1",  # a back-reference
-    r"\bcalm\s+down",
-    r"(?:please )?hold on",
-    r"[^a-z]\d{2,3}\b",
-    r"ab{,2}c",  # Python-only syntax
-    r"x{2,70000}",  # refused by Hyperscan even in prefilter mode
-    r"(?:maybe )?",  # matches the empty string: refused too
-    r"\bſo\b",  # "ſ" matches "s" under IGNORECASE
+#: (pattern, flags): constructs whose RE2 form must be widened or spelled out.
+TRICKY: list[tuple[str, int]] = [
+    (r"\bsorry\b", 0),
+    (r"(?<=[.!?]\s)so\b", 0),  # a look-behind: dropped, wider
+    (r"(\w+) \1", 0),  # a back-reference: any text, wider
+    (r"\bcalm\s+down", 0),
+    (r"(?:please )?hold on", 0),
+    (r"[^a-z]\d{2,3}\b", 0),
+    (r"ab{,2}c", 0),  # Python-only syntax: {,2} is a repeat in Python, a literal in RE2
+    (r"x{2,70000}", 0),  # past RE2's repeat limit: relaxed
+    (r"(?:maybe )?", 0),  # matches the empty string: every text
+    (r"\bſo\b", re.IGNORECASE),  # "ſ" matches "s" under IGNORECASE
+    (r"a\sb", 0),  # Python's \s holds \x0b and \x1c-\x1f, RE2's does not
+    (r"done$", 0),  # Python's $ also matches before a final newline
+    (r"^ok\Z", 0),
+    (r"(?i:K)elvin", 0),  # a scoped flag: the Kelvin sign folds to k
+    (r"\u00e9|x\N{LATIN SMALL LETTER E}", 0),  # Python escapes RE2 does not know
+    (r"[:alpha:]", 0),  # a set of characters in Python, a POSIX class inside a class in RE2
+    (r"(?>ab|a)c", 0),  # an atomic group: plain in RE2, wider
+    (r"a++b", 0),  # a possessive repeat
+    (r"(a)?(?(1)b|c)d", 0),  # a conditional group: both branches
+    (r"x.y", 0),  # "." is not a newline
+    (r"x.y", re.DOTALL),
+    (r"i(?:['\u2019\u02bc]ll| will) call", 0),  # a class of apostrophes, some past ASCII
+    (
+        r"(?:i|we)(?:'ve| have)? (?:now |just |already |also |gone ahead and |successfully )*"
+        r"(?:cancell?ed|upgraded your (?:plan|account))",
+        0,
+    ),
 ]
 TRICKY_PREFILTER = Prefilter()
-for _i, _src in enumerate(TRICKY):
-    TRICKY_PREFILTER.add(_i, _src)
+for _i, (_src, _flags) in enumerate(TRICKY):
+    TRICKY_PREFILTER.add(_i, _src, _flags)
+TRICKY_TEXTS = [
+    "abc",
+    "ac",
+    "x",
+    "42",
+    "so",
+    "hold on",
+    "123",
+    "a\x0bb",
+    "a\x1cb",
+    "a\tb",
+    "it is done\n",
+    "ok\n",
+    "ok",
+    "kelvin",
+    "xe",
+    ":",
+    "abc",
+    "ad",
+    "bd",
+    "cd",
+    "x\ny",
+    "x y",
+    "i'll call",
+    "i will call",
+    "done. so there",
+    "we were billed $1,200 for the annual plan but we cancelled on 28 february.",
+    "word word",
+    "zz99!",
+]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from([*WORDS, *SEPARATORS, "abc", "ac", "x", "42", "so", "hold on", "123"]), max_size=20).map("".join))
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*WORDS, *SEPARATORS, *TRICKY_TEXTS]), max_size=20).map("".join))
 def test_candidates_hold_every_pattern_python_matches(text: str) -> None:
     pf = TRICKY_PREFILTER
     got = pf.candidates(text)
-    if got is None:  # non-ASCII text, or no Hyperscan: the caller runs every pattern
-        assert not (pf.active and text.isascii() and not re.search("[\x1c-\x1f]", text))
+    if got is None:  # non-ASCII text: the caller runs every pattern
+        assert not text.isascii()
         return
-    for i, src in enumerate(TRICKY):
-        if re.search(src, text.lower()):  # the callers' regexes run on the lower-cased turn
+    for i, (src, flags) in enumerate(TRICKY):
+        if re.search(src, text.lower(), flags):  # the callers' regexes run on the lower-cased turn
             assert i in got, (src, text)
 
 
-def test_refused_and_python_only_patterns_are_reported_for_every_text() -> None:
-    pf = TRICKY_PREFILTER
-    got = pf.candidates("nothing to see here")
-    if not prefilter.available():
-        assert got is None and not pf.active
-        return
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_each_tricky_text_reports_what_python_matches(text: str) -> None:
+    got = TRICKY_PREFILTER.candidates(text)
     assert got is not None
-    assert {6, 7, 8, 9} <= got  # {,2}, the huge repeat, the empty match, the folding "ſ"
-    assert 0 not in got and 3 not in got  # "sorry", "calm down" cannot match: not reported
-    found = pf.candidates("I'm SORRY, please hold on")
+    expected = {i for i, (src, flags) in enumerate(TRICKY) if re.search(src, text.lower(), flags)}
+    assert expected <= got
+    assert expected  # each text matches something: the check above means something
+
+
+def test_patterns_that_cannot_match_are_not_reported() -> None:
+    got = TRICKY_PREFILTER.candidates("nothing to see here")
+    assert got is not None
+    assert 8 in got  # "(?:maybe )?" matches the empty string, so every text
+    assert not {0, 3, 4, 10, 11, 12, 13, 21, 22} & got  # sorry, calm down, hold on, a\sb, done$, ...
+    found = TRICKY_PREFILTER.candidates("I'm SORRY, please hold on")
     assert found is not None and {0, 4} <= found and 3 not in found
 
 
-@pytest.mark.parametrize("text", ["I'm ſorry", "ıt is", "café sorry", "sorry\x1cabout that", "\u212aelvin sorry"])
-def test_text_where_semantics_differ_is_not_prefiltered(text: str) -> None:
+@pytest.mark.parametrize(
+    ("source", "flags", "form"),
+    [
+        (r"\bsorry\b", 0, r"\bsorry\b"),
+        (r"(?<=[.!?]\s)so\b", 0, r"so\b"),
+        (r"ab{,2}c", 0, r"a(?:b){0,2}c"),
+        (r"x{2,70000}", 0, r"(?:x){2,}"),
+        (r"a\sb", 0, r"a[\x09-\x0d\x1c-\x20]b"),
+        (r"done$", 0, r"done(?m:$)"),
+        (r"\bſo\b", re.IGNORECASE, r"\b[\x53\x73][\x4f\x6f]\b"),
+        ("caf\u00e9", 0, r"caf[^\x00-\x{10FFFF}]"),  # "é" never matches ASCII text
+        ("[\u2019']ll", 0, r"[\x27]ll"),
+    ],
+)
+def test_re2_form_spells_out_what_python_means(source: str, flags: int, form: str) -> None:
+    assert re2_form(source, flags) == form
+
+
+def test_a_pattern_python_refuses_or_warns_about_has_no_re2_form() -> None:
+    assert re2_form("(unclosed") is None
+    assert re2_form("[[:alpha:]]") is None  # FutureWarning (an error in the tests): reported for every text
+    pf = Prefilter()
+    pf.add(0, "(unclosed")
+    pf.add(1, r"\bsorry\b")
+    assert pf.candidates("hello") == {0}  # reported for every text: the caller decides
+
+
+@pytest.mark.parametrize("text", ["I'm ſorry", "ıt is", "café sorry", "\u212aelvin sorry", "sorry\u00a0about that"])
+def test_non_ascii_text_is_not_prefiltered(text: str) -> None:
     pf = Prefilter()
     pf.add(0, r"\bsorry\b")
     assert pf.candidates(text) is None
     _same_scan(text)
 
 
-def test_the_prefilter_is_off_unless_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    expected = {text: agent_match.scan_uncached(text, False) for text in AGENT_TURNS}
-    for value in (None, "", "0"):
-        if value is None:
-            monkeypatch.delenv("HEARTDESK_HYPERSCAN")
-        else:
-            monkeypatch.setenv("HEARTDESK_HYPERSCAN", value)
-        pf = Prefilter()
-        pf.add(0, r"\bsorry\b")
-        assert not prefilter.available() and not pf.active and pf.candidates("sorry") is None
-        agent_match._PREFILTER.reset()
-        assert not agent_match._PREFILTER.active
-        assert {text: agent_match.scan_uncached(text, True) for text in AGENT_TURNS} == expected
+def test_the_prefilter_is_on_by_default_and_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert prefilter.available() and agent_match._PREFILTER.active
+    expected = {text: agent_match.scan_uncached(text, True) for text in AGENT_TURNS}
+    monkeypatch.setenv("HEARTDESK_NO_PREFILTER", "1")
+    pf = Prefilter()
+    pf.add(0, r"\bsorry\b")
+    assert not prefilter.available() and not pf.active and pf.candidates("sorry") is None
+    agent_match._PREFILTER.reset()
+    assert not agent_match._PREFILTER.active
+    assert {text: agent_match.scan_uncached(text, True) for text in AGENT_TURNS} == expected
 
 
 def test_patterns_added_after_the_first_scan_are_prefiltered_too() -> None:
@@ -155,38 +233,13 @@ def test_patterns_added_after_the_first_scan_are_prefiltered_too() -> None:
     first = pf.candidates("sorry, refund done")
     pf.add(1, r"\brefund\b")
     second = pf.candidates("sorry, refund done")
-    if prefilter.available():
-        assert first == {0} and second == {0, 1}
-    else:
-        assert first is None and second is None
+    assert first == {0} and second == {0, 1}
+    assert pf.candidates("refund") == {1}
 
 
-def test_large_databases_are_kept_in_the_cache_and_reloaded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    words = [f"\\bword{n}x\\b" for n in range(prefilter._CACHE_MIN)] + ["x{2,70000}"]
-
-    def build() -> Prefilter:
-        pf = Prefilter()
-        for i, src in enumerate(words):
-            pf.add(i, src)
-        return pf
-
-    first = build().candidates("say word7x and word12x")
-    kept = list((tmp_path / "heartdesk").glob("prefilter-*.hsdb"))
-    if not prefilter.available():
-        assert first is None and not kept
-        return
-    assert first == {7, 12, len(words) - 1} and len(kept) == 1
-    with monkeypatch.context() as m:
-        m.setattr(Prefilter, "_compile", staticmethod(lambda *a: pytest.fail("compiled again")))
-        assert build().candidates("say word7x and word12x") == first  # read back, the refused id too
-    kept[0].write_bytes(b"not a database")
-    assert build().candidates("word3x") == {3, len(words) - 1}  # a broken file is compiled again
-
-
-def test_without_the_hyperscan_module_the_plain_path_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_the_re2_module_the_plain_path_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     expected = {text: agent_match.scan_uncached(text, False) for text in AGENT_TURNS}
-    monkeypatch.setattr(prefilter, "_hs", None)  # as where the import failed (no wheel for the platform)
+    monkeypatch.setattr(prefilter, "_re2", None)  # as where the import failed (no wheel for the platform)
     pf = Prefilter()
     pf.add(0, r"\bsorry\b")
     assert not prefilter.available() and not pf.active and pf.candidates("sorry") is None
@@ -194,8 +247,41 @@ def test_without_the_hyperscan_module_the_plain_path_runs(monkeypatch: pytest.Mo
     assert {text: agent_match.scan_uncached(text, True) for text in AGENT_TURNS} == expected
 
 
+def test_a_set_too_large_for_its_memory_budget_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prefilter, "MAX_MEM", 1 << 16)
+    pf = Prefilter()
+    for i in range(200):
+        pf.add(i, rf"\bword{i}x(?:abc|def)+\s+\w{{3,9}}\b")
+    assert not pf.active and pf.candidates("word7xabc hello") is None
+
+
+class _BlindSet:
+    """An RE2 set whose DFA failed: it compiles, then reports nothing for any text."""
+
+    def __init__(self) -> None:
+        self.added = 0
+
+    def Add(self, form: str) -> int:
+        self.added += 1
+        return self.added - 1
+
+    def Compile(self) -> None:
+        pass
+
+    def Match(self, data: bytes) -> None:
+        return None
+
+
+def test_a_set_that_misses_its_probe_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    real: Any = prefilter._re2
+    fake = SimpleNamespace(Options=real.Options, error=real.error, Set=SimpleNamespace(SearchSet=lambda options: _BlindSet()))
+    monkeypatch.setattr(prefilter, "_re2", fake)
+    pf = Prefilter()
+    pf.add(0, r"\bsorry\b")
+    assert not pf.active and pf.candidates("sorry") is None  # not "nothing matches"
+
+
 def test_threads_scan_at_once_with_the_same_answers() -> None:
-    # Hyperscan's scratch space serves one scan at a time: a web server analyses in threads.
     text = "I'm so sorry, I'll personally look into it. " * 400
     expected = agent_match.scan_uncached(text, False)
     results: list[object] = []
@@ -215,8 +301,8 @@ def test_threads_scan_at_once_with_the_same_answers() -> None:
     assert results == [True] * 80
 
 
-#: Hyperscan's caseless mode missed this match on the longer turn (a class with bytes above 0x7f, the
-#: apostrophes, after "so you can hotspot the call. "): the prefilter scans the lower-cased turn instead.
+#: Hyperscan's caseless mode (the engine's earlier prefilter) missed this match on the longer turn: a
+#: class with bytes above 0x7f, the apostrophes. RE2 gets the class spelled out as ASCII.
 _OWNERSHIP = (
     "i(?:['’ʼ]ll| will| am going to|['’ʼ]m going to) (?:also |then |personally |still |now )?"
     "(?:call|text|message|ring|phone|email|e-mail|write to|contact|come back to) you\\b"
@@ -236,32 +322,12 @@ def test_an_apostrophe_class_is_reported_wherever_python_matches(text: str) -> N
     pf = Prefilter()
     pf.add(0, _OWNERSHIP)
     assert re.search(_OWNERSHIP, text.lower()) is not None
-    got = pf.candidates(text)
-    assert got == ({0} if prefilter.available() else None)
+    assert pf.candidates(text) == {0}
     _same_scan(text)
 
 
-def test_hyperscan_is_installed_for_these_tests() -> None:
-    # The dev extra installs it: without it every test above would only check the plain path.
-    assert prefilter._hs is not None and prefilter.available() and agent_match._PREFILTER.active
-
-
-@pytest.mark.parametrize(
-    ("source", "form"),
-    [
-        ("i(?:['\u2019\u02bc]ll| will)", "i(?:[']ll| will)"),  # the apostrophes: only ' can be in ASCII text
-        ("[$\u00a3\u20ac]\\d+", "[$]\\d+"),
-        ("[\\]\u2019a]", "[\\]a]"),  # an escaped bracket stays in the class
-        ("caf\u00e9", "caf\u00e9"),  # outside a class: a literal that never matches ASCII text, kept
-        ("plain ascii [a-z]", "plain ascii [a-z]"),
-        ("[^\u2019]x", None),  # negated: on ASCII text it matches every character, cannot be narrowed
-        ("[a-\u00e9]", None),  # a range reaching past ASCII
-        ("[\u2019]", None),  # nothing ASCII left in the class
-        ("[\u2019", None),  # unterminated
-    ],
-)
-def test_ascii_form_keeps_what_can_match_ascii_text(source: str, form: str | None) -> None:
-    assert prefilter.ascii_form(source) == form
-    if form is not None:  # same matches on ASCII text
-        for text in ("i'll go", "$12 and 3", "]a", "café", "plain ascii q", "x"):
-            assert bool(re.search(form, text)) == bool(re.search(source, text))
+def test_the_turn_hyperscan_missed_keeps_its_ownership_finding() -> None:
+    # Hyperscan 5.4 missed "we cancelled" here even outside prefilter mode; RE2 must not.
+    text = "We were billed $1,200 for the annual plan but we cancelled on 28 February."
+    scanned = _same_scan(text)
+    assert any(text[s:e].lower() == "we cancelled" for hits in scanned.values() for s, e, _ in hits)

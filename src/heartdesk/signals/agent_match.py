@@ -84,7 +84,7 @@ class _Pat:
         _ALSO.append(self.also)
         _SEARCH.append(self.fast.search)
         # Every match ``spans`` keeps is a match of the fast form (on the lower-cased turn).
-        _PREFILTER.add(self.order, self.fast.pattern)
+        _PREFILTER.add(self.order, self.fast.pattern, self.fast.flags)
 
     def spans(self, text: str, low: str | None, first: re.Match[str] | None) -> list[tuple[int, int]]:
         """Spans of the matches; ``first`` is the fast form's first match in ``low``, when found already."""
@@ -124,7 +124,7 @@ _SEARCH: list[Any] = []
 _LITERALS: list[tuple[tuple[str, ...], ...]] = []
 _HEADS: list[tuple[bytes, ...] | None] = []
 _ALL_KEYS: set[bytes] = set()  # the keys of _BY_KEY, as a set: ``&`` then walks the turn's few words
-#: All patterns in one Hyperscan database: on an ASCII turn it names the few patterns that can
+#: All patterns in one RE2 set (signals/prefilter.py): on an ASCII turn it names the few patterns that can
 #: match, at a cost that does not grow with their number (None elsewhere: the words gate them).
 _PREFILTER = Prefilter()
 
@@ -153,7 +153,7 @@ def scan(text: str) -> dict[int, list[tuple[int, int, int]]]:
 
 
 def scan_uncached(text: str, prefiltered: bool) -> dict[int, list[tuple[int, int, int]]]:
-    """What :func:`scan` finds, computed afresh, with or without the Hyperscan prefilter (the
+    """What :func:`scan` finds, computed afresh, with or without the RE2 prefilter (the
     same either way: it only spares the regex calls that would find nothing)."""
     keys = word_index(text)
     reported = _PREFILTER.candidates(text) if prefiltered else None

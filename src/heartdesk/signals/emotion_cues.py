@@ -103,11 +103,11 @@ class CueLexicon:
         for sub, i in self._by_substring:
             firsts.setdefault(sub[:1], []).append((sub, i))
         self._by_first = tuple((ch, tuple(subs)) for ch, subs in firsts.items())
-        #: With Hyperscan, one pass over an ASCII turn names the cues that can match at all (about
+        #: One RE2 pass over an ASCII turn names the cues that can match at all (about
         #: one a turn, against ~2.5 that share a trigger word), in less time than the trigger test.
         self._prefilter = Prefilter()
         for i, cue in enumerate(self._cues):
-            self._prefilter.add(i, cue.regex.pattern)
+            self._prefilter.add(i, cue.regex.pattern, cue.regex.flags)
 
     @classmethod
     def from_file(cls, path: Path) -> CueLexicon:
@@ -150,8 +150,8 @@ class CueLexicon:
         lowered = text.lower()
         same_length = len(lowered) == len(text)
         if gated:
-            # The prefilter may name too many cues, never too few (None: not an ASCII turn, or no
-            # Hyperscan): every regex below still decides.
+            # The prefilter may name too many cues, never too few (None: not an ASCII turn, RE2 missing or
+            # HEARTDESK_NO_PREFILTER=1): every regex below still decides.
             reported = self._prefilter.candidates(text)
             picked = self._candidates(lowered) if reported is None else reported
         else:
