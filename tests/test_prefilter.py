@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from heartdesk.signals import agent_match, prefilter
+from heartdesk.signals import re2_form as re2_form_module
 from heartdesk.signals.pipeline import default_pipeline
 from heartdesk.signals.prefilter import Prefilter
 from heartdesk.signals.re2_form import re2_form
@@ -154,8 +155,8 @@ TRICKY_TEXTS = [
 def test_candidates_hold_every_pattern_python_matches(text: str) -> None:
     pf = TRICKY_PREFILTER
     got = pf.candidates(text)
-    if got is None:  # non-ASCII text: the caller runs every pattern
-        assert not text.isascii()
+    if got is None:  # the lower-case form has another length: the caller runs every pattern
+        assert len(text.lower()) != len(text)
         return
     for i, (src, flags) in enumerate(TRICKY):
         if re.search(src, text.lower(), flags):  # the callers' regexes run on the lower-cased turn
@@ -187,11 +188,13 @@ def test_patterns_that_cannot_match_are_not_reported() -> None:
         (r"(?<=[.!?]\s)so\b", 0, r"so\b"),
         (r"ab{,2}c", 0, r"a(?:b){0,2}c"),
         (r"x{2,70000}", 0, r"(?:x){2,}"),
-        (r"a\sb", 0, r"a[\x09-\x0d\x1c-\x20]b"),
+        (r"a\sb", 0, r"a[\x09-\x0d\x1c-\x20\x7f]b"),  # a space past ASCII stands in as \x7f
         (r"done$", 0, r"done(?m:$)"),
-        (r"\bſo\b", re.IGNORECASE, r"\b[\x53\x73][\x4f\x6f]\b"),
-        ("caf\u00e9", 0, r"caf[^\x00-\x{10FFFF}]"),  # "é" never matches ASCII text
-        ("[\u2019']ll", 0, r"[\x27]ll"),
+        (r"\bſo\b", re.IGNORECASE, r"\b[\x53\x5f\x73\x7f][\x4f\x5f\x6f\x7f]\b"),
+        ("caf\u00e9", 0, r"caf[\x5f]"),  # "é", a word character, stands in as "_"
+        ("\u2019", 0, r"[\x7f]"),
+        (r"\w\d", 0, r"[\x30-\x39\x41-\x5a\x5f\x61-\x7a][\x30-\x39\x5f]"),
+        ("[\u2019']ll", 0, r"[\x27\x7f]ll"),
     ],
 )
 def test_re2_form_spells_out_what_python_means(source: str, flags: int, form: str) -> None:
@@ -207,12 +210,50 @@ def test_a_pattern_python_refuses_or_warns_about_has_no_re2_form() -> None:
     assert pf.candidates("hello") == {0}  # reported for every text: the caller decides
 
 
-@pytest.mark.parametrize("text", ["I'm ſorry", "ıt is", "café sorry", "\u212aelvin sorry", "sorry\u00a0about that"])
-def test_non_ascii_text_is_not_prefiltered(text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm ſorry",
+        "ıt is",
+        "café sorry",
+        "\u212aelvin sorry",
+        "sorry\u00a0about that",
+        "I\u2019m sorry, I\u2019ll call you",
+        "naïve 😊 sorry",
+    ],
+)
+def test_text_past_ascii_is_prefiltered_through_its_stand_in(text: str) -> None:
     pf = Prefilter()
     pf.add(0, r"\bsorry\b")
-    assert pf.candidates(text) is None
+    pf.add(1, r"\bcaf\b")  # "caf" in "café": no match in Python (é is a letter), none through the stand-in "caf_"
+    got = pf.candidates(text)
+    assert got is not None
+    assert (0 in got) == bool(re.search(r"\bsorry\b", text.lower())) and 1 not in got
     _same_scan(text)
+
+
+def test_text_whose_lower_case_has_another_length_is_not_prefiltered() -> None:
+    pf = Prefilter()
+    pf.add(0, r"\bsorry\b")
+    text = "\u0130stanbul office: sorry"  # "İ" lower-cases to two characters
+    assert len(text.lower()) != len(text) and pf.candidates(text) is None
+    _same_scan(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "stand_in"),
+    [("café", b"caf_"), ("i\u2019ll", b"i\x7fll"), ("a\u00a0b", b"a\x7fb"), ("٣ items", b"_ items"), ("plain", b"plain")],
+)
+def test_the_stand_in_keeps_word_characters_word_characters(text: str, stand_in: bytes) -> None:
+    assert re2_form_module.stand_in(text) == stand_in
+
+
+def test_re_ascii_patterns_are_reported_for_every_text() -> None:
+    # Under re.ASCII, Python's \b sees "é" as a non-word character; the stand-in "_" is one.
+    assert re2_form(r"\bfoo", re.ASCII) is None and re2_form(r"(?a:\bfoo)") is None
+    pf = Prefilter()
+    pf.add(0, r"\bfoo", re.ASCII)
+    assert pf.candidates("éfoo") == {0} and re.search(r"\bfoo", "éfoo", re.ASCII)
 
 
 def test_the_prefilter_is_on_by_default_and_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:

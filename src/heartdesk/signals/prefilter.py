@@ -6,10 +6,11 @@ patterns: even gated by the turn's words (``agent_match``), a turn leaves ~38 ca
 one DFA pass (~2 µs a turn) and names the ones that match somewhere; the exact Python regex
 then runs only for those. Each pattern goes in as its RE2 form
 (:func:`heartdesk.signals.re2_form.re2_form`): built from Python's own parse and at least as
-wide as the Python pattern on ASCII text, so the prefilter may name too many patterns, never
-too few. It scans only ASCII turns (RE2's ``\\b`` knows ASCII letters only); for any other
-turn :meth:`Prefilter.candidates` answers None and the caller takes its plain path, as it
-does when ``HEARTDESK_NO_PREFILTER=1`` or the ``google-re2`` wheel is missing.
+wide as the Python pattern on the turn's stand-in (the lower-cased turn with every
+character past ASCII replaced by ``_`` or ``\\x7f``, whether it is a word character or not), so the
+prefilter may name too many patterns, never too few. For a turn whose lower-case form has another
+length (a few letters such as "İ") :meth:`Prefilter.candidates` answers None and the caller takes
+its plain path, as it does when ``HEARTDESK_NO_PREFILTER=1`` or the ``google-re2`` wheel is missing.
 
 A set's DFA runs in a bounded cache that it empties and refills as it goes (an ``RE2::Set``
 never gives up on a long text, unlike a single RE2); it fails only when its program does not
@@ -26,7 +27,7 @@ from typing import Any
 
 from mypy_extensions import mypyc_attr
 
-from heartdesk.signals.re2_form import re2_form
+from heartdesk.signals.re2_form import re2_form, stand_in
 
 _re2: Any
 try:  # imported by name: the bindings have no type stubs, and on some platforms no wheel
@@ -166,10 +167,13 @@ class Prefilter:
         """Ids of the patterns that may match in ``text``; None when the prefilter cannot tell."""
         if not self._built:
             self._build()
-        if not self._on or not text.isascii():
+        if not self._on:
             return None
+        low = text.lower()
+        if len(low) != len(text):
+            return None  # the callers then run their case-insensitive patterns on the turn itself
         found: set[int] = set(self.always)
-        data = text.lower().encode("ascii")  # ASCII: the same length, so the same offsets
+        data = stand_in(low)
         for rset, ids in self._sets:
             hits = rset.Match(data)
             if hits:

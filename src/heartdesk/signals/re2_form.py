@@ -1,4 +1,4 @@
-"""A Python regex rewritten for RE2 so that, on ASCII text, it matches wherever Python's does.
+"""A Python regex rewritten for RE2 so that, on a turn's stand-in, it matches wherever Python's does.
 
 The prefilter (:mod:`heartdesk.signals.prefilter`) runs every pattern of a lexicon in one RE2
 pass; a pattern it does not report is never tried. So the RE2 form must match (at least)
@@ -8,14 +8,18 @@ Python's own parse of the pattern, not from its text, so Python syntax RE2 reads
 
 - every character test (a literal under IGNORECASE, a class, ``.``, ``\\s``, ``\\w``...) becomes
   an explicit class of the ASCII characters Python's compiled test accepts (so ``\\s`` keeps
-  ``\\x0b`` and ``\\x1c``-``\\x1f``, which RE2's ``\\s`` lacks);
+  ``\\x0b`` and ``\\x1c``-``\\x1f``, which RE2's ``\\s`` lacks), plus the stand-ins below when the
+  test may accept a character past ASCII;
 - look-arounds are dropped, back-references become "any text", atomic groups and possessive
   repeats become plain ones, a conditional group both of its branches: each only widens;
 - ``^`` and ``$`` become their multi-line forms (Python's ``$`` also matches before a final
   newline); repeat counts above RE2's limit of 1000 are relaxed.
 
-Only ASCII text may be scanned with the result: RE2's ``\\b`` knows ASCII letters only, where
-Python's knows every letter. Anything this module does not know gives None: the caller then
+RE2 scans the turn's :func:`stand_in`: the lower-cased turn with each character past ASCII
+replaced by ``_`` when Python's ``\\w`` accepts it and by ``\\x7f`` otherwise. Word and non-word
+characters stay what they were, so ``\\b`` and ``\\B`` hold at the same places, and every test
+that may accept a character past ASCII accepts both stand-ins. Anything this module does not know
+(``re.ASCII``, under which ``\\b`` reads letters past ASCII otherwise) gives None: the caller then
 reports the pattern for every text.
 """
 
@@ -30,10 +34,48 @@ _compiler: Any = importlib.import_module("re._compiler")
 _c: Any = importlib.import_module("re._constants")
 
 _ASCII = [chr(c) for c in range(128)]
+#: What stands in for a character past ASCII: Python's ``\\w`` accepts it, or not.
+WORD_STAND_IN = "_"
+OTHER_STAND_IN = "\x7f"
+_NON_ASCII = re.compile("[^\x00-\x7f]+")
+#: Stand-in per character met (bounded: a turn may hold any of a million code points).
+_stand_ins: dict[str, str] = {}
+_STAND_INS_MAX = 1 << 16
+
+
+def _stand_in_run(m: re.Match[str]) -> str:
+    out = []
+    for ch in m.group():
+        got = _stand_ins.get(ch)
+        if got is None:
+            got = WORD_STAND_IN if ch.isalnum() or ch == "_" else OTHER_STAND_IN
+            if len(_stand_ins) < _STAND_INS_MAX:
+                _stand_ins[ch] = got
+        out.append(got)
+    return "".join(out)
+
+
+def stand_in(low: str) -> bytes:
+    """The ASCII text RE2 scans for the lower-cased turn ``low`` (same length; see the module's docstring)."""
+    if low.isascii():
+        return low.encode("ascii")
+    return _NON_ASCII.sub(_stand_in_run, low).encode("ascii")
+
+
 #: The RE2 class of a character test, by (op, argument, flags): lexicons repeat ``\\s`` and ``\\w``.
 _classes: dict[tuple[str, str, int], str] = {}
 #: RE2 repeat counts stop at 1000.
 _MAX_COUNT = 1000
+
+
+#: Which stand-ins a class escape may accept past ASCII: \\d and \\w word characters only, \\s and \\W
+#: others only (a Unicode space is no word character), the rest both.
+_CATEGORY_STAND_INS: dict[Any, set[str]] = {
+    _c.CATEGORY_DIGIT: {WORD_STAND_IN},
+    _c.CATEGORY_WORD: {WORD_STAND_IN},
+    _c.CATEGORY_SPACE: {OTHER_STAND_IN},
+    _c.CATEGORY_NOT_WORD: {OTHER_STAND_IN},
+}
 
 
 class _Unknown(Exception):
@@ -41,7 +83,7 @@ class _Unknown(Exception):
 
 
 def re2_form(source: str, flags: int = 0) -> str | None:
-    """``source`` (a Python pattern compiled with ``flags``) as an RE2 pattern at least as wide on ASCII text.
+    """``source`` (a Python pattern compiled with ``flags``) as an RE2 pattern at least as wide on a stand-in.
 
     None when it cannot be rewritten (or Python refuses it): report the pattern for every text.
     """
@@ -58,6 +100,8 @@ def _sequence(items: Any, flags: int) -> str:
 
 def _node(op: Any, av: Any, flags: int) -> str:
     c = _c
+    if flags & re.ASCII:
+        raise _Unknown("re.ASCII")  # its \\b and \\w read letters past ASCII as non-word: not stand-in safe
     if op is c.LITERAL:
         ch = chr(av)
         if ch.isascii() and not flags & re.IGNORECASE:
@@ -81,6 +125,8 @@ def _node(op: Any, av: Any, flags: int) -> str:
         return "(?:" + "|".join(_sequence(b, flags) for b in av[1]) + ")"
     if op is c.SUBPATTERN:
         _group, add, remove, items = av
+        if add & re.ASCII:
+            raise _Unknown("re.ASCII")
         return "(?:" + _sequence(items, (flags | add) & ~remove) + ")"
     if op is c.MAX_REPEAT or op is c.MIN_REPEAT or op is c.POSSESSIVE_REPEAT:
         lo, hi, items = av
@@ -107,7 +153,8 @@ def _count(lo: int, hi: int) -> str:
 
 
 def _class(op: Any, av: Any, flags: int) -> str:
-    """The ASCII characters Python's single-character test accepts, as an RE2 class."""
+    """The ASCII characters Python's single-character test accepts, as an RE2 class (with the stand-ins
+    when it may accept a character past ASCII)."""
     key = (str(op), repr(av), flags)
     got = _classes.get(key)
     if got is None:
@@ -115,9 +162,34 @@ def _class(op: Any, av: Any, flags: int) -> str:
         one.state.flags = flags
         one.append((op, av))
         test = _compiler.compile(one, flags).fullmatch
-        got = _class_source([ord(ch) for ch in _ASCII if test(ch)])
+        chars = {ch for ch in _ASCII if test(ch)}
+        chars |= _past_ascii(op, av, flags)
+        got = _class_source(sorted(ord(ch) for ch in chars))
         _classes[key] = got
     return got
+
+
+def _past_ascii(op: Any, av: Any, flags: int) -> set[str]:
+    """The stand-ins of the characters past ASCII the test may accept (both when unsure: wider is safe)."""
+    c = _c
+    both = {WORD_STAND_IN, OTHER_STAND_IN}
+    if flags & re.IGNORECASE or op is c.NOT_LITERAL or op is c.ANY:
+        return both  # IGNORECASE: "k" also matches the Kelvin sign, "s" the long s
+    items = [(c.LITERAL, av)] if op is c.LITERAL else av
+    out: set[str] = set()
+    for kind, arg in items:  # IN: (LITERAL, code), (RANGE, (lo, hi)), (CATEGORY, name), (NEGATE, None)...
+        if kind is c.LITERAL:
+            if arg >= 128:
+                ch = chr(arg)
+                out.add(WORD_STAND_IN if ch.isalnum() or ch == "_" else OTHER_STAND_IN)
+        elif kind is c.RANGE:
+            if arg[1] >= 128:
+                return both
+        elif kind is c.CATEGORY:
+            out |= _CATEGORY_STAND_INS.get(arg, both)
+        else:
+            return both
+    return out
 
 
 def _class_source(codes: list[int]) -> str:
