@@ -167,6 +167,29 @@ def test_paraphrase_needs_the_customers_content_not_just_a_frame() -> None:
     assert not PIPE.analyze(conv).turns[0].has("paraphrase")
 
 
+@pytest.mark.parametrize(
+    ("customer", "agent"),
+    [
+        # Advice made of the customer's words is a fix, not listening.
+        ("I can't reset my password, the link never arrives.", "You could reset your password from the login page instead."),
+        ("The reset link never arrives in my inbox.", "You can request the reset link again from the login page."),
+        ("My parcel is stuck at the depot.", "I'd recommend asking the depot to hold your parcel for collection."),
+        # A wish handed back is etiquette.
+        ("Thanks for sorting the refund, happy holidays!", "Happy holidays to you too!"),
+        # A question asking for news, after an opener.
+        ("The new router arrived yesterday.", "Yes, and how's the new router working for you?"),
+    ],
+)
+def test_advice_and_wishes_in_the_customers_words_are_not_paraphrase(customer: str, agent: str) -> None:
+    assert found(customer, agent, "paraphrase") == []
+
+
+def test_a_restatement_about_what_the_customer_cannot_do_is_still_paraphrase() -> None:
+    cust = "Since the update I can't log in to the billing portal."
+    agent = "You can't log in to the billing portal since the update?"
+    assert found(cust, agent, "paraphrase") == [agent]
+
+
 # --- ownership ---------------------------------------------------------------------------
 
 

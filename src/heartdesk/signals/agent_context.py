@@ -100,6 +100,8 @@ class Paraphrase:
             asked = text[e - 1] == "?"
             if not asked and _YOU.search(text, s, e) is None:
                 continue  # only questions and sentences about the customer can hand their words back
+            if _SUGGESTS.search(text, s, e) is not None or (not asked and _YOU_CAN.search(text, s, e) is not None):
+                continue  # "You could reset it from the login page": advice in their words, not a restatement
             said = stems_of(text[s:e])
             shared = said & heard
             n = len(shared)
@@ -112,11 +114,12 @@ class Paraphrase:
                         best = (0.55, s, e, ", ".join(sorted(shared)[:4]))
                 continue
             toks = words(text[s : min(e, s + 40)])
-            first = toks[0] if toks else ""
-            if first in ("so", "and", "oh", "ok", "okay", "ah", "wow") and len(toks) > 1:
-                first = toks[1]
+            i = 0
+            while i + 1 < len(toks) and toks[i] in _OPENERS:
+                i += 1  # "Oh, and you were charged twice?"
+            first = toks[i] if toks else ""
             # Declarative word order with a question mark is a check, not a request for news.
-            if first in _WH or first in ("any", "anything", "maybe", "perhaps", "have", "had", "can", "could", "would"):
+            if first in _WH or first in _ASKS:
                 continue  # asks for news, or suggests: not a restatement
             ratio = n / max(1, len(said))
             if first not in _AUX and (n >= 2 or ratio >= 0.5):
@@ -160,8 +163,28 @@ def _opens_like_question(sent: str) -> bool:
 
 
 _YOU = re.compile(r"\byou(?:r|rs|'re|\u2019re)?\b", re.IGNORECASE)
+#: Advice or a wish addressed to the customer: it reuses their words without restating them.
+_SUGGESTS = re.compile(
+    r"\byou (?:could|should|might|may want to|ought to|can always|can try|may wish to)\b|\bwhy (?:don't|not)\b"
+    r"|\b(?:have|did) you (?:tried|considered|thought about)\b|\b(?:good |best of )?luck\b|\bi (?:hope|wish) (?:that )?you\b"
+    r"|\bi(?:'d|’d| would) (?:\w+ )?(?:try|recommend|suggest|advise|consider)\b"
+    r"|\b(?:maybe|perhaps) (?:you (?:can|could|should|might)|try|focus|consider)\b"
+    r"|\b(?:same|to you) (?:too|as well)\b|\bsame to you\b"
+    r"|\b(?:happy|merry) (?:christmas|holidays|new year|thanksgiving|birthday|easter|weekend|hanukkah|eid|diwali)\b",
+    re.IGNORECASE,
+)
+#: "You can go out on the boat": a statement of what the customer can do is advice ("you can't" is not).
+_YOU_CAN = re.compile(r"\byou can\b(?!['’]t)(?! ?not\b)", re.IGNORECASE)
 _WH = frozenset("what which when where who whom whose why how".split())
 _AUX = _WH | frozenset("do does did are is was were have has can could would will shall should may".split())
+#: Words before the question proper ("Oh, you were charged twice?").
+_OPENERS = frozenset("so and oh ok okay ah wow yes yeah well hey hmm alright".split())
+#: First words of a question that asks for news or suggests, rather than checks what was said
+#: (a negative auxiliary too: "Aren't you worried it might happen again?").
+_ASKS = frozenset(
+    "any anything maybe perhaps have had can could would how's what's where's who's when's why's "
+    "aren't isn't don't doesn't didn't wasn't weren't haven't hasn't can't couldn't wouldn't won't shouldn't".split()
+)
 
 
 @register
