@@ -231,6 +231,15 @@ def test_clarifying_question_fires_on_information_requests() -> None:
     assert got2 == ["Please send me the last four digits of the card."]
 
 
+def test_a_question_without_its_question_mark_still_asks() -> None:
+    got = found("My router keeps dropping.", "Thanks for that. Which router model do you have", "clarifying_question")
+    assert got == ["Which router model do you have"]
+    assert found("My router keeps dropping.", "Sorry, when did the drops start", "clarifying_question") == [
+        "Sorry, when did the drops start"
+    ]
+    assert found("My router keeps dropping.", "The router model is on the label.", "clarifying_question") == []
+
+
 def test_a_statement_with_a_question_mark_is_a_check_not_a_request() -> None:
     cust = "I was charged twice for the March invoice."
     agent = "You were charged twice for March?"

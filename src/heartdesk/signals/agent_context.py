@@ -115,7 +115,7 @@ class Paraphrase:
                 continue
             toks = words(text[s : min(e, s + 40)])
             i = 0
-            while i + 1 < len(toks) and toks[i] in _OPENERS:
+            while i + 1 < len(toks) and toks[i] in _ECHO_OPENERS:
                 i += 1  # "Oh, and you were charged twice?"
             first = toks[i] if toks else ""
             # Declarative word order with a question mark is a check, not a request for news.
@@ -178,7 +178,7 @@ _YOU_CAN = re.compile(r"\byou can\b(?!['’]t)(?! ?not\b)", re.IGNORECASE)
 _WH = frozenset("what which when where who whom whose why how".split())
 _AUX = _WH | frozenset("do does did are is was were have has can could would will shall should may".split())
 #: Words before the question proper ("Oh, you were charged twice?").
-_OPENERS = frozenset("so and oh ok okay ah wow yes yeah well hey hmm alright".split())
+_ECHO_OPENERS = frozenset("so and oh ok okay ah wow yes yeah well hey hmm alright".split())
 #: First words of a question that asks for news or suggests, rather than checks what was said
 #: (a negative auxiliary too: "Aren't you worried it might happen again?").
 _ASKS = frozenset(
