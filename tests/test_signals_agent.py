@@ -114,6 +114,13 @@ def test_agent_detectors_ignore_customer_turns() -> None:
             "I can tell this has been really stressful.",
             "I can tell this has been really stressful",
         ),
+        # Everyday forms of "this is hard for you".
+        ("My order is three weeks late.", "Waiting that long can be so stressful.", "can be so stressful"),
+        ("The engineer missed the slot again.", "That would make anyone anxious.", "make anyone anxious"),
+        ("Third outage this month.", "That's really rough, I'm on it now.", "That's really rough"),
+        ("The courier lost the parcel and then closed my claim.", "What a nightmare.", "What a nightmare"),
+        ("I've called four times about the refund.", "No wonder you're fed up.", "No wonder you're"),
+        ("My flight was cancelled and my bag is lost.", "You've had a really tough week.", "You've had a really tough"),
     ],
 )
 def test_empathy_fires_on_acknowledged_feelings(customer: str, agent: str, evidence: str) -> None:
@@ -126,6 +133,10 @@ def test_empathy_fires_on_acknowledged_feelings(customer: str, agent: str, evide
         "Your order number is 4471 and it ships on Monday.",
         "Do you feel the new plan suits you better?",  # asks about a feeling, acknowledges none
         "I understand the invoice format has changed.",
+        "It can take up to five days to arrive, and the refund can be done online.",
+        "What a great choice, the blue model is in stock.",
+        "This makes it easy to reset your password.",
+        "You've had the premium plan since 2019.",
     ],
 )
 def test_empathy_does_not_fire_on_plain_information(agent: str) -> None:

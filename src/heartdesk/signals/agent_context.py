@@ -26,7 +26,7 @@ _LONG = 2000  # characters: a sentence longer than this is not one a person wrot
 @register
 class Paraphrase:
     name = "paraphrase"
-    version = "1"
+    version = "2"  # 2: advice and wishes made of the customer's words are not restatements
     reads = "agent"
     # An accusation built from the customer's words ("You must have clicked pay twice") is not
     # listening: paraphrase runs after confrontational and yields to it on the same sentence.
