@@ -623,3 +623,52 @@ def test_an_unless_phrase_vetoes_however_it_is_cased_or_folded() -> None:
     # long s (which IGNORECASE reads as "s") still reaches the regex.
     for wish in ("I wish", "I WISH", "I wi\u017fh"):
         assert policy.hits(f"{wish} I could, but we can't offer refunds on sale items.") == [], wish
+
+
+# --- everyday forms the lexicons learnt (2026-11-23), with look-alikes that must not fire ------------
+
+_BILLED_TWICE = "I've been charged twice for my subscription this month and nobody has answered my emails. This is ridiculous!"
+
+
+@pytest.mark.parametrize(
+    ("label", "agent", "evidence"),
+    [
+        ("apology", "I checked, and that's on us.", "that's on us"),
+        ("reassurance", "I promise this will be fixed today.", "I promise"),
+        ("reassurance", "We'll make this right.", "We'll make this right"),
+        ("ownership", "I'll refund the duplicate charge right now.", "I'll refund the duplicate charge right now"),
+        ("logical_fix", "The duplicate payment has been reversed.", "The duplicate payment has been reversed"),
+        ("logical_fix", "To fix this, go to Settings > Billing and remove the old card.", "To fix this"),
+        ("logical_fix", "Please clear your cache and log in again.", "Please clear your cache"),
+        ("emotional_fix", "I'm so sorry. I've added a month free to your plan.", "I've added a month free"),
+        ("confrontational", "Obviously you clicked pay twice.", "Obviously you clicked"),
+        ("dismissive", "That's just how it is.", "That's just how it is"),
+        ("dismissive", "I don't know what to tell you.", "I don't know what to tell you"),
+        ("passing_buck", "Someone else handles refunds.", "Someone else handles"),
+        ("passing_buck", "Please email the finance team instead.", "email the finance team instead"),
+        ("bare_policy", "We can't refund after 30 days.", "We can't refund after"),
+        ("bare_policy", "Refunds are not possible for annual plans.", "Refunds are not possible"),
+    ],
+)
+def test_everyday_forms_fire(label: str, agent: str, evidence: str) -> None:
+    assert found(_BILLED_TWICE, agent, label) == [evidence]
+
+
+@pytest.mark.parametrize(
+    ("label", "agent"),
+    [
+        ("apology", "The next step is on us to confirm."),
+        ("reassurance", "I promised to check the logs and I did."),
+        ("ownership", "I'll refund it once the item is back."),  # no time given
+        ("logical_fix", "The payment was declined by your bank."),
+        ("logical_fix", "Please go ahead and tell me the order number."),
+        ("emotional_fix", "Your plan renews in two weeks."),
+        ("confrontational", "Clearly you've been patient with us, thank you."),
+        ("dismissive", "Here is how it works: the charge is a hold."),
+        ("passing_buck", "Our billing team has already refunded it."),
+        ("bare_policy", "We can't refund after 30 days, but I can offer store credit instead."),  # an alternative
+        ("bare_policy", "I'm sorry, refunds are not possible after a year, I wish they were."),  # softened
+    ],
+)
+def test_their_look_alikes_do_not_fire(label: str, agent: str) -> None:
+    assert found(_BILLED_TWICE, agent, label) == []
