@@ -100,8 +100,6 @@ class Paraphrase:
             asked = text[e - 1] == "?"
             if not asked and _YOU.search(text, s, e) is None:
                 continue  # only questions and sentences about the customer can hand their words back
-            if _SUGGESTS.search(text, s, e) is not None or (not asked and _YOU_CAN.search(text, s, e) is not None):
-                continue  # "You could reset it from the login page": advice in their words, not a restatement
             said = stems_of(text[s:e])
             shared = said & heard
             n = len(shared)
@@ -109,9 +107,8 @@ class Paraphrase:
                 continue
             if not asked:
                 # A statement about the customer made of their own words ("Your order arrived broken").
-                if n >= 2 and n / len(said) >= 0.5:
-                    if best is None or best[0] < 0.55:
-                        best = (0.55, s, e, ", ".join(sorted(shared)[:4]))
+                if n >= 2 and n / len(said) >= 0.5 and (best is None or best[0] < 0.55) and not _advice(text, s, e, asked):
+                    best = (0.55, s, e, ", ".join(sorted(shared)[:4]))
                 continue
             toks = words(text[s : min(e, s + 40)])
             i = 0
@@ -126,7 +123,7 @@ class Paraphrase:
                 conf = 0.65
             else:
                 continue
-            if best is None or conf > best[0]:
+            if (best is None or conf > best[0]) and not _advice(text, s, e, asked):
                 best = (conf, s, e, ", ".join(sorted(shared)[:4]))
         return best
 
@@ -175,6 +172,14 @@ _SUGGESTS = re.compile(
 )
 #: "You can go out on the boat": a statement of what the customer can do is advice ("you can't" is not).
 _YOU_CAN = re.compile(r"\byou can\b(?!['’]t)(?! ?not\b)", re.IGNORECASE)
+
+
+def _advice(text: str, s: int, e: int, asked: bool) -> bool:
+    """Whether the sentence ``text[s:e]`` advises or wishes rather than restates ("You could reset it
+    from the login page"). Asked only of a sentence about to count: the alternation is slow."""
+    return _SUGGESTS.search(text, s, e) is not None or (not asked and _YOU_CAN.search(text, s, e) is not None)
+
+
 _WH = frozenset("what which when where who whom whose why how".split())
 _AUX = _WH | frozenset("do does did are is was were have has can could would will shall should may".split())
 #: Words before the question proper ("Oh, you were charged twice?").
