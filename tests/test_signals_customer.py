@@ -523,3 +523,42 @@ def test_a_customer_lexicon_ruled_out_by_prepare_finds_nothing_there() -> None:
                 ctx = TurnContext(conv, i, [None] * len(texts), [0.0] * len(texts), [], [])
                 assert list(det.detect(turn, ctx)) == [], (det.name, turn.text)
     assert ruled_out > 0
+
+
+# --- everyday forms the customer lexicons learnt (2026-11-23), with look-alikes ---------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "text", "expected"),
+    [
+        ("business_impact", "My whole team can't work since the update.", "My whole team can't work"),
+        ("business_impact", "Our customers can't place orders.", "Our customers can't place"),
+        ("business_impact", "Production is down.", "Production is down"),
+        ("business_impact", "I missed a client deadline because of this.", "missed a client deadline"),
+        ("churn_threat", "If this isn't fixed by Friday I'm switching to another provider.", "switching to another provider"),
+        ("urgency", "My flight leaves in two hours.", "leaves in two hours"),
+        ("urgency", "Please, time is running out.", "time is running out"),
+        ("complaint", "Honestly, your service is terrible.", "your service is terrible"),
+        ("escalation_request", "Put me through to someone senior.", "Put me through to someone senior"),
+        ("escalation_request", "Just get me a human.", "get me a human"),
+    ],
+)
+def test_everyday_customer_forms_fire(label: str, text: str, expected: str) -> None:
+    assert expected in evidence(text, label)
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        ("business_impact", "I missed the delivery slot, can I rebook?"),
+        ("business_impact", "Production of the new model starts in May?"),
+        ("churn_threat", "Will I be charged if this is cancelled?"),  # a conditional asked about, not an ultimatum
+        ("churn_threat", "I switched to another plan last month and love it."),
+        ("urgency", "The sale ends in May, right?"),
+        ("urgency", "We're running out of ideas for the party, any tips?"),
+        ("complaint", "The service was great, thanks."),
+        ("escalation_request", "Is there a person I can send the form to?"),
+    ],
+)
+def test_their_customer_look_alikes_do_not_fire(label: str, text: str) -> None:
+    assert evidence(text, label) == []
