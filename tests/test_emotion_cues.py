@@ -42,6 +42,10 @@ CUED = [
     ("I'm worried the payment went to the wrong account.", "anxiety", "worried"),
     ("I'll miss my flight if the shuttle doesn't come.", "anxiety", "miss my flight"),
     ("My father passed away and I need to close his account.", "sadness", "passed away"),
+    ("Please transfer the policy of my late husband to me.", "sadness", "my late husband"),  # grief, not a delay
+    ("I lost my husband in May and need to close his phone contract.", "sadness", "lost my husband"),
+    ("The room smelled of mould and the sheets were stained.", "disgust", "smelled of mould"),
+    ("There was a hair in my soup.", "disgust", "hair in my soup"),
     ("I’m still waiting for the engineer.", "frustration", "still waiting"),  # typographic apostrophe
 ]
 
@@ -52,6 +56,8 @@ CALM_TEXTS = [
     "Great, see you on Monday.",
     "I can't wait for the new version, thank you!",
     "Is the glass top damage-resistant?",
+    "Could the courier come later in the afternoon?",  # "later", not "my late ..."
+    "Do the new sheets come in grey?",
 ]
 
 
