@@ -62,7 +62,8 @@ TO_PRODUCT: dict[str, str] = {
     "embarrassment": "sadness",
     "disappointment": "disappointment",
     "confusion": "confusion",
-    "curiosity": "confusion",
+    # A question asks for information: curiosity is not a mood to act on ("when does my order ship?").
+    "curiosity": "neutral",
     # An unexpected charge or status surprises; in support that reads as "I don't understand".
     "surprise": "confusion",
     # "Oh, I see now" closes a confusion: no emotion to act on.
