@@ -648,6 +648,14 @@ _BILLED_TWICE = "I've been charged twice for my subscription this month and nobo
         ("passing_buck", "Please email the finance team instead.", "email the finance team instead"),
         ("bare_policy", "We can't refund after 30 days.", "We can't refund after"),
         ("bare_policy", "Refunds are not possible for annual plans.", "Refunds are not possible"),
+        ("defensive", "Our engineers are very busy today.", "Our engineers are very busy"),
+        ("defensive", "Look, we do our best.", "we do our best"),
+        ("defensive", "It wasn't my decision.", "It wasn't my decision"),
+        ("defensive", "We followed the procedure correctly.", "We followed the procedure"),
+        ("closing", "Let me know if there's anything else.", "Let me know if there's anything else"),
+        ("closing", "We're here if you need us.", "We're here if you need us"),
+        ("empathy", "Being charged twice is infuriating.", "is infuriating"),
+        ("empathy", "I checked and that's not fair on you.", "that's not fair on you"),
     ],
 )
 def test_everyday_forms_fire(label: str, agent: str, evidence: str) -> None:
@@ -668,6 +676,11 @@ def test_everyday_forms_fire(label: str, agent: str, evidence: str) -> None:
         ("passing_buck", "Our billing team has already refunded it."),
         ("bare_policy", "We can't refund after 30 days, but I can offer store credit instead."),  # an alternative
         ("bare_policy", "I'm sorry, refunds are not possible after a year, I wish they were."),  # softened
+        ("defensive", "We'll do our best to refund it today."),  # a commitment, not an excuse
+        ("defensive", "Our team is busy preparing your refund."),
+        ("defensive", "It wasn't my intention to confuse you."),
+        ("closing", "Let me know if the link works."),
+        ("empathy", "Is it fair to say the card was used twice?"),
     ],
 )
 def test_their_look_alikes_do_not_fire(label: str, agent: str) -> None:
