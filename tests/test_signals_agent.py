@@ -249,6 +249,12 @@ def test_a_question_without_its_question_mark_still_asks() -> None:
         "Sorry, when did the drops start"
     ]
     assert found("My router keeps dropping.", "The router model is on the label.", "clarifying_question") == []
+    # About someone else, or asked for permission first.
+    assert found("My son ordered it.", "Did he use the same card", "clarifying_question") == ["Did he use the same card"]
+    assert found("Payment failed.", "May I ask which bank issued the card", "clarifying_question") == [
+        "May I ask which bank issued the card"
+    ]
+    assert found("My son ordered it.", "He did use the same card, I can see it.", "clarifying_question") == []
 
 
 def test_a_statement_with_a_question_mark_is_a_check_not_a_request() -> None:

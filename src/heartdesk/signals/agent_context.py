@@ -147,8 +147,8 @@ def _interrogative(sent: str) -> bool:
 
 
 _OPENERS = frozenset(
-    "what which when where who why how do does did are is was were have has can could will would so and ok okay oh hi hey "
-    "hello well but also alright great good nice sorry hmm ah i".split()
+    "what which when where who why how do does did are is was were have had has can could will would may so and ok okay oh hi "
+    "hey hello well but also alright great good nice sorry hmm ah i".split()
 )
 
 
