@@ -145,6 +145,9 @@ def test_apply_with_nothing_calm_only_records_the_cues() -> None:
         ('[[cues]]\nemotion = "anger"\nweight = 0.5\npattern = "(x"\n', "E131"),
         ('[[cues]]\nemotion = "anger"\nweight = 0.5\npattern = "(x)"\n', "E131"),
         ('[[cues]]\nemotion = "anger"\nweight = 0.5\n', "E132"),
+        ('[[cues]]\nemotion = "anger"\nweight = 0.5\npattern = "x"\noverrules = ["neutral"]\n', "E130"),
+        ('[[cues]]\nemotion = "anger"\nweight = 0.5\npattern = "x"\noverrules = ["anger"]\n', "E130"),
+        ('[[cues]]\nemotion = "anger"\nweight = 0.5\npattern = "x"\noverrules = ["glee"]\n', "E130"),
         ("not toml [", "E132"),
     ],
 )
@@ -249,3 +252,33 @@ def test_trigger_gating_and_the_prefilter_find_the_same_cues(monkeypatch: pytest
     texts += [" ".join(_WORDS[i : i + 7]) for i in range(len(_WORDS))]
     for text in texts:
         assert plain.find(text) == fast.find(text) == plain.find(text, gated=False), text
+
+
+# --- wording that overrules a reading of the model -------------------------------------------------
+
+
+def test_a_service_verdict_overrules_the_fear_the_model_reads_into_terrible() -> None:
+    feared = emotion(anxiety=0.95, neutral=0.03, anger=0.02)  # what the model reads in "terrible"
+    adjusted = default_cues().adjust(feared, "Your service is terrible.")
+    assert adjusted.label == "anger"
+    assert adjusted.scores["anxiety"] < 0.5 < adjusted.scores["anger"]
+    assert sum(adjusted.scores.values()) == pytest.approx(1.0)
+    spans = [("Your service is terrible."[c.start : c.end], c.emotion) for c in adjusted.cues]
+    assert ("Your service is terrible", "anger") in spans
+
+
+def test_other_anger_cues_never_take_what_the_model_read() -> None:
+    # "scam" is an anger cue without overrules: a frightened customer stays frightened.
+    feared = emotion(anxiety=0.9, neutral=0.1)
+    adjusted = default_cues().adjust(feared, "I'm terrified this is a scam.")
+    assert adjusted.label == "anxiety"
+    assert adjusted.scores["anxiety"] == pytest.approx(0.9)
+
+
+def test_overruled_mass_moves_only_with_the_cue_that_overrules_it() -> None:
+    feared = emotion(anxiety=0.9, neutral=0.1)
+    cues = default_cues().find("Your service is terrible.")
+    plain = apply(feared, cues)  # without the overrule: only calm mass moves
+    assert plain.label == "anxiety" and plain.scores["anxiety"] == pytest.approx(0.9)
+    overruled = apply(feared, cues, frozenset({"anxiety"}))
+    assert overruled.label == "anger"

@@ -51,6 +51,9 @@ class _Cue:
     #: a leading ``\b`` stops the regex engine from skipping ahead to its first literal, which made
     #: a search ~10x slower. :meth:`CueLexicon.find` checks the boundary itself.
     unbounded: re.Pattern[str] | None = None
+    #: Emotions this wording rules out, whose mass the cue may move as if it were calm ("your service is
+    #: terrible" is not fear, whatever the model read into "terrible").
+    overrules: frozenset[str] = frozenset()
 
 
 _WORD = re.compile(r"[a-z0-9']+")
@@ -65,15 +68,24 @@ class CueLexicon:
     gated, a turn with no trigger costs one word split and one set intersection.
     """
 
-    def __init__(self, cues: Sequence[tuple[str, float, str, Sequence[str]]], *, version: str = "1") -> None:
+    def __init__(
+        self,
+        cues: Sequence[tuple[str, float, str, Sequence[str]] | tuple[str, float, str, Sequence[str], Sequence[str]]],
+        *,
+        version: str = "1",
+    ) -> None:
         self.version = version
         self._cues: list[_Cue] = []
         self._by_word: dict[bytes, list[int]] = {}
         self._by_substring: list[tuple[str, int]] = []
         self._always: list[int] = []
-        for i, (emotion, weight, pattern, triggers) in enumerate(cues):
+        for i, entry in enumerate(cues):
+            emotion, weight, pattern, triggers = entry[:4]
+            overrules = frozenset(entry[4]) if len(entry) > 4 else frozenset()
             if emotion not in EMOTIONS or emotion in CALM:
                 raise LexiconError("E130", f"emotion cue {i}: {emotion!r} is not a distress emotion of {EMOTIONS}")
+            if not overrules <= frozenset(EMOTIONS) - frozenset(CALM) - {emotion}:
+                raise LexiconError("E130", f"emotion cue {i}: overrules must name other distress emotions: {sorted(overrules)}")
             if not 0.0 < weight <= 1.0:
                 raise LexiconError("E130", f"emotion cue {i}: weight must be in (0, 1]; got {weight}")
             source = pattern.replace("'", APOS)
@@ -87,7 +99,7 @@ class CueLexicon:
             unbounded = None
             if all(a.startswith("\\b") for a in alternatives):
                 unbounded = re.compile("|".join(a[2:] for a in alternatives))
-            self._cues.append(_Cue(emotion, float(weight), regex, any_case, unbounded))
+            self._cues.append(_Cue(emotion, float(weight), regex, any_case, unbounded, overrules))
             if not triggers:
                 self._always.append(i)
             for trigger in triggers:
@@ -117,7 +129,13 @@ class CueLexicon:
             raise LexiconError("E132", f"cannot read the emotion cue lexicon {path}: {exc}") from None
         try:
             cues = [
-                (str(c["emotion"]), float(c["weight"]), str(c["pattern"]), [str(t) for t in c.get("triggers", [])])
+                (
+                    str(c["emotion"]),
+                    float(c["weight"]),
+                    str(c["pattern"]),
+                    [str(t) for t in c.get("triggers", [])],
+                    [str(o) for o in c.get("overrules", [])],
+                )
                 for c in data["cues"]
             ]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -146,6 +164,10 @@ class CueLexicon:
 
         ``gated=False`` runs every pattern regardless of triggers (to test the gating).
         """
+        return self._scan(text, gated)[0]
+
+    def _scan(self, text: str, gated: bool) -> tuple[tuple[EmotionCue, ...], frozenset[str]]:
+        """:meth:`find`'s cues, and the emotions the matched wording overrules."""
         text = text[:_LIMIT]
         lowered = text.lower()
         same_length = len(lowered) == len(text)
@@ -157,6 +179,7 @@ class CueLexicon:
         else:
             picked = set(range(len(self._cues)))
         out: list[EmotionCue] = []
+        overruled: frozenset[str] = frozenset()
         for i in sorted(picked):
             cue = self._cues[i]
             if not same_length:
@@ -167,14 +190,17 @@ class CueLexicon:
                 spans = [m.span() for m in cue.regex.finditer(lowered)]
             if spans:
                 emotion, weight = cue.emotion, cue.weight
-                out += [_new(EmotionCue, (a, b, emotion, weight)) for a, b in spans if b > a]
+                found = [_new(EmotionCue, (a, b, emotion, weight)) for a, b in spans if b > a]
+                out += found
+                if found and cue.overrules:
+                    overruled |= cue.overrules
         out.sort()
-        return tuple(out)
+        return tuple(out), overruled
 
     def adjust(self, emotion: Emotion, text: str) -> Emotion:
         """``emotion`` with the cues in ``text`` applied (the same object when there are none)."""
-        found = self.find(text)
-        return emotion if not found else apply(emotion, found)
+        found, overruled = self._scan(text, True)
+        return emotion if not found else apply(emotion, found, overruled)
 
 
 def _word(ch: str) -> bool:
@@ -205,13 +231,19 @@ def _bounded(unbounded: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def apply(emotion: Emotion, cues: Sequence[EmotionCue]) -> Emotion:
-    """Move calm mass to the cues' emotions, in proportion to their weights."""
+def apply(emotion: Emotion, cues: Sequence[EmotionCue], overruled: frozenset[str] = frozenset()) -> Emotion:
+    """Move calm mass to the cues' emotions, in proportion to their weights.
+
+    ``overruled`` emotions (that the matched wording rules out) are moved like calm mass, in full.
+    """
     scores = dict(emotion.scores)
     # What the model read as positive is trusted more than what it read as neutral: "thanks,
     # it finally arrived after 3 days" is relief, not frustration.
-    share = _SHARE
-    calm = sum([scores.get(k, 0.0) * w for k, w in _CALM_SHARES])
+    shares = _CALM_SHARES
+    if overruled:
+        pulled_to = {cue.emotion for cue in cues}
+        shares = tuple({**_SHARE, **{e: 1.0 for e in overruled if e not in pulled_to}}.items())
+    calm = sum([scores.get(k, 0.0) * w for k, w in shares])
     # Per emotion, the strongest evidence counts in full and more of it adds less and less.
     keep: dict[str, float] = {}
     for cue in cues:
@@ -223,8 +255,8 @@ def apply(emotion: Emotion, cues: Sequence[EmotionCue]) -> Emotion:
     moved = calm * MAX_SHIFT * (1.0 - strength)
     if moved <= 0.0:
         return new_emotion(emotion.label, emotion.intensity, emotion.scores, tuple(cues))
-    for k in CALM:
-        scores[k] = scores.get(k, 0.0) * (1.0 - share[k] * moved / calm)
+    for k, w in shares:
+        scores[k] = scores.get(k, 0.0) * (1.0 - w * moved / calm)
     total_pull = sum(pull.values())
     for e, p in pull.items():
         scores[e] = scores.get(e, 0.0) + moved * p / total_pull
@@ -232,7 +264,7 @@ def apply(emotion: Emotion, cues: Sequence[EmotionCue]) -> Emotion:
     # the reported mapping (same keys, same order), with no copy to make.
     complete = len(scores) == len(emotion.scores) and _ALL_EMOTIONS <= scores.keys()
     label = max(EMOTIONS, key=scores.__getitem__ if complete else lambda k: scores.get(k, 0.0))
-    if label in CALM and emotion.label not in CALM:
+    if label in CALM and emotion.label not in CALM and emotion.label not in overruled:
         label = emotion.label
     # Intensity: the stronger of the model's and the moved mass on the new label's family.
     intensity = round(min(1.0, max(emotion.intensity, _felt(label, cues) if label not in CALM else 0.0)), 4)
