@@ -282,3 +282,12 @@ def test_overruled_mass_moves_only_with_the_cue_that_overrules_it() -> None:
     assert plain.label == "anxiety" and plain.scores["anxiety"] == pytest.approx(0.9)
     overruled = apply(feared, cues, frozenset({"anxiety"}))
     assert overruled.label == "anger"
+
+
+def test_expectations_let_down_overrule_a_satisfied_reading() -> None:
+    pleased = emotion(satisfaction=0.5, neutral=0.3, disappointment=0.2)  # the model on "expected better"
+    adjusted = default_cues().adjust(pleased, "I expected better from you guys.")
+    assert adjusted.label == "disappointment"
+    assert adjusted.scores["satisfaction"] < adjusted.scores["disappointment"]
+    # Expectations met are not a cue at all.
+    assert default_cues().find("I expected it on Monday and it came on Monday, great!") == ()

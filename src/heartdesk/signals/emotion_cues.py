@@ -51,8 +51,8 @@ class _Cue:
     #: a leading ``\b`` stops the regex engine from skipping ahead to its first literal, which made
     #: a search ~10x slower. :meth:`CueLexicon.find` checks the boundary itself.
     unbounded: re.Pattern[str] | None = None
-    #: Emotions this wording rules out, whose mass the cue may move as if it were calm ("your service is
-    #: terrible" is not fear, whatever the model read into "terrible").
+    #: Emotions this wording rules out, whose mass the cue may move in full ("your service is terrible" is
+    #: not fear, whatever the model read into "terrible"; "I expected better" is not satisfaction).
     overrules: frozenset[str] = frozenset()
 
 
@@ -84,8 +84,10 @@ class CueLexicon:
             overrules = frozenset(entry[4]) if len(entry) > 4 else frozenset()
             if emotion not in EMOTIONS or emotion in CALM:
                 raise LexiconError("E130", f"emotion cue {i}: {emotion!r} is not a distress emotion of {EMOTIONS}")
-            if not overrules <= frozenset(EMOTIONS) - frozenset(CALM) - {emotion}:
-                raise LexiconError("E130", f"emotion cue {i}: overrules must name other distress emotions: {sorted(overrules)}")
+            # Neutral moves in full anyway; satisfaction and gratitude may be overruled ("I expected better").
+            if not overrules <= frozenset(EMOTIONS) - {"neutral", emotion}:
+                bad = sorted(overrules)
+                raise LexiconError("E130", f"emotion cue {i}: overrules names neutral, its own or unknown emotions: {bad}")
             if not 0.0 < weight <= 1.0:
                 raise LexiconError("E130", f"emotion cue {i}: weight must be in (0, 1]; got {weight}")
             source = pattern.replace("'", APOS)
