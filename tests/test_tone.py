@@ -63,6 +63,11 @@ ORDERED = [
         "I completely understand, that must be frustrating. Let me fix the late fee for you.",
     ),
     (
+        "Per my last email, the refund was processed on Monday.",  # passive-aggressive
+        "The refund was processed on Monday.",
+        "Thanks for checking in! The refund was processed on Monday.",
+    ),
+    (
         "WHY IS MY ROOM STILL NOT READY!!!",
         "Is my room ready?",
         "Good afternoon, would it be possible to check in a little early? Many thanks.",
