@@ -662,6 +662,16 @@ _BILLED_TWICE = "I've been charged twice for my subscription this month and nobo
         ("closing", "We're here if you need us.", "We're here if you need us"),
         ("empathy", "Being charged twice is infuriating.", "is infuriating"),
         ("empathy", "I checked and that's not fair on you.", "that's not fair on you"),
+        ("empathy", "I totally understand how important this is to you.", "I totally understand how important this is"),
+        ("reassurance", "You're not going to lose out on this.", "You're not going to lose out"),
+        ("ownership", "I'll track it down and get back to you.", "I'll track it down"),
+        ("ownership", "I'm personally going to follow this up.", "I'm personally going to"),
+        ("ownership", "I'll contact the courier today.", "I'll contact the courier today"),
+        ("logical_fix", "A new parcel is on its way and will arrive tomorrow.", "A new parcel is on its way"),
+        ("passing_buck", "That's the courier's responsibility, not ours.", "That's the courier's responsibility"),
+        ("passing_buck", "Sorry, it's with the carrier now.", "it's with the carrier now"),
+        ("dismissive", "Packages get delayed all the time.", "Packages get delayed all the time"),
+        ("dismissive", "It'll turn up eventually.", "It'll turn up eventually"),
     ],
 )
 def test_everyday_forms_fire(label: str, agent: str, evidence: str) -> None:
@@ -687,6 +697,12 @@ def test_everyday_forms_fire(label: str, agent: str, evidence: str) -> None:
         ("defensive", "It wasn't my intention to confuse you."),
         ("closing", "Let me know if the link works."),
         ("empathy", "Is it fair to say the card was used twice?"),
+        ("empathy", "I totally understand how the refund works now."),
+        ("reassurance", "You're not going to receive a second email."),
+        ("ownership", "I'll contact the courier when the item is back."),  # no time given
+        ("logical_fix", "Is the parcel on its way yet?"),
+        ("passing_buck", "It's with the warehouse team and I'm chasing them."),
+        ("dismissive", "Refunds are processed all the time without issue."),
     ],
 )
 def test_their_look_alikes_do_not_fire(label: str, agent: str) -> None:
