@@ -541,6 +541,19 @@ def test_a_customer_lexicon_ruled_out_by_prepare_finds_nothing_there() -> None:
         ("complaint", "Honestly, your service is terrible.", "your service is terrible"),
         ("escalation_request", "Put me through to someone senior.", "Put me through to someone senior"),
         ("escalation_request", "Just get me a human.", "get me a human"),
+        ("business_impact", "We can't process any card payments at the till.", "We can't process any card payments"),
+        ("business_impact", "Our online shop has been offline all morning.", "Our online shop has been offline"),
+        ("business_impact", "My clients are threatening to leave.", "My clients are threatening to leave"),
+        ("churn_threat", "I'm seriously considering leaving.", "I'm seriously considering leaving"),
+        ("churn_threat", "We are considering switching providers.", "We are considering switching providers"),
+        ("churn_threat", "I've already signed up with your competitor.", "signed up with your competitor"),
+        ("urgency", "Please treat this as a priority.", "treat this as a priority"),
+        ("urgency", "The payment is due tomorrow morning.", "is due tomorrow"),
+        ("complaint", "The technician never showed up.", "technician never showed up"),
+        ("complaint", "Nobody told me about the fee.", "Nobody told me about"),
+        ("escalation_request", "I'd like to make a complaint about your agent.", "make a complaint about"),
+        ("escalation_request", "Who is your manager?", "Who is your manager"),
+        ("escalation_request", "I want this escalated to someone who can help.", "want this escalated"),
     ],
 )
 def test_everyday_customer_forms_fire(label: str, text: str, expected: str) -> None:
@@ -558,6 +571,13 @@ def test_everyday_customer_forms_fire(label: str, text: str, expected: str) -> N
         ("urgency", "We're running out of ideas for the party, any tips?"),
         ("complaint", "The service was great, thanks."),
         ("escalation_request", "Is there a person I can send the form to?"),
+        ("business_impact", "We can't find the payments page."),
+        ("churn_threat", "I'm thinking about switching plans within your company, which is cheaper?"),
+        ("churn_threat", "I'm considering leaving early for the airport."),
+        ("churn_threat", "I'm thinking about cancelling the order, can I?"),
+        ("urgency", "Is the invoice due monthly?"),
+        ("complaint", "The technician showed up on time, thanks."),
+        ("escalation_request", "The manager who helped me was lovely."),
     ],
 )
 def test_their_customer_look_alikes_do_not_fire(label: str, text: str) -> None:
