@@ -10,7 +10,8 @@
 # - Binaries: initdb/pg_ctl from PATH, else the newest /usr/lib/postgresql/*/bin (Debian). When missing, and we are
 #   root with apt-get (a fresh CI machine), `apt-get update` then `apt-get install -y postgresql`. Set
 #   HEARTDESK_PG_NO_INSTALL=1 to forbid installing.
-# - The cluster lives in $HEARTDESK_PG_DIR (default ${TMPDIR:-/tmp}/heartdesk-pg-<uid>): data/, server.log, and env
+# - The cluster lives in $HEARTDESK_PG_DIR (default ${TMPDIR:-/tmp}/heartdesk-pg-<uid>-<checksum of the checkout's
+#   path>, so each clone has its own): data/, server.log, and env
 #   (the export line). PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` system user
 #   (created by Debian's package), else to a `heartdesk-pg` system user created here; otherwise to the current user.
 # - It listens on 127.0.0.1 only, on a free port, with trust authentication and fsync off: nothing in it survives and
@@ -20,9 +21,17 @@
 #   removes the directory. PostgreSQL's own pid file is data/postmaster.pid.
 # - The tests read HEARTDESK_TEST_POSTGRES_URL; each test session works in its own schema, so reuse is safe.
 
+# One cluster per checkout (and user): two clones running their suites at once must not reuse, and then
+# stop, each other's server.
+_hd_pg_default_dir() {
+  local repo
+  repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+  echo "${TMPDIR:-/tmp}/heartdesk-pg-$(id -u)-$(printf '%s' "$repo" | cksum | cut -d' ' -f1)"
+}
+
 _hd_pg_main() {
   local cmd="${1:-ensure}"
-  local dir="${HEARTDESK_PG_DIR:-${TMPDIR:-/tmp}/heartdesk-pg-$(id -u)}"
+  local dir="${HEARTDESK_PG_DIR:-$(_hd_pg_default_dir)}"
   local bindir=""
 
   _hd_pg_find() {
@@ -110,7 +119,7 @@ if [ "${BASH_SOURCE[0]}" != "$0" ]; then
   export HEARTDESK_TEST_POSTGRES_URL
   if [ "${HEARTDESK_PG_STARTED_HERE:-0}" = 1 ]; then
     _hd_pg_prev_trap="$(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT$/\1/")"
-    _hd_pg_dir="${HEARTDESK_PG_DIR:-${TMPDIR:-/tmp}/heartdesk-pg-$(id -u)}"
+    _hd_pg_dir="${HEARTDESK_PG_DIR:-$(_hd_pg_default_dir)}"
     # shellcheck disable=SC2064
     trap "HEARTDESK_PG_DIR='$_hd_pg_dir' _hd_pg_main stop; ${_hd_pg_prev_trap:-:}" EXIT
   fi
