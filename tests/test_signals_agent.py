@@ -672,6 +672,12 @@ _BILLED_TWICE = "I've been charged twice for my subscription this month and nobo
         ("passing_buck", "Sorry, it's with the carrier now.", "it's with the carrier now"),
         ("dismissive", "Packages get delayed all the time.", "Packages get delayed all the time"),
         ("dismissive", "It'll turn up eventually.", "It'll turn up eventually"),
+        ("empathy", "Honestly, I'd be panicking too.", "I'd be panicking too"),
+        ("reassurance", "We'll get every penny back to you.", "We'll get every penny back"),
+        ("reassurance", "You're fully covered.", "You're fully covered"),
+        ("ownership", "I'm going to stay with you on this until it's sorted.", "I'm going to stay with you on this until"),
+        ("logical_fix", "I've blocked the card and ordered a replacement.", "I've blocked the card"),
+        ("logical_fix", "The £900 has been credited back to your account.", "The £900 has been credited back"),
     ],
 )
 def test_everyday_forms_fire(label: str, agent: str, evidence: str) -> None:
@@ -703,6 +709,10 @@ def test_everyday_forms_fire(label: str, agent: str, evidence: str) -> None:
         ("logical_fix", "Is the parcel on its way yet?"),
         ("passing_buck", "It's with the warehouse team and I'm chasing them."),
         ("dismissive", "Refunds are processed all the time without issue."),
+        ("empathy", "I'd be happy to help with that."),
+        ("reassurance", "Is this covered by the warranty?"),
+        ("ownership", "You can stay on the line until the music stops."),
+        ("logical_fix", "Has the £900 been credited yet?"),
     ],
 )
 def test_their_look_alikes_do_not_fire(label: str, agent: str) -> None:
