@@ -160,24 +160,19 @@ def _opens_like_question(sent: str) -> bool:
 
 
 _YOU = re.compile(r"\byou(?:r|rs|'re|\u2019re)?\b", re.IGNORECASE)
-#: Advice or a wish addressed to the customer: it reuses their words without restating them.
-_SUGGESTS = re.compile(
-    r"\byou (?:could|should|might|may want to|ought to|can always|can try|may wish to)\b|\bwhy (?:don't|not)\b"
-    r"|\b(?:have|did) you (?:tried|considered|thought about)\b|\b(?:good |best of )?luck\b|\bi (?:hope|wish) (?:that )?you\b"
-    r"|\bi(?:'d|’d| would) (?:\w+ )?(?:try|recommend|suggest|advise|consider)\b"
-    r"|\b(?:maybe|perhaps) (?:you (?:can|could|should|might)|try|focus|consider)\b"
-    r"|\b(?:same|to you) (?:too|as well)\b|\bsame to you\b"
-    r"|\b(?:happy|merry) (?:christmas|holidays|new year|thanksgiving|birthday|easter|weekend|hanukkah|eid|diwali)\b",
-    re.IGNORECASE,
-)
-#: "You can go out on the boat": a statement of what the customer can do is advice ("you can't" is not).
-_YOU_CAN = re.compile(r"\byou can\b(?!['’]t)(?! ?not\b)", re.IGNORECASE)
+#: Advice or a wish addressed to the customer: it reuses their words without restating them (the
+#: ``[context]`` lists of ``lexicons/paraphrase.toml``). ``advice_statements`` counts in statements only:
+#: "You can go out on the boat" advises, "You can log in but the page is blank?" checks.
+_ADVICE = context_patterns("paraphrase", "advice")
+_ADVICE_STATEMENTS = context_patterns("paraphrase", "advice_statements")
 
 
 def _advice(text: str, s: int, e: int, asked: bool) -> bool:
     """Whether the sentence ``text[s:e]`` advises or wishes rather than restates ("You could reset it
     from the login page"). Asked only of a sentence about to count: the alternation is slow."""
-    return _SUGGESTS.search(text, s, e) is not None or (not asked and _YOU_CAN.search(text, s, e) is not None)
+    if _ADVICE is not None and _ADVICE.search(text, s, e) is not None:
+        return True
+    return not asked and _ADVICE_STATEMENTS is not None and _ADVICE_STATEMENTS.search(text, s, e) is not None
 
 
 _WH = frozenset("what which when where who whom whose why how".split())
