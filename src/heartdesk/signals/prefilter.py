@@ -159,9 +159,12 @@ class Prefilter:
             rset.Compile()
         except _re2.error:
             raise _Unusable from None
-        if probe not in (rset.Match(_PROBE.encode("ascii")) or ()):
+        # The bindings' own Set object, when there is one: its Match takes bytes and returns a list,
+        # without the wrapper's Python-level call (about 1 µs a turn of the 5 µs a scan costs).
+        match = getattr(getattr(rset, "_set", None), "Match", None) or rset.Match
+        if probe not in (match(_PROBE.encode("ascii")) or ()):
             raise _Unusable  # the DFA did not fit its budget: it would report nothing
-        return rset, ids
+        return match, ids
 
     def candidates(self, text: str) -> set[int] | None:
         """Ids of the patterns that may match in ``text``; None when the prefilter cannot tell."""
@@ -173,9 +176,9 @@ class Prefilter:
         if len(low) != len(text):
             return None  # the callers then run their case-insensitive patterns on the turn itself
         found: set[int] = set(self.always)
-        data = stand_in(low)
-        for rset, ids in self._sets:
-            hits = rset.Match(data)
+        data = low.encode("ascii") if low.isascii() else stand_in(low)
+        for match, ids in self._sets:
+            hits = match(data)
             if hits:
                 found.update([ids[i] for i in hits if i < len(ids)])
         return found
