@@ -266,6 +266,23 @@ def test_a_statement_with_a_question_mark_is_a_check_not_a_request() -> None:
     assert found("Hello", "Hi there, how can I help you today?", "clarifying_question") == ["Hi there, how can I help you today?"]
 
 
+def test_a_question_framed_by_empathy_is_not_tagged_onto_a_longer_reply() -> None:
+    cust = "You charged me twice this month!"
+    framed = "I'm so sorry about the double charge, that's really frustrating. Which card did you use?"
+    assert found(cust, framed, "clarifying_question") == ["Which card did you use?"]
+    # A story or advice around the question still makes it secondary (kept below the bar).
+    story = "I checked the payment records last night and both charges reached the bank. Which card did you use?"
+    assert found(cust, story, "clarifying_question") == []
+
+
+def test_what_about_asks_about_it_but_suggests_otherwise() -> None:
+    cust = "I'm worried about moving my account."
+    assert found(cust, "What about it worries you most?", "clarifying_question") == ["What about it worries you most?"]
+    assert found(cust, "What about it is making you anxious?", "clarifying_question") == ["What about it is making you anxious?"]
+    assert found(cust, "What about trying the export tool first?", "clarifying_question") == []
+    assert found(cust, "What about a call tomorrow?", "clarifying_question") == []
+
+
 @pytest.mark.parametrize(
     "agent",
     [

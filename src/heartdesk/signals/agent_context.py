@@ -190,7 +190,7 @@ _ASKS = frozenset(
 @register
 class ClarifyingQuestion:
     name = "clarifying_question"
-    version = "1"
+    version = "2"
     reads = "agent"
     requires: tuple[str, ...] = ()
     produces = ("clarifying_question",)
@@ -199,6 +199,9 @@ class ClarifyingQuestion:
         self._gated = gated("clarifying_question")
         self._lex = self._gated.lexicon
         self._confront = gated("confrontational")
+        # Sentences that acknowledge the customer ("I'm so sorry about the double charge") frame a
+        # question; they are not the advice or story that makes a tagged-on question secondary.
+        self._framing = (gated("empathy"), gated("apology"), gated("greeting"))
         self._not = GatedPatterns("clarifying_question", "not_a_question")
         self._bare = context_patterns("clarifying_question", "bare_question")
         self._version = f"{self.version}+lex{self._lex.version}"
@@ -256,7 +259,8 @@ class ClarifyingQuestion:
             # it is kept, below the bar, when the other sentences carry most of the words.
             asked = sum(e - s for s, e, _, _ in found)
             asked_at = {f[0] for f in found}
-            rest = [(s, e) for s, e in bounds if s not in asked_at]
+            framing = {sentence_index(text, h[0]) for lex in self._framing for h in lex.hits(text)}
+            rest = [(s, e) for i, (s, e) in enumerate(bounds) if s not in asked_at and i not in framing]
             long_rest = sum(1 for s, e in rest if text.count(" ", s, e) >= 3)
             if long_rest >= 2 or sum(e - s for s, e in rest) >= 1.5 * asked:
                 found = [(s, e, min(conf, 0.45), "A question tagged onto a longer reply.") for s, e, conf, _ in found]
