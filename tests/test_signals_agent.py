@@ -262,6 +262,11 @@ def test_a_statement_with_a_question_mark_is_a_check_not_a_request() -> None:
     agent = "You were charged twice for March?"
     assert found(cust, agent, "clarifying_question") == []
     assert found(cust, agent, "paraphrase") == [agent]
+    # A check in a sentence of its own confirms the restatement before it; it asks nothing new.
+    assert found(cust, "Twice for March. Is that correct?", "clarifying_question") == []
+    assert found(cust, "Is that the March invoice or the April one?", "clarifying_question") == [
+        "Is that the March invoice or the April one?"
+    ]
     # Question word order after a greeting still asks.
     assert found("Hello", "Hi there, how can I help you today?", "clarifying_question") == ["Hi there, how can I help you today?"]
 
