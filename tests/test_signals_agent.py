@@ -262,8 +262,6 @@ def test_a_statement_with_a_question_mark_is_a_check_not_a_request() -> None:
     agent = "You were charged twice for March?"
     assert found(cust, agent, "clarifying_question") == []
     assert found(cust, agent, "paraphrase") == [agent]
-    # A check in a sentence of its own confirms the restatement before it; it asks nothing new.
-    assert found(cust, "Twice for March. Is that correct?", "clarifying_question") == []
     assert found(cust, "Is that the March invoice or the April one?", "clarifying_question") == [
         "Is that the March invoice or the April one?"
     ]
@@ -700,6 +698,11 @@ _BILLED_TWICE = "I've been charged twice for my subscription this month and nobo
         ("ownership", "I'm going to stay with you on this until it's sorted.", "I'm going to stay with you on this until"),
         ("logical_fix", "I've blocked the card and ordered a replacement.", "I've blocked the card"),
         ("logical_fix", "The £900 has been credited back to your account.", "The £900 has been credited back"),
+        ("empathy", "I can't imagine how stressful this must be.", "I can't imagine how stressful this"),
+        ("empathy", "I can understand what you're going through.", "I can understand what you're going through"),
+        ("empathy", "I really sympathise, it's been a long month.", "I really sympathise"),
+        ("empathy", "That's an understandable reaction.", "an understandable reaction"),
+        ("empathy", "That can be a stressful time for anyone.", "can be a stressful time"),
     ],
 )
 def test_everyday_forms_fire(label: str, agent: str, evidence: str) -> None:
@@ -735,6 +738,9 @@ def test_everyday_forms_fire(label: str, agent: str, evidence: str) -> None:
         ("reassurance", "Is this covered by the warranty?"),
         ("ownership", "You can stay on the line until the music stops."),
         ("logical_fix", "Has the £900 been credited yet?"),
+        ("empathy", "I can't imagine why the second charge went through."),
+        ("empathy", "I understand what you're asking for."),
+        ("empathy", "The export can be a difficult one to automate."),
     ],
 )
 def test_their_look_alikes_do_not_fire(label: str, agent: str) -> None:
