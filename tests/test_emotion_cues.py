@@ -47,6 +47,9 @@ CUED = [
     ("The room smelled of mould and the sheets were stained.", "disgust", "smelled of mould"),
     ("There was a hair in my soup.", "disgust", "hair in my soup"),
     ("I’m still waiting for the engineer.", "frustration", "still waiting"),  # typographic apostrophe
+    ("Great, another delay on my order.", "frustration", "Great, another delay"),
+    ("Why is it so hard to cancel a subscription?", "frustration", "Why is it so hard"),
+    ("Really disappointed with the service.", "disappointment", "disappointed"),
 ]
 
 CALM_TEXTS = [
@@ -291,3 +294,31 @@ def test_expectations_let_down_overrule_a_satisfied_reading() -> None:
     assert adjusted.scores["satisfaction"] < adjusted.scores["disappointment"]
     # Expectations met are not a cue at all.
     assert default_cues().find("I expected it on Monday and it came on Monday, great!") == ()
+
+
+def test_sarcastic_praise_of_a_setback_overrules_a_satisfied_reading() -> None:
+    pleased = emotion(satisfaction=0.85, gratitude=0.1, neutral=0.05)  # the model on "Great, another delay"
+    adjusted = default_cues().adjust(pleased, "Great, another delay. Just great.")
+    assert adjusted.label == "frustration"
+    assert adjusted.scores["satisfaction"] < adjusted.scores["frustration"]
+    # Sincere praise, and praise of something good, are no cue.
+    assert default_cues().find("Great, thanks for sorting it so fast!") == ()
+    assert default_cues().find("That's just great.") == ()
+
+
+def test_said_disappointment_overrules_the_sadness_the_model_prefers() -> None:
+    sad = emotion(sadness=0.6, disappointment=0.35, neutral=0.05)  # the model on "Really disappointed…"
+    adjusted = default_cues().adjust(sad, "Really disappointed with the service this time.")
+    assert adjusted.label == "disappointment"
+    assert adjusted.scores["sadness"] < adjusted.scores["disappointment"]
+    # Grief keeps its sadness: no disappointment wording, no overrule.
+    grief = default_cues().adjust(sad, "My father passed away and I need to close his account.")
+    assert grief.label == "sadness"
+
+
+def test_why_is_it_so_hard_is_exasperation_not_confusion() -> None:
+    puzzled = emotion(neutral=0.5, confusion=0.45, frustration=0.05)  # the model on a why-question
+    adjusted = default_cues().adjust(puzzled, "Why is it so hard to get a refund from you people?")
+    assert adjusted.label == "frustration"
+    assert adjusted.scores["confusion"] < adjusted.scores["frustration"]
+    assert default_cues().find("Why is the router light blinking orange?") == ()
