@@ -50,6 +50,9 @@ CUED = [
     ("Great, another delay on my order.", "frustration", "Great, another delay"),
     ("Why is it so hard to cancel a subscription?", "frustration", "Why is it so hard"),
     ("Really disappointed with the service.", "disappointment", "disappointed"),
+    ("I give up, just close the account.", "frustration", "I give up"),
+    ("Forget it, I'll go elsewhere.", "frustration", "Forget it,"),
+    ("Third week of chasing this invoice.", "frustration", "chasing this"),
 ]
 
 CALM_TEXTS = [
@@ -61,6 +64,8 @@ CALM_TEXTS = [
     "Is the glass top damage-resistant?",
     "Could the courier come later in the afternoon?",  # "later", not "my late ..."
     "Do the new sheets come in grey?",
+    "Don't forget it's a gift order.",
+    "I'm happy with the new plan.",
 ]
 
 
@@ -322,3 +327,15 @@ def test_why_is_it_so_hard_is_exasperation_not_confusion() -> None:
     assert adjusted.label == "frustration"
     assert adjusted.scores["confusion"] < adjusted.scores["frustration"]
     assert default_cues().find("Why is the router light blinking orange?") == ()
+
+
+def test_thanks_or_praise_made_sarcastic_overrules_gratitude_and_satisfaction() -> None:
+    thanked = emotion(gratitude=0.85, frustration=0.1, satisfaction=0.05)  # the model on "Thanks for nothing"
+    adjusted = default_cues().adjust(thanked, "Thanks for nothing.")
+    assert adjusted.label == "frustration"
+    pleased = emotion(satisfaction=0.7, frustration=0.2, gratitude=0.1)  # the model on "This is a joke"
+    assert default_cues().adjust(pleased, "This is a joke.").label == "frustration"
+    assert default_cues().adjust(pleased, "Not happy at all.").label == "frustration"
+    # Sincere thanks and praise keep their reading.
+    assert default_cues().adjust(thanked, "Thanks, that fixed it.").label == "gratitude"
+    assert default_cues().adjust(pleased, "I'm happy with the new plan.").label == "satisfaction"
