@@ -703,6 +703,12 @@ _BILLED_TWICE = "I've been charged twice for my subscription this month and nobo
         ("empathy", "I really sympathise, it's been a long month.", "I really sympathise"),
         ("empathy", "That's an understandable reaction.", "an understandable reaction"),
         ("empathy", "That can be a stressful time for anyone.", "can be a stressful time"),
+        ("dismissive", "Not my problem.", "Not my problem"),
+        ("dismissive", "Sure, if you say so.", "if you say so"),
+        ("dismissive", "Read the FAQ.", "Read the FAQ."),
+        ("confrontational", "We already told you twice.", "We already told you"),
+        ("confrontational", "I'm not going to repeat myself.", "I'm not going to repeat myself"),
+        ("confrontational", "Next time, check the address before you order.", "Next time, check"),
     ],
 )
 def test_everyday_forms_fire(label: str, agent: str, evidence: str) -> None:
@@ -741,6 +747,10 @@ def test_everyday_forms_fire(label: str, agent: str, evidence: str) -> None:
         ("empathy", "I can't imagine why the second charge went through."),
         ("empathy", "I understand what you're asking for."),
         ("empathy", "The export can be a difficult one to automate."),
+        ("dismissive", "Please check the FAQ for the steps to export."),
+        ("dismissive", "That's not a problem at all!"),
+        ("confrontational", "Next time you order, the discount applies automatically."),
+        ("confrontational", "Next time, we'll send you a reminder first."),
     ],
 )
 def test_their_look_alikes_do_not_fire(label: str, agent: str) -> None:

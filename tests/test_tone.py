@@ -103,6 +103,10 @@ def test_longest_phrase_wins_sarcasm_over_gratitude() -> None:
     assert score("Thanks for nothing.") < 0 < score("Thanks for the update.")
 
 
+def test_clearing_the_customer_of_blame_is_warm_where_blaming_is_cold() -> None:
+    assert score("It's your fault for ordering the wrong size.") < 0 < score("It's not your fault at all.")
+
+
 def test_sentence_start_markers() -> None:
     # "please" opening a bare command is colder than "please" inside a request.
     assert score("Please send the invoice.") < score("Could you send the invoice, please?")
