@@ -554,6 +554,14 @@ def test_a_customer_lexicon_ruled_out_by_prepare_finds_nothing_there() -> None:
         ("escalation_request", "I'd like to make a complaint about your agent.", "make a complaint about"),
         ("escalation_request", "Who is your manager?", "Who is your manager"),
         ("escalation_request", "I want this escalated to someone who can help.", "want this escalated"),
+        ("business_impact", "I need this sorted before Monday or I lose the contract.", "I lose the contract"),
+        ("business_impact", "Our payroll can't run because your system is down.", "Our payroll can't run"),
+        ("escalation_request", "I will take legal action if this isn't resolved.", "take legal action"),
+        ("escalation_request", "I'm reporting you to trading standards.", "reporting you to trading standards"),
+        ("escalation_request", "I'm going to my bank to dispute the charge.", "going to my bank to dispute the"),
+        ("escalation_request", "I'll be posting about this on Twitter.", "posting about this on Twitter"),
+        ("escalation_request", "I'll leave a 1-star review.", "leave a 1-star review"),
+        ("escalation_request", "My lawyer will be in touch.", "My lawyer will"),
     ],
 )
 def test_everyday_customer_forms_fire(label: str, text: str, expected: str) -> None:
@@ -578,6 +586,11 @@ def test_everyday_customer_forms_fire(label: str, text: str, expected: str) -> N
         ("urgency", "Is the invoice due monthly?"),
         ("complaint", "The technician showed up on time, thanks."),
         ("escalation_request", "The manager who helped me was lovely."),
+        ("business_impact", "I'll lose my place in the queue if I hang up."),
+        ("escalation_request", "My lawyer says the contract is fine."),
+        ("escalation_request", "I'll call my bank and block the card."),
+        ("escalation_request", "I'd like to report a bug in the app."),
+        ("escalation_request", "Can you review my order before it ships?"),
     ],
 )
 def test_their_customer_look_alikes_do_not_fire(label: str, text: str) -> None:
