@@ -709,6 +709,12 @@ _BILLED_TWICE = "I've been charged twice for my subscription this month and nobo
         ("confrontational", "We already told you twice.", "We already told you"),
         ("confrontational", "I'm not going to repeat myself.", "I'm not going to repeat myself"),
         ("confrontational", "Next time, check the address before you order.", "Next time, check"),
+        (
+            "ownership",
+            "I've escalated this to our engineers and will update you by 5pm.",
+            "I've escalated this to our engineers and will update you",
+        ),
+        ("passing_buck", "That's handled by our partner, you'd have to ask them.", "That's handled by our partner"),
     ],
 )
 def test_everyday_forms_fire(label: str, agent: str, evidence: str) -> None:
@@ -751,6 +757,8 @@ def test_everyday_forms_fire(label: str, agent: str, evidence: str) -> None:
         ("dismissive", "That's not a problem at all!"),
         ("confrontational", "Next time you order, the discount applies automatically."),
         ("confrontational", "Next time, we'll send you a reminder first."),
+        ("ownership", "I've checked and the engineers will update you by 5pm."),
+        ("passing_buck", "I'll ask them for you and come back to you today."),
     ],
 )
 def test_their_look_alikes_do_not_fire(label: str, agent: str) -> None:

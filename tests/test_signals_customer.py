@@ -20,7 +20,7 @@ from heartdesk.model import EMOTIONS, Conversation, Emotion, Finding
 from heartdesk.signals.base import TurnContext, registered
 from heartdesk.signals.customer_scan import Scanner, prepare
 from heartdesk.signals.pipeline import Pipeline
-from heartdesk.signals.text import APOS
+from heartdesk.signals.text import widen_apostrophes
 
 CUSTOMER = ("business_impact", "churn_threat", "urgency", "complaint", "real_issue")
 
@@ -435,7 +435,7 @@ def _scanner_and_regexes(name: str) -> tuple[Scanner, list[re.Pattern[str]]]:
     res = resources.files("heartdesk.signals").joinpath("lexicons", f"{name}.toml")
     patterns = [str(p["pattern"]) for p in tomllib.loads(res.read_text(encoding="utf-8"))["patterns"]]
     groups = [[(i, src)] for i, src in enumerate(patterns)] + [list(enumerate(patterns))]
-    plain = [re.compile("|".join(f"(?P<p{i}>{src.replace(chr(39), APOS)})" for i, src in g)) for g in groups]
+    plain = [re.compile("|".join(f"(?P<p{i}>{widen_apostrophes(src)})" for i, src in g)) for g in groups]
     return Scanner(groups), plain
 
 

@@ -107,6 +107,12 @@ def test_clearing_the_customer_of_blame_is_warm_where_blaming_is_cold() -> None:
     assert score("It's your fault for ordering the wrong size.") < 0 < score("It's not your fault at all.")
 
 
+def test_service_courtesies_are_not_read_as_cold() -> None:
+    # A sentence-initial "you" and a negation count against a turn; these courtesies hold both.
+    assert score("You're all set!") > 0
+    assert score("Take care, and don't hesitate to reach out again.") > score("Don't do that again.")
+
+
 def test_sentence_start_markers() -> None:
     # "please" opening a bare command is colder than "please" inside a request.
     assert score("Please send the invoice.") < score("Could you send the invoice, please?")

@@ -34,7 +34,7 @@ from heartdesk.signals.agent_words import is_word, word_index, word_starts
 from heartdesk.signals.lexicon import Rule, top_level_alternatives
 from heartdesk.signals.pattern_heads import parser, start_words
 from heartdesk.signals.prefilter import Prefilter
-from heartdesk.signals.text import APOS
+from heartdesk.signals.text import widen_apostrophes
 
 # A pattern that starts a sentence, ``(?:^|(?<=[.!?]\s))so``: the look-behind would make the
 # regex engine try every position, so the fast form drops it and the start is checked on each match.
@@ -58,11 +58,11 @@ class _Pat:
         self.index = index
         self.order = len(_PATS)
         _PATS.append(self)
-        self.rx = re.compile(source.replace("'", APOS), re.IGNORECASE)
+        self.rx = re.compile(widen_apostrophes(source), re.IGNORECASE)
         self.sent_start = source.startswith(_SENT_START)
         self.boundary = source.startswith("\\b") and not source.startswith("\\b(?=")
         body = source[2:] if self.boundary else source[len(_SENT_START) :] if self.sent_start else source
-        self.fast = re.compile(lower_pattern(body).replace("'", APOS))
+        self.fast = re.compile(widen_apostrophes(lower_pattern(body)))
         #: Strings the lower-cased turn must contain (one of each tuple) for ``fast`` to match:
         #: ``in`` tests them in C, sparing most of the searches that would find nothing.
         self.literals = tuple(required_literals(self.fast.pattern))
@@ -362,7 +362,7 @@ class GatedLexicon:
         #: ``unless`` as the regex engine runs it fast on an ASCII turn (see ``agent_unless.without_unless``).
         self.unless_fast: re.Pattern[str] | None = None
         if unless is not None:
-            parts = [str(u["pattern"]).replace("'", APOS) for u in doc.get("unless", [])]
+            parts = [widen_apostrophes(str(u["pattern"])) for u in doc.get("unless", [])]
             self.unless_fast = unbounded(unless, parts)
         self._pats: list[_Pat] = []
         self.id = len(_GATED)

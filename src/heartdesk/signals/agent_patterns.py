@@ -9,7 +9,7 @@ from importlib import resources
 from heartdesk.signals.agent_anchors import keys_of, lower_pattern, required_sets
 from heartdesk.signals.agent_words import word_index
 from heartdesk.signals.lexicon import top_level_alternatives
-from heartdesk.signals.text import APOS
+from heartdesk.signals.text import widen_apostrophes
 
 
 class GatedPatterns:
@@ -27,7 +27,7 @@ class GatedPatterns:
         self._by_key: dict[bytes, list[tuple[re.Pattern[str], tuple[frozenset[bytes], ...]]]] = {}
         for src in raw:
             for alt in top_level_alternatives(str(src)):
-                rx = re.compile(lower_pattern(alt).replace("'", APOS))
+                rx = re.compile(widen_apostrophes(lower_pattern(alt)))
                 sets = [keys_of(g) for g in required_sets(alt, whole=True)]
                 if not sets:
                     self._always.append(rx)

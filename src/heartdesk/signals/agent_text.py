@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from heartdesk.signals.base import TurnContext
-from heartdesk.signals.text import APOS, STOPWORDS, sentence_bounds
+from heartdesk.signals.text import STOPWORDS, sentence_bounds, widen_apostrophes
 
 #: The last text and its sentence bounds, as one tuple: a web server analyses in threads, and a
 #: tuple is swapped whole (two globals set one after the other could pair one text's bounds with another).
@@ -96,7 +96,7 @@ def context_parts(lexicon: str, key: str) -> tuple[str, ...]:
     data = tomllib.loads(res.read_text(encoding="utf-8"))
     ctx = data.get("context", {})
     raw = ctx.get(key, []) if isinstance(ctx, dict) else []
-    return tuple(str(p).replace("'", APOS) for p in raw)
+    return tuple(widen_apostrophes(str(p)) for p in raw)
 
 
 # Words too common in any support exchange to show that the agent restated *this* customer.

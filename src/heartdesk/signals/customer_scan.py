@@ -32,7 +32,7 @@ from heartdesk.signals.pattern_heads import (
     sre,
     start_words,
 )
-from heartdesk.signals.text import APOS, PLAIN_WORD_BYTES, WORD_BYTES, sentence_bounds
+from heartdesk.signals.text import APOS, PLAIN_WORD_BYTES, WORD_BYTES, sentence_bounds, widen_apostrophes
 
 #: Every trigger word and head word the customer detectors use: a turn's words are
 #: intersected with these once, and each detector then tests a set of a few words.
@@ -276,7 +276,7 @@ class Scanner:
         self._buckets: dict[tuple[str, bool], _Todo] = {}
 
     def _compile(self, group: int, ks: Any, flags: int) -> re.Pattern[str]:
-        alts = [f"(?P<u{k}>{self._src[k].replace(chr(39), APOS)})" for k in ks if self._group[k] == group]
+        alts = [f"(?P<u{k}>{widen_apostrophes(self._src[k])})" for k in ks if self._group[k] == group]
         return re.compile("|".join(alts) or "(?!)", flags)
 
     def _fallback_starts(self, p: Prep, norm: str) -> set[int]:

@@ -29,7 +29,7 @@ from pathlib import Path
 from heartdesk.model import EMOTIONS, Emotion, EmotionCue, new_emotion
 from heartdesk.signals.lexicon import LexiconError, top_level_alternatives
 from heartdesk.signals.prefilter import Prefilter
-from heartdesk.signals.text import APOS, PLAIN_WORD_BYTES, WORD_BYTES
+from heartdesk.signals.text import PLAIN_WORD_BYTES, WORD_BYTES, widen_apostrophes
 
 __all__ = ["MAX_SHIFT", "CueLexicon", "adjust", "default_cues"]
 
@@ -90,7 +90,7 @@ class CueLexicon:
                 raise LexiconError("E130", f"emotion cue {i}: overrules names neutral, its own or unknown emotions: {bad}")
             if not 0.0 < weight <= 1.0:
                 raise LexiconError("E130", f"emotion cue {i}: weight must be in (0, 1]; got {weight}")
-            source = pattern.replace("'", APOS)
+            source = widen_apostrophes(pattern)
             try:
                 regex, any_case = re.compile(source), re.compile(source, re.IGNORECASE)
             except re.error as exc:

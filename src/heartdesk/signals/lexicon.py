@@ -34,7 +34,7 @@ from importlib import resources
 from pathlib import Path
 
 from heartdesk.errors import HeartdeskError
-from heartdesk.signals.text import APOS, sentence_bounds
+from heartdesk.signals.text import sentence_bounds, widen_apostrophes
 
 
 class LexiconError(HeartdeskError):
@@ -135,7 +135,7 @@ def _prepare(pattern: str, where: str) -> str:
         raise LexiconError("E110", f"{where}: invalid pattern {pattern!r}: {exc}") from exc
     if compiled.groups:
         raise LexiconError("E111", f"{where}: pattern {pattern!r} has a capturing group; use (?:...)")
-    return pattern.replace("'", APOS)
+    return widen_apostrophes(pattern)
 
 
 def parse(data: dict[str, object], where: str) -> Lexicon:

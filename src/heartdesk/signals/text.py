@@ -13,6 +13,49 @@ _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
 
 #: What a straight apostrophe in a lexicon pattern becomes: customers and agents type ’ and ʼ too.
 APOS = "['\u2019\u02bc]"
+
+
+def widen_apostrophes(source: str) -> str:
+    """``source`` with every straight apostrophe also matching ’ and ʼ: ``'`` becomes :data:`APOS`,
+    and inside a character class (``[\\w'-]``) the two characters join the class, where a nested
+    ``[...]`` would end the class early and silently change the pattern."""
+    if "'" not in source:
+        return source
+    out: list[str] = []
+    i, n = 0, len(source)
+    in_class = False
+    while i < n:
+        c = source[i]
+        if c == "\\" and i + 1 < n:
+            if source[i + 1] == "'":  # an escaped apostrophe is an apostrophe all the same
+                out.append("'\u2019\u02bc" if in_class else APOS)
+            else:
+                out.append(source[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+            out.append("'\u2019\u02bc" if c == "'" else c)
+            i += 1
+            continue
+        if c == "[":
+            in_class = True
+            out.append(c)
+            i += 1
+            # "^" and a leading "]" belong to the class ("[]a]", "[^]a]").
+            if i < n and source[i] == "^":
+                out.append("^")
+                i += 1
+            if i < n and source[i] == "]":
+                out.append("]")
+                i += 1
+            continue
+        out.append(APOS if c == "'" else c)
+        i += 1
+    return "".join(out)
+
+
 #: bytes.translate tables for word gating on lower-cased UTF-8: ASCII letters and digits stay, the
 #: rest becomes a space; WORD_BYTES keeps the apostrophe too ("can't" stays one word).
 WORD_BYTES = bytes(c if (chr(c).isascii() and chr(c).isalnum()) or c == 39 else 32 for c in range(256))
