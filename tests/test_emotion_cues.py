@@ -301,32 +301,43 @@ def test_expectations_let_down_overrule_a_satisfied_reading() -> None:
     assert default_cues().find("I expected it on Monday and it came on Monday, great!") == ()
 
 
-def test_sarcastic_praise_of_a_setback_overrules_a_satisfied_reading() -> None:
-    pleased = emotion(satisfaction=0.85, gratitude=0.1, neutral=0.05)  # the model on "Great, another delay"
-    adjusted = default_cues().adjust(pleased, "Great, another delay. Just great.")
-    assert adjusted.label == "frustration"
-    assert adjusted.scores["satisfaction"] < adjusted.scores["frustration"]
-    # Sincere praise, and praise of something good, are no cue.
-    assert default_cues().find("Great, thanks for sorting it so fast!") == ()
-    assert default_cues().find("That's just great.") == ()
-
-
-def test_said_disappointment_overrules_the_sadness_the_model_prefers() -> None:
-    sad = emotion(sadness=0.6, disappointment=0.35, neutral=0.05)  # the model on "Really disappointed…"
-    adjusted = default_cues().adjust(sad, "Really disappointed with the service this time.")
-    assert adjusted.label == "disappointment"
-    assert adjusted.scores["sadness"] < adjusted.scores["disappointment"]
-    # Grief keeps its sadness: no disappointment wording, no overrule.
-    grief = default_cues().adjust(sad, "My father passed away and I need to close his account.")
-    assert grief.label == "sadness"
-
-
-def test_why_is_it_so_hard_is_exasperation_not_confusion() -> None:
-    puzzled = emotion(neutral=0.5, confusion=0.45, frustration=0.05)  # the model on a why-question
-    adjusted = default_cues().adjust(puzzled, "Why is it so hard to get a refund from you people?")
-    assert adjusted.label == "frustration"
-    assert adjusted.scores["confusion"] < adjusted.scores["frustration"]
-    assert default_cues().find("Why is the router light blinking orange?") == ()
+@pytest.mark.parametrize(
+    ("reading", "text", "overruled", "feeling", "no_cue"),
+    [
+        # Sarcastic praise of a setback; sincere praise is no cue, nor is a bare "That's just great."
+        (
+            {"satisfaction": 0.85, "gratitude": 0.1, "neutral": 0.05},
+            "Great, another delay. Just great.",
+            "satisfaction",
+            "frustration",
+            ("Great, thanks for sorting it so fast!", "That's just great."),
+        ),
+        # Disappointment said in so many words, where the model prefers sadness.
+        (
+            {"sadness": 0.6, "disappointment": 0.35, "neutral": 0.05},
+            "Really disappointed with the service this time.",
+            "sadness",
+            "disappointment",
+            ("I'm sad to close my late father's account.",),
+        ),
+        # A rhetorical why-question is exasperation, not the confusion of a real one.
+        (
+            {"neutral": 0.5, "confusion": 0.45, "frustration": 0.05},
+            "Why is it so hard to get a refund from you people?",
+            "confusion",
+            "frustration",
+            ("Why is the router light blinking orange?",),
+        ),
+    ],
+)
+def test_wording_overrules_what_the_model_read(
+    reading: dict[str, float], text: str, overruled: str, feeling: str, no_cue: tuple[str, ...]
+) -> None:
+    adjusted = default_cues().adjust(emotion(**reading), text)
+    assert adjusted.label == feeling
+    assert adjusted.scores[overruled] < adjusted.scores[feeling]
+    for calm in no_cue:
+        assert all(c.emotion != feeling for c in default_cues().find(calm)), calm
 
 
 def test_thanks_or_praise_made_sarcastic_overrules_gratitude_and_satisfaction() -> None:
