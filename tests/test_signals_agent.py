@@ -715,6 +715,9 @@ _BILLED_TWICE = "I've been charged twice for my subscription this month and nobo
             "I've escalated this to our engineers and will update you",
         ),
         ("passing_buck", "That's handled by our partner, you'd have to ask them.", "That's handled by our partner"),
+        ("logical_fix", "Your claim has been approved.", "Your claim has been approved"),
+        ("emotional_fix", "I've credited £20 to your account for the trouble.", "credited £20 to your account for the trouble"),
+        ("closing", "Hope you have a good rest of your day.", "have a good rest of your day"),
     ],
 )
 def test_everyday_forms_fire(label: str, agent: str, evidence: str) -> None:
@@ -759,6 +762,10 @@ def test_everyday_forms_fire(label: str, agent: str, evidence: str) -> None:
         ("confrontational", "Next time, we'll send you a reminder first."),
         ("ownership", "I've checked and the engineers will update you by 5pm."),
         ("passing_buck", "I'll ask them for you and come back to you today."),
+        ("logical_fix", "Once your claim has been approved, the payment will follow."),
+        ("logical_fix", "Your claim has been rejected."),
+        ("emotional_fix", "Sorry for the trouble, I've added a note to your account."),
+        ("emotional_fix", "I've added the ticket for the delay team."),
     ],
 )
 def test_their_look_alikes_do_not_fire(label: str, agent: str) -> None:
