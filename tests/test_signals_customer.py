@@ -562,6 +562,12 @@ def test_a_customer_lexicon_ruled_out_by_prepare_finds_nothing_there() -> None:
         ("escalation_request", "I'll be posting about this on Twitter.", "posting about this on Twitter"),
         ("escalation_request", "I'll leave a 1-star review.", "leave a 1-star review"),
         ("escalation_request", "My lawyer will be in touch.", "My lawyer will"),
+        ("complaint", "My card was declined at the till and I was so embarrassed.", "My card was declined"),
+        ("complaint", "There's a transaction I don't recognise on my statement.", "transaction I don't recognise"),
+        ("complaint", "You've closed my account without any warning.", "closed my account without any warning"),
+        ("complaint", "I've been a customer for 15 years and this is how you treat me?", "this is how you treat"),
+        ("urgency", "The deadline for my tax return is tomorrow.", "The deadline for my tax return is tomorrow"),
+        ("churn_threat", "If this isn't sorted I'll be moving my mortgage elsewhere.", "moving my mortgage elsewhere"),
     ],
 )
 def test_everyday_customer_forms_fire(label: str, text: str, expected: str) -> None:
@@ -591,6 +597,11 @@ def test_everyday_customer_forms_fire(label: str, text: str, expected: str) -> N
         ("escalation_request", "I'll call my bank and block the card."),
         ("escalation_request", "I'd like to report a bug in the app."),
         ("escalation_request", "Can you review my order before it ships?"),
+        ("complaint", "I'm happy to proceed without notice of the change."),
+        ("complaint", "How do I sign in to the app?"),
+        ("urgency", "What is the deadline for returns?"),
+        ("churn_threat", "Can I move my savings to the new account type?"),
+        ("churn_threat", "Please move my account to the joint plan."),
     ],
 )
 def test_their_customer_look_alikes_do_not_fire(label: str, text: str) -> None:
