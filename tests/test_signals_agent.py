@@ -766,6 +766,7 @@ def test_everyday_forms_fire(label: str, agent: str, evidence: str) -> None:
         ("logical_fix", "Your claim has been rejected."),
         ("emotional_fix", "Sorry for the trouble, I've added a note to your account."),
         ("emotional_fix", "I've added the ticket for the delay team."),
+        ("emotional_fix", "Were you given a reason for the delay?"),
     ],
 )
 def test_their_look_alikes_do_not_fire(label: str, agent: str) -> None:
