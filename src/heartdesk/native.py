@@ -54,6 +54,7 @@ MODULES: tuple[str, ...] = (
     "heartdesk.signals.emotion_cues",
     "heartdesk.signals.pipeline",
     "heartdesk.signals.prefilter",
+    "heartdesk.signals.re2_spans",
     "heartdesk.signals.rules",
     "heartdesk.signals.text",
     "heartdesk.signals.tone",

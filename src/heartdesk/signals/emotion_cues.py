@@ -29,6 +29,7 @@ from pathlib import Path
 from heartdesk.model import EMOTIONS, Emotion, EmotionCue, new_emotion
 from heartdesk.signals.lexicon import LexiconError, top_level_alternatives
 from heartdesk.signals.prefilter import Prefilter
+from heartdesk.signals.re2_spans import Re2Finder, finder
 from heartdesk.signals.text import PLAIN_WORD_BYTES, WORD_BYTES, widen_apostrophes
 
 __all__ = ["MAX_SHIFT", "CueLexicon", "adjust", "default_cues"]
@@ -122,6 +123,8 @@ class CueLexicon:
         self._prefilter = Prefilter()
         for i, cue in enumerate(self._cues):
             self._prefilter.add(i, cue.regex.pattern, cue.regex.flags)
+        self._finders_built = False
+        self._finders: list[Re2Finder | None] = []
 
     @classmethod
     def from_file(cls, path: Path) -> CueLexicon:
@@ -173,6 +176,10 @@ class CueLexicon:
         text = text[:_LIMIT]
         lowered = text.lower()
         same_length = len(lowered) == len(text)
+        if not self._finders_built:
+            # Built on first use, like the prefilter: HEARTDESK_NO_PREFILTER is read then.
+            self._finders = [finder(c.regex.pattern, c.regex.flags) for c in self._cues]
+            self._finders_built = True
         if gated:
             # The prefilter may name too many cues, never too few (None: not an ASCII turn, RE2 missing or
             # HEARTDESK_NO_PREFILTER=1): every regex below still decides.
@@ -182,9 +189,15 @@ class CueLexicon:
             picked = set(range(len(self._cues)))
         out: list[EmotionCue] = []
         overruled: frozenset[str] = frozenset()
+        # ASCII (most turns): RE2 finds the spans where it runs the cue exactly (signals/re2_spans.py).
+        data = lowered.encode("ascii") if picked and gated and same_length and lowered.isascii() else None
+        finders = self._finders
         for i in sorted(picked):
             cue = self._cues[i]
-            if not same_length:
+            fast = finders[i] if data is not None else None
+            if fast is not None and data is not None:
+                spans = fast.spans(data, lowered)
+            elif not same_length:
                 spans = [m.span() for m in cue.regex_any_case.finditer(text)]
             elif gated and cue.unbounded is not None:
                 spans = _bounded(cue.unbounded, lowered)

@@ -50,6 +50,11 @@ def available() -> bool:
     return _re2 is not None and os.environ.get("HEARTDESK_NO_PREFILTER", "") in ("", "0")
 
 
+def re2_module() -> Any:
+    """The ``re2`` bindings (None where they did not import)."""
+    return _re2
+
+
 # An ordinary class even when compiled (heartdesk.native): tests replace its _compile.
 @mypyc_attr(native_class=False)
 class Prefilter:
