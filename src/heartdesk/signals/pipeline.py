@@ -26,6 +26,7 @@ from heartdesk.model import ROLES, Analysis, Conversation, Emotion, Finding, Rol
 from heartdesk.models import EmotionModel, ToneModel
 from heartdesk.signals.base import Detector, DetectorError, Prepare, TurnContext, create, preparer, reads_role, registered
 from heartdesk.signals.emotion_cues import CueLexicon, default_cues
+from heartdesk.signals.gc_scope import GEN1, relaxed
 
 _PROVIDED = frozenset({"emotion", "tone"})
 # Characters of a turn that the models and detectors read. A longer turn is kept whole in the
@@ -108,6 +109,9 @@ class Pipeline:
         self.emotion_cues = default_cues() if emotion_cues == "default" else emotion_cues
         #: About how many turns the detectors' ``prepare`` sees at once (whole conversations).
         self.prepare_turns = 64
+        #: The collector's middle-generation threshold while ``analyze_many`` runs (see
+        #: signals/gc_scope.py); None leaves the process's setting alone.
+        self.gc_gen1: int | None = GEN1
 
     @property
     def labels(self) -> list[str]:
@@ -118,11 +122,14 @@ class Pipeline:
 
     def analyze_many(self, conversations: Iterable[Conversation], *, batch_size: int = 512) -> Iterator[Analysis]:
         it = iter(conversations)
-        while True:
-            batch = list(islice(it, batch_size))
-            if not batch:
-                return
-            yield from self._batch(batch)
+        # Fewer full collections of the process's heap while this runs (signals/gc_scope.py):
+        # until the iterator is exhausted, closed or dropped.
+        with relaxed(self.gc_gen1):
+            while True:
+                batch = list(islice(it, batch_size))
+                if not batch:
+                    return
+                yield from self._batch(batch)
 
     def _batch(self, batch: list[Conversation]) -> Iterator[Analysis]:
         turns = [t for c in batch for t in c.turns]
