@@ -200,7 +200,7 @@ def _fake(name: str, result: EvalResult | Exception) -> types.ModuleType:
 
 @pytest.fixture
 def fake_datasets(monkeypatch: pytest.MonkeyPatch) -> None:
-    """goemotions meets its target, esconv misses one, politeness raises, ucc's module is missing, airline has no target."""
+    """goemotions meets its target, esconv misses one, politeness raises, ucc's module is missing, the rest have no target."""
     goemo = EvalResult("goemotions", "dev", (Metric("Ekman macro-F1", 0.61, 0.60, n=5426),), seconds=1.0)
     esconv = EvalResult(
         "esconv",
@@ -214,6 +214,8 @@ def fake_datasets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "heartdesk.evaluation.ucc", None)
     airline = EvalResult("airline", "all", (Metric("pipeline: ROC-AUC negative vs rest (distress)", 0.83, n=14640),))
     monkeypatch.setitem(sys.modules, "heartdesk.evaluation.airline", _fake("airline", airline))
+    complaints = EvalResult("complaints", "all", (Metric("all: complaint F1", 0.43, n=3449),))
+    monkeypatch.setitem(sys.modules, "heartdesk.evaluation.complaints", _fake("complaints", complaints))
 
 
 def test_eval_prints_table_markdown_and_summary_and_survives_broken_datasets(tmp_path: Path, fake_datasets: None) -> None:
@@ -233,8 +235,8 @@ def test_eval_json(tmp_path: Path, fake_datasets: None) -> None:
     r = cli("eval", "--data", str(tmp_path), "--json")
     assert r.exit_code == 0
     doc = json.loads(r.stdout)
-    assert [d["dataset"] for d in doc["results"]] == ["goemotions", "esconv", "politeness", "ucc", "airline"]
-    assert [d["status"] for d in doc["results"]] == ["ok", "ok", "error", "missing", "ok"]
+    assert [d["dataset"] for d in doc["results"]] == ["goemotions", "esconv", "politeness", "ucc", "airline", "complaints"]
+    assert [d["status"] for d in doc["results"]] == ["ok", "ok", "error", "missing", "ok", "ok"]
     assert doc["results"][0]["metrics"][0] == {
         "name": "Ekman macro-F1",
         "value": 0.61,
