@@ -216,6 +216,8 @@ def fake_datasets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "heartdesk.evaluation.airline", _fake("airline", airline))
     complaints = EvalResult("complaints", "all", (Metric("all: complaint F1", 0.43, n=3449),))
     monkeypatch.setitem(sys.modules, "heartdesk.evaluation.complaints", _fake("complaints", complaints))
+    intents = EvalResult("intents", "manual", (Metric("clarifying_question F1 (questioning)", 0.95, n=506),))
+    monkeypatch.setitem(sys.modules, "heartdesk.evaluation.intents", _fake("intents", intents))
 
 
 def test_eval_prints_table_markdown_and_summary_and_survives_broken_datasets(tmp_path: Path, fake_datasets: None) -> None:
@@ -235,8 +237,16 @@ def test_eval_json(tmp_path: Path, fake_datasets: None) -> None:
     r = cli("eval", "--data", str(tmp_path), "--json")
     assert r.exit_code == 0
     doc = json.loads(r.stdout)
-    assert [d["dataset"] for d in doc["results"]] == ["goemotions", "esconv", "politeness", "ucc", "airline", "complaints"]
-    assert [d["status"] for d in doc["results"]] == ["ok", "ok", "error", "missing", "ok", "ok"]
+    assert [d["dataset"] for d in doc["results"]] == [
+        "goemotions",
+        "esconv",
+        "politeness",
+        "ucc",
+        "airline",
+        "complaints",
+        "intents",
+    ]
+    assert [d["status"] for d in doc["results"]] == ["ok", "ok", "error", "missing", "ok", "ok", "ok"]
     assert doc["results"][0]["metrics"][0] == {
         "name": "Ekman macro-F1",
         "value": 0.61,

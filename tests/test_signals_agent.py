@@ -718,6 +718,15 @@ _BILLED_TWICE = "I've been charged twice for my subscription this month and nobo
         ("logical_fix", "Your claim has been approved.", "Your claim has been approved"),
         ("emotional_fix", "I've credited £20 to your account for the trouble.", "credited £20 to your account for the trouble"),
         ("closing", "Hope you have a good rest of your day.", "have a good rest of your day"),
+        # empathy 8: concern, and a bare sympathetic exclamation.
+        ("empathy", "Oh no! Let me look into that.", "Oh no"),
+        ("empathy", "Oh no, that's not what you needed this month.", "Oh no"),
+        ("empathy", "I hope you're feeling better now. I've moved the payment date.", "I hope you're feeling better"),
+        ("empathy", "Hopefully your dog is okay after all that.", "Hopefully your dog is okay"),
+        # reassurance 5: the customer who blames themselves, told it is ordinary or will be fine.
+        ("reassurance", "Don't be hard on yourself, it happens to the best of us.", "it happens to the best of us"),
+        ("reassurance", "I'm sure everything will be fine once the refund lands.", "I'm sure everything will be fine"),
+        ("reassurance", "On the bright side, the second charge is only pending.", "On the bright side"),
     ],
 )
 def test_everyday_forms_fire(label: str, agent: str, evidence: str) -> None:
@@ -767,6 +776,11 @@ def test_everyday_forms_fire(label: str, agent: str, evidence: str) -> None:
         ("emotional_fix", "Sorry for the trouble, I've added a note to your account."),
         ("emotional_fix", "I've added the ticket for the delay team."),
         ("emotional_fix", "Were you given a reason for the delay?"),
+        ("empathy", "Oh no, you don't have to pay the second charge."),  # an answer, not sympathy
+        ("empathy", "I hope that's okay with you."),  # asks for consent
+        ("empathy", "I hope the replacement arrives today."),
+        ("reassurance", "It happens every month on the 1st, when the bill runs."),
+        ("reassurance", "I'm sure you know the account number, could you share it?"),
     ],
 )
 def test_their_look_alikes_do_not_fire(label: str, agent: str) -> None:
