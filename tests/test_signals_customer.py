@@ -589,6 +589,18 @@ def test_a_customer_lexicon_ruled_out_by_prepare_finds_nothing_there() -> None:
         ("complaint", "Your checkout page is having issues.", "is having issues"),
         ("complaint", "Not happy with the service today.", "Not happy with"),
         ("complaint", "The 8:15 train is 20 minutes late again.", "is 20 minutes late"),
+        ("complaint", "I emailed on Monday and still haven't heard anything.", "haven't heard anything"),
+        ("complaint", "You have still not replied to my first message.", "You have still not replied"),
+        ("complaint", "I raised it in store a week ago and no one has dealt with it.", "no one has dealt with"),
+        ("complaint", "The courier never appeared.", "courier never appeared"),
+        ("complaint", "The app won't accept my card.", "won't accept my"),
+        ("complaint", "The router is constantly dropping the connection.", "constantly dropping"),
+        ("complaint", "I keep getting an error when I pay.", "keep getting an error"),
+        ("complaint", "I can't make outgoing calls since Friday.", "can't make outgoing calls"),
+        ("complaint", "That is not what your advisor told me.", "not what your advisor told me"),
+        ("complaint", "The engineer was supposed to call me back by noon.", "The engineer was supposed to call"),
+        ("complaint", "They forgot my fries again.", "They forgot my"),
+        ("complaint", "We've had no broadband since 9am.", "no broadband"),
     ],
 )
 def test_everyday_customer_forms_fire(label: str, text: str, expected: str) -> None:
@@ -632,6 +644,11 @@ def test_everyday_customer_forms_fire(label: str, text: str, expected: str) -> N
         ("complaint", "The delivery was delayed at my request."),
         ("complaint", "I'm happy with the new plan, thanks."),
         ("complaint", "How do I access my account on the new app?"),
+        ("complaint", "I haven't heard of that plan, what does it include?"),
+        ("complaint", "What does error code 43 mean on the new router? Just curious."),
+        ("complaint", "I was supposed to pick it up today, is the store open?"),
+        ("complaint", "I forgot my password, can you send a reset link?"),
+        ("complaint", "Is that what you said on the phone? I didn't catch it."),
     ],
 )
 def test_their_customer_look_alikes_do_not_fire(label: str, text: str) -> None:
