@@ -601,6 +601,17 @@ def test_a_customer_lexicon_ruled_out_by_prepare_finds_nothing_there() -> None:
         ("complaint", "The engineer was supposed to call me back by noon.", "The engineer was supposed to call"),
         ("complaint", "They forgot my fries again.", "They forgot my"),
         ("complaint", "We've had no broadband since 9am.", "no broadband"),
+        ("complaint", "Still no response from customer service about my refund.", "Still no response from customer service"),
+        ("complaint", "I was over charged on my last bill.", "over charged"),
+        ("complaint", "You put up my price by 20% without telling me.", "put up my price by 20% without telling me"),
+        ("complaint", "I've tried three times to change my address.", "tried three times"),
+        ("complaint", "I tried to check out all weekend but it failed.", "tried to check out all weekend but it failed"),
+        ("complaint", "I phoned in May and nothing has been done.", "nothing has been done"),
+        ("complaint", "It should have been dispatched on Monday.", "should have been dispatched"),
+        ("complaint", "That's 40 minutes on hold now.", "40 minutes on hold"),
+        ("complaint", "The headphones came missing an ear tip.", "came missing"),
+        ("complaint", "You just ruined my weekend plans.", "You just ruined my"),
+        ("complaint", "After twenty minutes they cut me off.", "cut me off"),
     ],
 )
 def test_everyday_customer_forms_fire(label: str, text: str, expected: str) -> None:
@@ -649,6 +660,11 @@ def test_everyday_customer_forms_fire(label: str, text: str, expected: str) -> N
         ("complaint", "I was supposed to pick it up today, is the store open?"),
         ("complaint", "I forgot my password, can you send a reset link?"),
         ("complaint", "Is that what you said on the phone? I didn't catch it."),
+        ("complaint", "I tried the new app and it works great."),
+        ("complaint", "Nothing has changed on my account, right?"),
+        ("complaint", "When should it have arrived, if it shipped on Monday?"),
+        ("complaint", "The parcel came this morning, thanks."),
+        ("complaint", "I was overjoyed with the charge-free upgrade."),
     ],
 )
 def test_their_customer_look_alikes_do_not_fire(label: str, text: str) -> None:
