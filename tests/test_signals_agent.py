@@ -779,6 +779,8 @@ def test_everyday_forms_fire(label: str, agent: str, evidence: str) -> None:
         ("empathy", "Oh no, you don't have to pay the second charge."),  # an answer, not sympathy
         ("empathy", "I hope that's okay with you."),  # asks for consent
         ("empathy", "I hope the replacement arrives today."),
+        ("empathy", "Hi Sam, I hope you are doing well. Your refund is processed."),  # a greeting
+        ("empathy", "I hope you're well!"),
         ("reassurance", "It happens every month on the 1st, when the bill runs."),
         ("reassurance", "I'm sure you know the account number, could you share it?"),
     ],
