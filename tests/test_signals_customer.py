@@ -608,9 +608,8 @@ def test_a_customer_lexicon_ruled_out_by_prepare_finds_nothing_there() -> None:
         ("complaint", "I tried to check out all weekend but it failed.", "tried to check out all weekend but it failed"),
         ("complaint", "I phoned in May and nothing has been done.", "nothing has been done"),
         ("complaint", "It should have been dispatched on Monday.", "should have been dispatched"),
-        ("complaint", "That's 40 minutes on hold now.", "40 minutes on hold"),
         ("complaint", "The headphones came missing an ear tip.", "came missing"),
-        ("complaint", "You just ruined my weekend plans.", "You just ruined my"),
+        ("complaint", "You just ruined my weekend plans.", "ruined my"),
         ("complaint", "After twenty minutes they cut me off.", "cut me off"),
     ],
 )
