@@ -55,7 +55,7 @@ def evaluate(data_dir: Path) -> EvalResult:
     convs = (Conversation.of(str(i), ("customer", CONTEXT), ("agent", reply)) for i, (_, reply) in enumerate(rows))
     replies = [a.turns[1] for a in Pipeline().analyze_many(convs)]
     gold = [intent == "questioning" for intent, _ in rows]
-    got = prf(gold, [_has(t, frozenset({"clarifying_question"})) for t in replies])
+    got = prf(gold, [t.has("clarifying_question") for t in replies])
     feeling = [t for (intent, _), t in zip(rows, replies, strict=True) if intent in FEELING]
     other = [t for (intent, _), t in zip(rows, replies, strict=True) if intent not in FEELING | EITHER]
     metrics = [

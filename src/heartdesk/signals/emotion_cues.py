@@ -194,8 +194,7 @@ class CueLexicon:
         finders = self._finders
         for i in sorted(picked):
             cue = self._cues[i]
-            fast = finders[i] if data is not None else None
-            if fast is not None and data is not None:
+            if data is not None and (fast := finders[i]) is not None:
                 spans = fast.spans(data, lowered)
             elif not same_length:
                 spans = [m.span() for m in cue.regex_any_case.finditer(text)]
