@@ -222,6 +222,66 @@ def test_complaint_confidence_rises_with_distress() -> None:
     assert angry > calm
 
 
+def cued(text: str, emotion: FixedEmotion | None = None) -> list[Finding]:
+    """Complaints with the customer-service emotion cues on (the stub is the model's reading)."""
+    pipe = Pipeline(detectors=["complaint"], emotion_model=emotion or FixedEmotion())
+    a = pipe.analyze(Conversation.of("t", ("customer", text)))
+    return [f for f in a.turns[0].findings if f.label == "complaint" and f.present]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The app shows error 503 every time I open my statements.", "error"),
+        ("Seriously?! Waited in all day for the engineer.", "Seriously"),
+        ("Stuck on a platform in Crewe for an hour, no announcements.", "Stuck"),
+        ("Two weeks and my refund is still pending.", "refund is still"),
+    ],
+)
+def test_complaint_in_the_customers_own_words_comes_from_a_cue(text: str, expected: str) -> None:
+    # No complaint phrase here: the emotion cue that made the customer read as dissatisfied is the evidence.
+    assert evidence(text, "complaint") == []
+    found = cued(text)
+    assert [text[f.start : f.end] for f in found] == [expected]
+    assert "own words" in found[0].explanation and "dissatisfied" in found[0].explanation
+    assert found[0].version.startswith("2+")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I might be 10 minutes late for my appointment.",  # the customer's own doing
+        "I lost my card yesterday, can you block it?",
+        "I'm stuck on step 3 of the setup, can you help?",
+        "We cancelled the booking ourselves, how long does the refund take?",
+        "What does error code 43 mean?",  # a question asking for information
+        "Is it too late to change my delivery address?",
+    ],
+)
+def test_complaint_cue_is_not_a_complaint_when_the_customer_did_it_or_asks(text: str) -> None:
+    assert cued(text) == []
+
+
+def test_complaint_cue_needs_a_dissatisfied_customer() -> None:
+    text = "The app shows error 503 every time I open my statements."
+    assert cued(text)
+    # An anxious customer with the same words is worried, not complaining: the cue moves calm mass only.
+    assert cued(text, FixedEmotion("anxiety", 0.9)) == []
+
+
+def test_complaint_cue_adds_nothing_to_a_sentence_the_lexicon_found() -> None:
+    text = "I've been on hold for 45 minutes, seriously."
+    found = cued(text)
+    assert len(found) == 1
+    assert "on hold for 45 minutes" in text[found[0].start : found[0].end]
+
+
+def test_complaint_question_asking_why_keeps_its_cue() -> None:
+    text = "Why was the order cancelled?"
+    found = cued(text)
+    assert [text[f.start : f.end] for f in found] == ["cancelled"]
+
+
 # --- real_issue ------------------------------------------------------------------------
 
 VENT = (

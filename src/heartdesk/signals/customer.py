@@ -20,7 +20,7 @@ from typing import ClassVar
 
 from mypy_extensions import mypyc_attr
 
-from heartdesk.model import NEGATIVE_EMOTIONS, Finding, Turn
+from heartdesk.model import NEGATIVE_EMOTIONS, Emotion, Finding, Turn
 from heartdesk.signals.base import CLAMPED, Reads, TurnContext, clamp_confidence, distress, new_finding, register
 from heartdesk.signals.customer_scan import Prep, Scanner, heads_of, prepare, prepare_all, watch
 from heartdesk.signals.lexicon import Lexicon, Rule, builtin
@@ -203,28 +203,55 @@ class Urgency(FastLexiconDetector):
     lexicon = "urgency"
 
 
+#: Emotions of a customer who is unhappy with the service (not worried, sad or puzzled): with an
+#: emotion cue of one of them, the turn is a complaint even in words the lexicon does not name.
+DISSATISFIED = ("anger", "frustration", "disgust", "disappointment")
+#: The least share of the customer's emotion on ``DISSATISFIED`` for a cue to make a complaint.
+#: Complaints on Twitter (even and odd ids alike): F1 0.468 -> 0.608 at precision 0.79 (0.25 gave
+#: 0.615 at 0.79, 0.4 gave 0.590 at 0.82); the lexicon alone has precision 0.91.
+CUE_COMPLAINT_AT = 0.3
+#: A cue right after the customer names themself is usually their own doing, not the service's:
+#: "I might be 10 minutes late", "I lost my card", "I'm stuck on step 3", "I cancelled my order".
+_SELF_BEFORE = re.compile(r"\b(?:i|i['’]m|im|i['’]ve|ive|i['’]d|we|we['’]re|we['’]ve)(?: \S+){0,4} $", re.IGNORECASE)
+#: Questions that ask why are complaints ("why is my order delayed again?"); other questions ask
+#: for information ("what does error 43 mean?", "is it too late to change the address?").
+_WHY = re.compile(r"\W*why\b", re.IGNORECASE)
+
+
 @register
 class Complaint(FastLexiconDetector):
     """A statement of dissatisfaction. An upset customer makes the phrase more likely a
-    complaint (e.g. "broken" in an angry turn vs "I broke my screen, can you fix it?")."""
+    complaint (e.g. "broken" in an angry turn vs "I broke my screen, can you fix it?").
+
+    Customers also complain in words no lexicon lists ("3 days no calls", "what gives").
+    When the customer reads as dissatisfied (``DISSATISFIED`` >= ``CUE_COMPLAINT_AT``) and the
+    emotion cues found wording of that kind, the cue is the complaint's evidence too, in
+    sentences where the lexicon found none and its ``unless`` does not apply, unless the cue
+    follows "I" or "we" (the customer's own doing) or a word cue sits in a question that does
+    not ask why."""
 
     name = "complaint"
-    version = "1"
+    version = "2"
     reads = "customer"
     requires = ("emotion",)
     produces = ("complaint",)
     lexicon = "complaint"
 
+    def prepare(self, texts: Sequence[str]) -> list[bool] | None:
+        # Every customer turn: the emotion cues, found after ``prepare`` runs, can make a complaint.
+        return None
+
     def detect(self, turn: Turn, ctx: TurnContext) -> Iterator[Finding]:
         # One finding per sentence (the strongest cue): three complaint words in one
         # sentence are one complaint, and the QA view should not list them thrice.
         p = prepare(turn.text)
-        if self._any is not None and self._any.isdisjoint(p.present):
-            return iter(())
-        hits = self._hits(p)
-        if len(hits) < 2:
-            return self._findings(turn, ctx, hits)
         emo = ctx.emotions[ctx.index] if ctx.index < len(ctx.emotions) else None
+        cued = emo is not None and bool(emo.cues)
+        if self._any is not None and self._any.isdisjoint(p.present):
+            return iter(self._cued(p, emo, set())) if cued else iter(())
+        hits = self._hits(p)
+        if len(hits) < 2 and not cued:
+            return self._findings(turn, ctx, hits)
         upset = 0.1 * distress(emo)
         best: dict[int, tuple[int, int, Rule, float]] = {}
         for start, stop, rule in hits:
@@ -235,16 +262,64 @@ class Complaint(FastLexiconDetector):
                 best[key] = (start, stop, rule, conf)
         lex = self._lex
         ver = f"{self.version}+lex{lex.version}"
-        return iter(
-            [
-                new_finding(Finding, (lex.label, start, stop, conf, rule.explanation, self.name, ver, rule.suggestion))
-                for start, stop, rule, conf in best.values()
-            ]
-        )
+        found = [
+            new_finding(Finding, (lex.label, start, stop, conf, rule.explanation, self.name, ver, rule.suggestion))
+            for start, stop, rule, conf in best.values()
+        ]
+        if cued:
+            found += self._cued(p, emo, set(best))
+        return iter(found)
 
     def adjust(self, confidence: float, start: int, end: int, turn: Turn, ctx: TurnContext) -> float | None:
         emo = ctx.emotions[ctx.index] if ctx.index < len(ctx.emotions) else None
         return confidence + 0.1 * distress(emo)
+
+    def _cued(self, p: Prep, emo: Emotion | None, taken: set[int]) -> list[Finding]:
+        """Complaints evidenced by the emotion cues, one per sentence not in ``taken``."""
+        if emo is None or not emo.cues:
+            return []
+        scores = emo.scores
+        share = sum([scores.get(k, 0.0) for k in DISSATISFIED])
+        if share < CUE_COMPLAINT_AT:
+            return []
+        strongest: dict[int, tuple[int, int, float, str]] = {}
+        text = p.text
+        for cue in emo.cues:
+            if cue.emotion not in DISSATISFIED or _SELF_BEFORE.search(text, max(0, cue.start - 30), cue.start):
+                continue
+            key = p.sentence_index(cue.start)
+            if _asks(text, key, p, cue.start, cue.end):
+                continue
+            old = strongest.get(key)
+            if key not in taken and (old is None or cue.weight > old[2]):
+                strongest[key] = (cue.start, cue.end, cue.weight, cue.emotion)
+        if not strongest:
+            return []
+        unless = self._lex.unless
+        lead = DISSATISFIED[0]
+        for k in DISSATISFIED:
+            if scores.get(k, 0.0) > scores.get(lead, 0.0):
+                lead = k
+        conf = clamp_confidence(min(0.8, 0.5 + 0.5 * (share - CUE_COMPLAINT_AT)))
+        ver = f"{self.version}+lex{self._lex.version}"
+        why = f"a complaint in the customer's own words: they read as dissatisfied ({share:.2f}, mostly {lead})"
+        out: list[Finding] = []
+        text = p.text
+        for key, (start, stop, _, _) in sorted(strongest.items()):
+            s, e = p.bounds[key] if key >= 0 else (0, len(text))
+            if unless is not None and unless.search(text, s, e) is not None:
+                continue
+            out.append(new_finding(Finding, ("complaint", start, stop, conf, why, self.name, ver, None)))
+        return out
+
+
+def _asks(text: str, key: int, p: Prep, start: int, end: int) -> bool:
+    """Whether the word cue ``text[start:end]`` sits in a question that does not ask why."""
+    if not any(ch.isalpha() for ch in text[start:end]):
+        return False  # "?!" and "???" are the cue themselves
+    s, e = p.bounds[key] if key >= 0 else (0, len(text))
+    sentence = text[s:e].rstrip()
+    return sentence.endswith("?") and not sentence.endswith(("?!", "!?")) and _WHY.match(sentence) is None
 
 
 def _scanner(name: str) -> Scanner:
