@@ -276,6 +276,13 @@ def test_complaint_cue_adds_nothing_to_a_sentence_the_lexicon_found() -> None:
     assert "on hold for 45 minutes" in text[found[0].start : found[0].end]
 
 
+def test_complaint_cue_one_per_sentence() -> None:
+    text = "Stuck on a platform in Crewe for an hour, no announcements. Seriously?! The app shows error 503 too."
+    found = cued(text)
+    # Two cues in the first sentence make one complaint; "Seriously?!" and "error" are sentences of their own.
+    assert [text[f.start : f.end] for f in found] == ["Stuck", "Seriously", "error"]
+
+
 def test_complaint_question_asking_why_keeps_its_cue() -> None:
     text = "Why was the order cancelled?"
     found = cued(text)

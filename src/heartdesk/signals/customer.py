@@ -210,12 +210,15 @@ DISSATISFIED = ("anger", "frustration", "disgust", "disappointment")
 #: Complaints on Twitter (even and odd ids alike): F1 0.468 -> 0.608 at precision 0.79 (0.25 gave
 #: 0.615 at 0.79, 0.4 gave 0.590 at 0.82); the lexicon alone has precision 0.91.
 CUE_COMPLAINT_AT = 0.3
+_DISSATISFIED = frozenset(DISSATISFIED)
 #: A cue right after the customer names themself is usually their own doing, not the service's:
 #: "I might be 10 minutes late", "I lost my card", "I'm stuck on step 3", "I cancelled my order".
-_SELF_BEFORE = re.compile(r"\b(?:i|i['’]m|im|i['’]ve|ive|i['’]d|we|we['’]re|we['’]ve)(?: \S+){0,4} $", re.IGNORECASE)
+_SELF = frozenset(["i", "i'm", "im", "i've", "ive", "i'd", "we", "we're", "we've"])
 #: Questions that ask why are complaints ("why is my order delayed again?"); other questions ask
 #: for information ("what does error 43 mean?", "is it too late to change the address?").
 _WHY = re.compile(r"\W*why\b", re.IGNORECASE)
+#: The end of the sentence around a cue: the first run of stops after it, or a line break.
+_STOP = re.compile(r"[.!?]+|\n")
 
 
 @register
@@ -236,6 +239,11 @@ class Complaint(FastLexiconDetector):
     requires = ("emotion",)
     produces = ("complaint",)
     lexicon = "complaint"
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: (share, leading emotion) -> the cue route's explanation: formatting one costs more than a lookup.
+        self._why: dict[tuple[float, str], str] = {}
 
     def prepare(self, texts: Sequence[str]) -> list[bool] | None:
         # Every customer turn: the emotion cues, found after ``prepare`` runs, can make a complaint.
@@ -278,46 +286,73 @@ class Complaint(FastLexiconDetector):
         """Complaints evidenced by the emotion cues, one per sentence not in ``taken``."""
         if emo is None or not emo.cues:
             return []
-        scores = emo.scores
-        share = sum([scores.get(k, 0.0) for k in DISSATISFIED])
+        get = emo.scores.get
+        share = get("anger", 0.0) + get("frustration", 0.0) + get("disgust", 0.0) + get("disappointment", 0.0)
         if share < CUE_COMPLAINT_AT:
             return []
-        strongest: dict[int, tuple[int, int, float, str]] = {}
         text = p.text
+        # Sentences are found around each cue (from the last stop before it to the next one after it):
+        # the turn's sentence bounds are not needed, and most turns with a cue never compute them.
+        strongest: dict[int, tuple[int, int, float, int]] = {}
         for cue in emo.cues:
-            if cue.emotion not in DISSATISFIED or _SELF_BEFORE.search(text, max(0, cue.start - 30), cue.start):
+            start, end = cue.start, cue.end
+            if cue.emotion not in _DISSATISFIED or _after_self(text, start):
                 continue
-            key = p.sentence_index(cue.start)
-            if _asks(text, key, p, cue.start, cue.end):
+            if taken and p.sentence_index(start) in taken:
                 continue
-            old = strongest.get(key)
-            if key not in taken and (old is None or cue.weight > old[2]):
-                strongest[key] = (cue.start, cue.end, cue.weight, cue.emotion)
+            s = (
+                max(text.rfind(".", 0, start), text.rfind("!", 0, start), text.rfind("?", 0, start), text.rfind("\n", 0, start))
+                + 1
+            )
+            stop = _STOP.search(text, end)
+            e = len(text) if stop is None else stop.end()
+            if _asks(text, s, e, start, end):
+                continue
+            old = strongest.get(s)
+            if old is None or cue.weight > old[2]:
+                strongest[s] = (start, end, cue.weight, e)
         if not strongest:
             return []
         unless = self._lex.unless
+        if (
+            unless is not None
+            and p.norm is not None
+            and self._unless_heads is not None
+            and self._unless_heads.isdisjoint(p.heads)
+        ):
+            unless = None  # every ``unless`` match starts at one of these head words, and none is in the turn
         lead = DISSATISFIED[0]
         for k in DISSATISFIED:
-            if scores.get(k, 0.0) > scores.get(lead, 0.0):
+            if get(k, 0.0) > get(lead, 0.0):
                 lead = k
         conf = clamp_confidence(min(0.8, 0.5 + 0.5 * (share - CUE_COMPLAINT_AT)))
+        why_key = (round(share, 2), lead)
+        why = self._why.get(why_key)
+        if why is None:
+            why = f"a complaint in the customer's own words: they read as dissatisfied ({share:.2f}, mostly {lead})"
+            if len(self._why) < 4096:  # two decimals and four emotions: a few hundred at most
+                self._why[why_key] = why
         ver = f"{self.version}+lex{self._lex.version}"
-        why = f"a complaint in the customer's own words: they read as dissatisfied ({share:.2f}, mostly {lead})"
         out: list[Finding] = []
-        text = p.text
-        for key, (start, stop, _, _) in sorted(strongest.items()):
-            s, e = p.bounds[key] if key >= 0 else (0, len(text))
+        for s, (start, end, _, e) in sorted(strongest.items()):
             if unless is not None and unless.search(text, s, e) is not None:
                 continue
-            out.append(new_finding(Finding, ("complaint", start, stop, conf, why, self.name, ver, None)))
+            out.append(new_finding(Finding, ("complaint", start, end, conf, why, self.name, ver, None)))
         return out
 
 
-def _asks(text: str, key: int, p: Prep, start: int, end: int) -> bool:
-    """Whether the word cue ``text[start:end]`` sits in a question that does not ask why."""
+def _after_self(text: str, start: int) -> bool:
+    """Whether the customer names themself ("I", "we") within the four words before ``start``."""
+    for w in text[max(0, start - 48) : start].split()[-5:]:
+        if w.lstrip("\"'(“‘[").lower().replace("’", "'") in _SELF:
+            return True
+    return False
+
+
+def _asks(text: str, s: int, e: int, start: int, end: int) -> bool:
+    """Whether the word cue ``text[start:end]`` sits in a question (``text[s:e]``) that does not ask why."""
     if not any(ch.isalpha() for ch in text[start:end]):
         return False  # "?!" and "???" are the cue themselves
-    s, e = p.bounds[key] if key >= 0 else (0, len(text))
     sentence = text[s:e].rstrip()
     return sentence.endswith("?") and not sentence.endswith(("?!", "!?")) and _WHY.match(sentence) is None
 
