@@ -69,12 +69,14 @@ def _agent_findings(turns: Sequence[TurnAnalysis]) -> list[tuple[int, Finding]]:
 # label -> [(dimension, weight, cap, counter key, effects)]: one pass over the findings feeds every
 # dimension. ``effects`` remembers round(weight x confidence, 1) per confidence: confidences have three
 # decimals, so it holds at most a thousand entries, and a lookup costs less than ``round``.
-_BY_LABEL: dict[str, list[tuple[str, float, int, tuple[str, str], dict[float, float]]]] = {}
+_BY_LABEL: dict[str, list[tuple[str, float, int, int, dict[float, float]]]] = {}
+_SLOTS = 0  # one counter per (dimension, label), kept in a list rather than a dict keyed by the pair
 for _dim, _weights in WEIGHTS.items():
     for _label, _w in _weights.items():
         # Etiquette and resolution count a label once; the others up to CAP_PER_LABEL.
         _cap = 1 if _dim in ("etiquette", "resolution") else CAP_PER_LABEL
-        _BY_LABEL.setdefault(_label, []).append((_dim, _w, _cap, (_dim, _label), {}))
+        _BY_LABEL.setdefault(_label, []).append((_dim, _w, _cap, _SLOTS, {}))
+        _SLOTS += 1
 _EFFECTS_MAX = 4096
 _CAPS = {name: (1 if name in ("etiquette", "resolution") else CAP_PER_LABEL) for name in WEIGHTS}
 #: ``Evidence(...)`` with every field given, without the NamedTuple's keyword-handling ``__new__``
@@ -84,7 +86,7 @@ _new = tuple.__new__
 
 def _collect(found: list[tuple[int, Finding]]) -> dict[str, list[Evidence]]:
     evidence: dict[str, list[Evidence]] = {name: [] for name in WEIGHTS}
-    counts: dict[tuple[str, str], int] = {}
+    counts = [0] * _SLOTS
     by_label = _BY_LABEL
     for turn, f in found:
         targets = by_label.get(f.label)
@@ -95,10 +97,10 @@ def _collect(found: list[tuple[int, Finding]]) -> dict[str, list[Evidence]]:
             # A custom detector's int 1: effects are floats however the engine runs (compiled code
             # holds a confidence as a C double), and 1 and 1.0 share one memo entry.
             conf = float(conf)
-        for name, w, cap, key, effects in targets:
-            c = counts.get(key, 0)
+        for name, w, cap, slot, effects in targets:
+            c = counts[slot]
             if c < cap:
-                counts[key] = c + 1
+                counts[slot] = c + 1
                 effect = effects.get(conf)
                 if effect is None:
                     effect = round(w * conf, 1)
@@ -119,16 +121,35 @@ def _dimension(name: str, base: float, evidence: list[Evidence]) -> Dimension:
             score = _clamp(base)
             dim = _UNTOUCHED[(name, base)] = Dimension(name, score, (), f"{name} {score}/100")
         return dim
-    # Evidence is (turn, label, effect, ...): indexing spares a property call per field read.
-    score = _clamp(base + sum([e[2] for e in evidence]))
-    plus = [e[1] for e in evidence if e[2] > 0]
-    minus = [e[1] for e in evidence if e[2] < 0]
-    summary = f"{name} {score}/100"
-    if plus:
-        summary += "; helped by " + ", ".join(dict.fromkeys(plus))
-    if minus:
-        summary += "; hurt by " + ", ".join(dict.fromkeys(minus))
+    # One pass: the total, and the labels that helped and hurt in first-seen order (dicts keep
+    # insertion order and drop repeats). Evidence is (turn, label, effect, ...): indexing spares a
+    # property call per field read.
+    total = 0.0
+    plus: dict[str, None] = {}
+    minus: dict[str, None] = {}
+    for e in evidence:
+        effect = e[2]
+        total += effect
+        if effect > 0:
+            plus[e[1]] = None
+        elif effect < 0:
+            minus[e[1]] = None
+    score = _clamp(base + total)  # summed as ``sum()`` would, then the base: the same rounding as ever
+    key = (name, score, tuple(plus), tuple(minus))
+    summary = _SUMMARIES.get(key)
+    if summary is None:
+        summary = f"{name} {score}/100"
+        if plus:
+            summary += "; helped by " + ", ".join(plus)
+        if minus:
+            summary += "; hurt by " + ", ".join(minus)
+        if len(_SUMMARIES) < _EFFECTS_MAX:
+            _SUMMARIES[key] = summary
     return _new_dimension(name, score, tuple(evidence), summary)
+
+
+#: A dimension's summary by (name, score, labels that helped, labels that hurt): a few hundred recur.
+_SUMMARIES: dict[tuple[str, int, tuple[str, ...], tuple[str, ...]], str] = {}
 
 
 _SET_DIMENSION = [vars(Dimension)[f].__set__ for f in ("name", "score", "evidence", "summary")]
@@ -161,23 +182,42 @@ def _trajectory(conversation: Conversation, customer_turns: Sequence[TurnAnalysi
     # but "thanks!" (gratitude) or "useless." (anger) is.
     _, last, d1 = emos[-1]
     for index, emo, d in reversed(emos[len(emos) > 1 :]):
-        if emo.label != "neutral" or len(conversation.turns[index].text.split()) >= _SAYS_SOMETHING:
+        if emo.label != "neutral" or len(conversation.turns[index].text.split(None, _SAYS_SOMETHING - 1)) >= _SAYS_SOMETHING:
             last, d1 = emo, d
             break
     d0, d1 = round(d0, 3), round(d1, 3)
     change = round(d0 - d1, 3)
-    if len(emos) == 1:
-        summary = f"one customer turn ({first.label})"
-    elif change > 0.15:
-        summary = f"de-escalated: {first.label} -> {last.label}"
-    elif change < -0.15:
-        summary = f"escalated: {first.label} -> {last.label}"
-    else:
-        summary = f"steady: {first.label} -> {last.label}"
-    return Trajectory(first.label, last.label, d0, d1, change, summary)
+    kind = "one" if len(emos) == 1 else "de-escalated" if change > 0.15 else "escalated" if change < -0.15 else "steady"
+    summary = _MOVES.get((kind, first.label, last.label))
+    if summary is None:
+        summary = f"one customer turn ({first.label})" if kind == "one" else f"{kind}: {first.label} -> {last.label}"
+        if len(_MOVES) < _EFFECTS_MAX:  # custom emotion models may bring their own labels
+            _MOVES[(kind, first.label, last.label)] = summary
+    out = object.__new__(Trajectory)  # as ``_new_dimension``: the frozen dataclass's __init__ costs twice as much
+    for set_field, value in zip(_SET_TRAJECTORY, (first.label, last.label, d0, d1, change, summary), strict=True):
+        set_field(out, value)
+    return out
+
+
+_SET_TRAJECTORY = [vars(Trajectory)[f].__set__ for f in ("first", "last", "first_distress", "last_distress", "change", "summary")]
+_SCORECARD_FIELDS = (
+    "empathy",
+    "listening",
+    "tone",
+    "ownership",
+    "resolution",
+    "etiquette",
+    "de_escalation",
+    "last_impression",
+    "escalation_requests",
+    "interruptions",
+)
+_SET_SCORECARD = [vars(Scorecard)[f].__set__ for f in _SCORECARD_FIELDS]
 
 
 _SAYS_SOMETHING = 3  # words
+#: A trajectory's summary by (kind of move, first label, last label): four kinds of ten by ten.
+_MOVES: dict[tuple[str, str, str], str] = {}
 
 
 def _third(item: tuple[int, Emotion, float]) -> float:
@@ -238,7 +278,8 @@ def build_scorecard(conversation: Conversation, turns: Sequence[TurnAnalysis]) -
         worst = customer_turns[distresses.index(peak)]
         label = worst.emotion.label if worst.emotion else "distress"
         note = f"customer {label}: empathy expected"
-        evidence["empathy"].insert(0, Evidence(worst.index, "customer_distress", round(-DISTRESS_DEMAND * peak, 1), note=note))
+        distressed = (worst.index, "customer_distress", round(-DISTRESS_DEMAND * peak, 1), None, None, note)
+        evidence["empathy"].insert(0, _new(Evidence, distressed))
     empathy = _dimension("empathy", BASE["empathy"], evidence["empathy"])
     listening = _dimension("listening", BASE["listening"], evidence["listening"])
     ownership = _dimension("ownership", BASE["ownership"], evidence["ownership"])
@@ -251,6 +292,8 @@ def build_scorecard(conversation: Conversation, turns: Sequence[TurnAnalysis]) -
     tone_ev += [Evidence(i, f.label, round(-20 * f.confidence, 1), f.start, f.end, f.explanation) for i, f in hostile[:3]]
     tone_score = _clamp(50 + 50 * mean_tone + sum(e.effect for e in tone_ev[len(agent_turns) :]))
     tone = _new_dimension("tone", tone_score, tuple(tone_ev), f"tone {tone_score}/100; mean agent tone {mean_tone:+.2f}")
-    return Scorecard(
-        empathy, listening, tone, ownership, resolution, etiquette, trajectory, last_customer, escalations, interruptions
-    )
+    card = object.__new__(Scorecard)
+    values = (empathy, listening, tone, ownership, resolution, etiquette, trajectory, last_customer, escalations, interruptions)
+    for set_field, value in zip(_SET_SCORECARD, values, strict=True):
+        set_field(card, value)
+    return card
