@@ -244,6 +244,7 @@ class Complaint(FastLexiconDetector):
         super().__init__()
         #: (share, leading emotion) -> the cue route's explanation: formatting one costs more than a lookup.
         self._why: dict[tuple[float, str], str] = {}
+        self._ver = f"{self.version}+lex{self._lex.version}"
 
     def prepare(self, texts: Sequence[str]) -> list[bool] | None:
         # Every customer turn: the emotion cues, found after ``prepare`` runs, can make a complaint.
@@ -305,9 +306,12 @@ class Complaint(FastLexiconDetector):
                 + 1
             )
             stop = _STOP.search(text, end)
-            e = len(text) if stop is None else stop.end()
-            if _asks(text, s, e, start, end):
-                continue
+            if stop is None:
+                e = len(text)
+            else:
+                e = stop.end()
+                if _asks(text, s, stop.group(), start, end):
+                    continue
             old = strongest.get(s)
             if old is None or cue.weight > old[2]:
                 strongest[s] = (start, end, cue.weight, e)
@@ -332,7 +336,7 @@ class Complaint(FastLexiconDetector):
             why = f"a complaint in the customer's own words: they read as dissatisfied ({share:.2f}, mostly {lead})"
             if len(self._why) < 4096:  # two decimals and four emotions: a few hundred at most
                 self._why[why_key] = why
-        ver = f"{self.version}+lex{self._lex.version}"
+        ver = self._ver
         out: list[Finding] = []
         for s, (start, end, _, e) in sorted(strongest.items()):
             if unless is not None and unless.search(text, s, e) is not None:
@@ -349,12 +353,14 @@ def _after_self(text: str, start: int) -> bool:
     return False
 
 
-def _asks(text: str, s: int, e: int, start: int, end: int) -> bool:
-    """Whether the word cue ``text[start:end]`` sits in a question (``text[s:e]``) that does not ask why."""
+def _asks(text: str, s: int, run: str, start: int, end: int) -> bool:
+    """Whether the word cue ``text[start:end]`` sits in a question that does not ask why; ``run`` is the
+    stop that ends the sentence, which begins at ``s``."""
+    if not run.endswith("?") or run.endswith(("?!", "!?")):
+        return False
     if not any(ch.isalpha() for ch in text[start:end]):
         return False  # "?!" and "???" are the cue themselves
-    sentence = text[s:e].rstrip()
-    return sentence.endswith("?") and not sentence.endswith(("?!", "!?")) and _WHY.match(sentence) is None
+    return _WHY.match(text, s) is None
 
 
 def _scanner(name: str) -> Scanner:
