@@ -110,6 +110,20 @@ def test_goemotions_load_maps_labels_to_sets_of_ekman_groups(tmp_path: Path) -> 
     assert gold[3] == [EKMAN.index("surprise")]
 
 
+def test_goemotions_load_skips_blank_lines_and_names_a_broken_row(tmp_path: Path) -> None:
+    path = _write_goemotions(tmp_path) / "goemotions" / "dev.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0], "", *lines[1:], "   "]) + "\n", encoding="utf-8")
+    texts, gold = goemotions.load(tmp_path)
+    assert len(texts) == len(_GOEMOTIONS_ROWS) and gold == _gold_indexes()
+    path.write_text("\n".join([lines[0], "a row without its label ids", *lines[1:]]) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"dev\.tsv:2: expected"):
+        goemotions.load(tmp_path)
+    path.write_text("\n".join([*lines, "an unknown label id\t99\tc999"]) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"dev\.tsv:{len(lines) + 1}: expected"):
+        goemotions.load(tmp_path)
+
+
 def test_goemotions_load_reads_the_label_files_in_the_folder(tmp_path: Path) -> None:
     # emotions.txt in another order: the ids of dev.tsv index that order, not the built-in one.
     shuffled = tuple(reversed(GOEMOTIONS))
@@ -585,6 +599,22 @@ def test_airline_figures_worked_out_by_hand(tmp_path: Path, monkeypatch: pytest.
     assert len(result.metrics) == 8
     assert (result.dataset, result.split) == ("airline", "all")
     assert result.notes == "3 negative / 3 neutral or positive customer tweets"
+
+
+def test_airline_half_with_one_class_has_no_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def stand_in_pipeline(detectors: Sequence[str]) -> Pipeline:
+        return Pipeline(detectors=list(detectors), emotion_model=_EmotionStandIn(), emotion_cues=None)
+
+    monkeypatch.setattr(airline, "Pipeline", stand_in_pipeline)
+    _write_airline(tmp_path)
+    path = tmp_path / "airline-tweets" / "Tweets.csv"
+    # Drop the even-id negative (102): the even half is then all "the rest".
+    kept = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("102,")]
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    names = [m.name for m in airline.evaluate(tmp_path).metrics]
+    assert "pipeline, odd ids: ROC-AUC negative vs rest" in names
+    assert "pipeline, even ids: ROC-AUC negative vs rest" not in names
+    assert len(names) == 7
 
 
 def test_airline_with_the_shipped_models(tmp_path: Path) -> None:

@@ -47,10 +47,17 @@ def load(data_dir: Path) -> tuple[list[str], list[list[int]]]:
         to_group = {label: group for group, labels in official.items() for label in labels} | {"neutral": "neutral"}
     texts: list[str] = []
     gold: list[list[int]] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        text, ids, _ = line.split("\t")
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            text, ids, _ = line.split("\t")
+            groups = {EKMAN.index(to_group[names[int(i)]]) for i in ids.split(",")}
+        except (ValueError, KeyError, IndexError) as exc:
+            # A broken row would silently shift every figure if skipped: say where it is instead.
+            raise ValueError(f"{path}:{n}: expected 'text<TAB>label ids<TAB>comment id' with known labels ({exc})") from exc
         texts.append(text)
-        gold.append(sorted({EKMAN.index(to_group[names[int(i)]]) for i in ids.split(",")}))
+        gold.append(sorted(groups))
     return texts, gold
 
 
