@@ -90,3 +90,61 @@ def test_every_shipped_cue_finds_what_python_finds(words: list[str], glue: str) 
 def test_every_shipped_cue_gets_a_finder() -> None:
     patterns = _cue_patterns()
     assert sum(finder(p) is not None for p in patterns) == len(patterns)
+
+
+# ---------------------------------------------------------------- found_in: the agent context lists
+_CONTEXT = [("bare_policy", "softeners"), ("bare_policy", "alternatives")]
+_CONTEXT_TEXTS = [
+    "I'm afraid that's our policy. However, I can offer you a voucher instead.",
+    "Refunds are not possible after 30 days.",
+    "I really wish I could change it, but the system won't let me.",
+    "That is not allowed, but what we can do is send a replacement.",
+    "BUT I CAN ARRANGE A CALLBACK TOMORROW.",
+    "Butter is not covered. I can't help with that.",
+    "",
+]
+
+
+def _context_searches() -> list[tuple[re.Pattern[str], re.Pattern[str] | None]]:
+    from heartdesk.signals.agent_unless import context_search
+
+    out = [context_search(lexicon, key) for lexicon, key in _CONTEXT]
+    assert all(s is not None for s in out)
+    return [s for s in out if s is not None]
+
+
+def test_context_lists_are_run_by_re2_on_ascii_turns() -> None:
+    from heartdesk.signals import agent_unless
+
+    for search in _context_searches():
+        agent_unless.found_in(search, "Refunds are not possible.")
+        assert isinstance(agent_unless._finders[search[0]], agent_unless.Re2Finder)
+
+
+@pytest.mark.parametrize("text", _CONTEXT_TEXTS)
+def test_found_in_agrees_with_the_regex(text: str) -> None:
+    from heartdesk.signals.agent_unless import found_in
+
+    for search in _context_searches():
+        assert found_in(search, text) == (search[0].search(text) is not None)
+    # The examples cover both answers for both lists.
+    got = {(i, found_in(s, t)) for t in _CONTEXT_TEXTS for i, s in enumerate(_context_searches())}
+    assert got == {(0, True), (0, False), (1, True), (1, False)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["but", "however", "i", "we", "can", "could", "offer", "sorry", "wish", "what", "do", "not", "allowed", ".", ",", "!"]
+        )
+        | st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=6),
+        max_size=25,
+    )
+)
+def test_found_in_agrees_with_the_regex_on_any_ascii(words: list[str]) -> None:
+    from heartdesk.signals.agent_unless import found_in
+
+    text = " ".join(words)
+    for search in _context_searches():
+        assert found_in(search, text) == (search[0].search(text) is not None)

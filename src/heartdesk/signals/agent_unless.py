@@ -14,6 +14,7 @@ import re
 from heartdesk.signals.agent_anchors import caseless_source, lower_pattern
 from heartdesk.signals.agent_text import context_parts, context_patterns, sentence_at
 from heartdesk.signals.lexicon import top_level_alternatives
+from heartdesk.signals.re2_spans import Re2Finder, finder
 
 
 def without_unless(
@@ -94,9 +95,33 @@ def context_search(lexicon: str, key: str) -> Search | None:
 
 
 def found_in(search: Search, text: str) -> bool:
-    """``rx.search(text) is not None``, asked of the fast form on an ASCII text."""
+    """``rx.search(text) is not None``, asked of RE2 or of the fast form on an ASCII text.
+
+    RE2 scans the lower-cased turn once with a DFA: bare_policy's "alternatives" (a "but ... I
+    can" within 60 characters, among others) cost Python's engine ~23 µs a turn, RE2 ~3 µs.
+    """
     rx, fast = search
     if fast is not None and text.isascii():
         low = text.lower()
+        found = _finders.get(rx, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = _finders[rx] = _finder_of(rx)
+        if isinstance(found, Re2Finder):
+            return found.found(low.encode("ascii"), low)
         return bounded_search(fast, low, 0, len(low))
     return rx.search(text) is not None
+
+
+#: Per context regex, its RE2 finder on the lower-cased turn, or None where RE2 must not run it.
+_finders: dict[re.Pattern[str], Re2Finder | None] = {}
+_UNKNOWN: object = object()
+
+
+def _finder_of(rx: re.Pattern[str]) -> Re2Finder | None:
+    """RE2 for ``rx`` on lower-cased ASCII text: where lower-casing stands in for IGNORECASE."""
+    if not rx.flags & re.IGNORECASE or rx.flags & ~(re.IGNORECASE | re.MULTILINE | re.UNICODE):
+        return None
+    if not caseless_source(rx.pattern):
+        return None
+    inline = "(?m)" if rx.flags & re.MULTILINE else ""
+    return finder(inline + lower_pattern(rx.pattern))

@@ -16,7 +16,7 @@ import tomllib
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from importlib import resources
-from typing import ClassVar
+from typing import ClassVar, Final
 
 from mypy_extensions import mypyc_attr
 
@@ -205,15 +205,17 @@ class Urgency(FastLexiconDetector):
 
 #: Emotions of a customer who is unhappy with the service (not worried, sad or puzzled): with an
 #: emotion cue of one of them, the turn is a complaint even in words the lexicon does not name.
-DISSATISFIED = ("anger", "frustration", "disgust", "disappointment")
+DISSATISFIED: Final = ("anger", "frustration", "disgust", "disappointment")
 #: The least share of the customer's emotion on ``DISSATISFIED`` for a cue to make a complaint.
 #: Complaints on Twitter (even and odd ids alike): F1 0.468 -> 0.608 at precision 0.79 (0.25 gave
 #: 0.615 at 0.79, 0.4 gave 0.590 at 0.82); the lexicon alone has precision 0.91.
-CUE_COMPLAINT_AT = 0.3
-_DISSATISFIED = frozenset(DISSATISFIED)
+CUE_COMPLAINT_AT: Final = 0.3
+_DISSATISFIED: Final = frozenset(DISSATISFIED)
 #: A cue right after the customer names themself is usually their own doing, not the service's:
 #: "I might be 10 minutes late", "I lost my card", "I'm stuck on step 3", "I cancelled my order".
-_SELF = frozenset(["i", "i'm", "im", "i've", "ive", "i'd", "we", "we're", "we've"])
+_SELF: Final = frozenset(["i", "i'm", "im", "i've", "ive", "i'd", "we", "we're", "we've"])
+_OPENERS: Final = "\"'(\u201c\u2018["
+_SELF_FIRST: Final = frozenset("iIwW" + _OPENERS)
 #: Questions that ask why are complaints ("why is my order delayed again?"); other questions ask
 #: for information ("what does error 43 mean?", "is it too late to change the address?").
 _WHY = re.compile(r"\W*why\b", re.IGNORECASE)
@@ -257,10 +259,12 @@ class Complaint(FastLexiconDetector):
         emo = ctx.emotions[ctx.index] if ctx.index < len(ctx.emotions) else None
         cued = emo is not None and bool(emo.cues)
         if self._any is not None and self._any.isdisjoint(p.present):
-            return iter(self._cued(p, emo, set())) if cued else iter(())
+            return iter(self._cued(p, emo, [])) if cued else iter(())
         hits = self._hits(p)
-        if len(hits) < 2 and not cued:
-            return self._findings(turn, ctx, hits)
+        if len(hits) < 2:
+            if not cued:
+                return self._findings(turn, ctx, hits)
+            return iter([*self._findings(turn, ctx, hits), *self._cued(p, emo, [h[0] for h in hits])])
         upset = 0.1 * distress(emo)
         best: dict[int, tuple[int, int, Rule, float]] = {}
         for start, stop, rule in hits:
@@ -276,31 +280,39 @@ class Complaint(FastLexiconDetector):
             for start, stop, rule, conf in best.values()
         ]
         if cued:
-            found += self._cued(p, emo, set(best))
+            found += self._cued(p, emo, [h[0] for h in best.values()])
         return iter(found)
 
     def adjust(self, confidence: float, start: int, end: int, turn: Turn, ctx: TurnContext) -> float | None:
         emo = ctx.emotions[ctx.index] if ctx.index < len(ctx.emotions) else None
         return confidence + 0.1 * distress(emo)
 
-    def _cued(self, p: Prep, emo: Emotion | None, taken: set[int]) -> list[Finding]:
-        """Complaints evidenced by the emotion cues, one per sentence not in ``taken``."""
+    def _cued(self, p: Prep, emo: Emotion | None, found_at: list[int]) -> list[Finding]:
+        """Complaints evidenced by the emotion cues, one per sentence without a lexicon complaint
+        (``found_at``: where those start)."""
         if emo is None or not emo.cues:
             return []
         get = emo.scores.get
-        share = get("anger", 0.0) + get("frustration", 0.0) + get("disgust", 0.0) + get("disappointment", 0.0)
+        parts = [get(k, 0.0) for k in DISSATISFIED]
+        share = parts[0] + parts[1] + parts[2] + parts[3]
         if share < CUE_COMPLAINT_AT:
             return []
         text = p.text
         # Sentences are found around each cue (from the last stop before it to the next one after it):
         # the turn's sentence bounds are not needed, and most turns with a cue never compute them.
         strongest: dict[int, tuple[int, int, float, int]] = {}
+        taken: set[int] | None = None  # the sentences of ``found_at``, on first need
         for cue in emo.cues:
             start, end = cue.start, cue.end
-            if cue.emotion not in _DISSATISFIED or _after_self(text, start):
+            if cue.emotion not in _DISSATISFIED:
                 continue
-            if taken and p.sentence_index(start) in taken:
+            if _after_self(text, start):
                 continue
+            if found_at:
+                if taken is None:
+                    taken = {p.sentence_index(h) for h in found_at}
+                if p.sentence_index(start) in taken:
+                    continue
             s = (
                 max(text.rfind(".", 0, start), text.rfind("!", 0, start), text.rfind("?", 0, start), text.rfind("\n", 0, start))
                 + 1
@@ -325,10 +337,7 @@ class Complaint(FastLexiconDetector):
             and self._unless_heads.isdisjoint(p.heads)
         ):
             unless = None  # every ``unless`` match starts at one of these head words, and none is in the turn
-        lead = DISSATISFIED[0]
-        for k in DISSATISFIED:
-            if get(k, 0.0) > get(lead, 0.0):
-                lead = k
+        lead = DISSATISFIED[parts.index(max(parts))]
         conf = clamp_confidence(min(0.8, 0.5 + 0.5 * (share - CUE_COMPLAINT_AT)))
         why_key = (round(share, 2), lead)
         why = self._why.get(why_key)
@@ -347,8 +356,9 @@ class Complaint(FastLexiconDetector):
 
 def _after_self(text: str, start: int) -> bool:
     """Whether the customer names themself ("I", "we") within the four words before ``start``."""
-    for w in text[max(0, start - 48) : start].split()[-5:]:
-        if w.lstrip("\"'(“‘[").lower().replace("’", "'") in _SELF:
+    for w in text[max(0, start - 40) : start].split()[-5:]:
+        # Most words fail the first test: only those that could be "I..." or "we..." are normalised.
+        if w[0] in _SELF_FIRST and len(w) <= 8 and w.lstrip(_OPENERS).lower().replace("\u2019", "'") in _SELF:
             return True
     return False
 

@@ -62,6 +62,13 @@ class Re2Finder:
             pos = end  # never empty (see ``finder``): the next search starts where this one ended
         return out
 
+    def found(self, data: bytes, text: str) -> bool:
+        """Whether the pattern matches anywhere in ``text`` (ASCII, also given as ``data``)."""
+        start = self._match(self._unanchored, data, 0, len(data))[0][0]
+        if start < 0:
+            return False
+        return self._verify is None or self._verify.search(text, start) is not None
+
 
 def _anchored_at_end(items: Any) -> bool:
     """Whether the parsed pattern holds ``$`` or ``\\Z`` anywhere."""
