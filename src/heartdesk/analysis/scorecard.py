@@ -7,7 +7,8 @@ is None when nothing in the conversation bears on it (no agent turn at all).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import fields
 
 from heartdesk.model import (
     PRESENT,
@@ -152,7 +153,13 @@ def _dimension(name: str, base: float, evidence: list[Evidence]) -> Dimension:
 _SUMMARIES: dict[tuple[str, int, tuple[str, ...], tuple[str, ...]], str] = {}
 
 
-_SET_DIMENSION = [vars(Dimension)[f].__set__ for f in ("name", "score", "evidence", "summary")]
+def _slot_setters(cls: type) -> list[Callable[[object, object], None]]:
+    """The ``__set__`` of each field's slot of a frozen slots dataclass, in field order: building one
+    through them costs half what its ``__init__`` does (which goes through ``object.__setattr__``)."""
+    return [vars(cls)[f.name].__set__ for f in fields(cls)]
+
+
+_SET_DIMENSION = _slot_setters(Dimension)
 
 
 def _new_dimension(name: str, score: int | None, evidence: tuple[Evidence, ...], summary: str) -> Dimension:
@@ -199,20 +206,8 @@ def _trajectory(conversation: Conversation, customer_turns: Sequence[TurnAnalysi
     return out
 
 
-_SET_TRAJECTORY = [vars(Trajectory)[f].__set__ for f in ("first", "last", "first_distress", "last_distress", "change", "summary")]
-_SCORECARD_FIELDS = (
-    "empathy",
-    "listening",
-    "tone",
-    "ownership",
-    "resolution",
-    "etiquette",
-    "de_escalation",
-    "last_impression",
-    "escalation_requests",
-    "interruptions",
-)
-_SET_SCORECARD = [vars(Scorecard)[f].__set__ for f in _SCORECARD_FIELDS]
+_SET_TRAJECTORY = _slot_setters(Trajectory)
+_SET_SCORECARD = _slot_setters(Scorecard)
 
 
 _SAYS_SOMETHING = 3  # words
