@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from heartdesk.errors import HeartdeskError
 from heartdesk.model import EMOTIONS
 from heartdesk.models.emotion import EmotionClassifier, load_default
-from heartdesk.models.features import SEP, Batch, char_ngrams, ngrams, words
+from heartdesk.models.features import _BATCH_ASCII_RE, SEP, Batch, ascii_tokens, char_ngrams, ngrams, words
 from heartdesk.models.labels import EKMAN, GOEMOTIONS, TO_EKMAN, TO_PRODUCT
 
 ANGER_FAMILY = {"anger", "frustration", "disgust"}
@@ -159,6 +159,13 @@ def test_batch_tokens_equal_the_training_tokeniser_on_ascii_and_mixed_batches(te
     for i, text in enumerate(texts):
         batch_toks = [t for t, d in zip(b.tokens, b.doc.tolist(), strict=True) if d == i and t != SEP]
         assert batch_toks == words(text.replace(SEP, " "))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_ASCII_SOUP)
+def test_ascii_tokens_are_the_regex_tokens(text: str) -> None:
+    # ascii_tokens splits on the characters no token holds and sends only odd pieces to the regex.
+    assert ascii_tokens(text) == _BATCH_ASCII_RE.findall(text)
 
 
 def test_label_maps_are_complete() -> None:

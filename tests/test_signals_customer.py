@@ -735,3 +735,16 @@ def test_everyday_customer_forms_fire(label: str, text: str, expected: str) -> N
 )
 def test_their_customer_look_alikes_do_not_fire(label: str, text: str) -> None:
     assert evidence(text, label) == []
+
+
+@pytest.mark.parametrize("name", ["complaint", "business_impact", "urgency", "churn_threat"])
+def test_the_scanners_head_words_for_a_set_of_patterns_are_those_of_its_alternatives(name: str) -> None:
+    # Scanner._spec reads the head words of the active patterns off per-pattern tables; they must be
+    # exactly the head words of the alternatives those patterns hold.
+    scanner = registered()[name]()._scanner  # type: ignore[attr-defined]
+    groups = list(range(scanner.groups))
+    for active in (frozenset(groups), frozenset(groups[::2]), frozenset(groups[1::3]), frozenset()):
+        keys, fallback, _ = scanner._spec(active)
+        assert keys == {key for key, (_, ks) in scanner._heads.items() if any(scanner._group[k] in active for k in ks)}
+        assert fallback == any(scanner._group[k] in active for k in scanner._fallback)
+    assert scanner._spec(frozenset(groups))[0], "the lexicon has head words"

@@ -1,14 +1,17 @@
-"""Lexicon patterns read a straight apostrophe as any of the three customers type."""
+"""Text helpers: lexicon patterns read a straight apostrophe as any of the three customers type;
+sentence bounds on ASCII text are the regex's."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from heartdesk.model import Conversation, Turn
 from heartdesk.signals.pipeline import Pipeline
-from heartdesk.signals.text import APOS, widen_apostrophes
+from heartdesk.signals.text import _SENT_END, APOS, _ascii_ends, sentence_bounds, widen_apostrophes
 
 
 @pytest.mark.parametrize(
@@ -41,3 +44,33 @@ def test_a_lexicon_pattern_with_an_apostrophe_in_a_class_still_finds_its_phrase(
     conv = Conversation(id="c", turns=(Turn(role="customer", text="Nobody called me back."), Turn(role="agent", text=reply)))
     found = [reply[f.start : f.end] for f in Pipeline().analyze(conv).turns[1].findings if f.label == "ownership"]
     assert found and found[0].startswith("I've logged")
+
+
+# Sentence ends on ASCII text are found with str.find; they must be the regex's spans exactly.
+_ENDS_SOUP = st.lists(
+    st.sampled_from([".", "!", "?", "\n", " ", "\t", '"', "'", ")", "]", "a", "3", "\r", "\x0c", "\x1c", "...", "?!", "e.g.x"]),
+    max_size=14,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_ENDS_SOUP)
+def test_sentence_ends_found_by_find_are_the_regex_matches(text: str) -> None:
+    assert _ascii_ends(text) == [m.span() for m in _SENT_END.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "bounds"),
+    [
+        ("I was charged twice. Can you fix it?", [(0, 20), (21, 36)]),
+        ("It costs 3.5 dollars?! Really", [(0, 22), (23, 29)]),
+        ('He said "no." Then left', [(0, 13), (14, 23)]),
+        ("line one\n\nline two", [(0, 8), (10, 18)]),
+        ("Wait...what?", [(0, 12)]),
+        ("   ", []),
+    ],
+)
+def test_sentence_bounds_on_ascii_support_messages(text: str, bounds: list[tuple[int, int]]) -> None:
+    assert sentence_bounds(text) == bounds
+    # The same text with a character past ASCII takes the regex path and cuts the same sentences.
+    assert sentence_bounds(text + "\u00a0") == bounds
