@@ -13,7 +13,18 @@ from hypothesis import strategies as st
 from heartdesk.errors import HeartdeskError
 from heartdesk.model import EMOTIONS
 from heartdesk.models.emotion import EmotionClassifier, load_default
-from heartdesk.models.features import _BATCH_ASCII_RE, SEP, Batch, ascii_tokens, char_ngrams, ngrams, words
+from heartdesk.models.features import (
+    _BATCH_ASCII_RE,
+    SEP,
+    Batch,
+    WordTable,
+    _cut,
+    char_ngrams,
+    is_shout,
+    ngrams,
+    raw_tokens,
+    words,
+)
 from heartdesk.models.labels import EKMAN, GOEMOTIONS, TO_EKMAN, TO_PRODUCT
 
 ANGER_FAMILY = {"anger", "frustration", "disgust"}
@@ -163,9 +174,48 @@ def test_batch_tokens_equal_the_training_tokeniser_on_ascii_and_mixed_batches(te
 
 @settings(max_examples=500, deadline=None)
 @given(_ASCII_SOUP)
-def test_ascii_tokens_are_the_regex_tokens(text: str) -> None:
-    # ascii_tokens splits on the characters no token holds and sends only odd pieces to the regex.
-    assert ascii_tokens(text) == _BATCH_ASCII_RE.findall(text)
+def test_ascii_tokens_cut_in_numpy_are_the_regex_tokens(text: str) -> None:
+    starts, ends, loud = _cut(np.frombuffer(text.encode("ascii"), dtype=np.uint8))
+    spans = [m.span() for m in _BATCH_ASCII_RE.finditer(text)]
+    assert list(zip(starts.tolist(), ends.tolist(), strict=True)) == spans
+    assert [spans[k] for k in loud.tolist()] == [m.span() for m in _BATCH_ASCII_RE.finditer(text) if is_shout(m.group())]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_ASCII_SOUP, st.text(max_size=30)), max_size=6))
+def test_batch_ids_and_shouting_match_a_dictionary_look_up_per_token(texts: list[str]) -> None:
+    # ASCII tokens are looked up by hash, the others by dictionary, and spliced in at their place:
+    # every token must get the row the vocabulary gives its string, and shouting its text.
+    vocab = {SEP: 0, "don't": 1, "x": 2, "42": 3, "!": 4, "abc": 5, "y": 6, "rock'n'roll": 7, "\u00e9t\u00e9": 8}
+    b = Batch(texts, vocab)
+    assert b.ids.tolist() == [vocab.get(t, -1) for t in b.tokens]
+    want = [i for i, t in enumerate(texts) if any(is_shout(r) for r in raw_tokens(t.replace(SEP, " ")))]
+    assert b.shouting.tolist() == want
+    assert b.doc.tolist() == sorted(b.doc.tolist())
+    assert int(b.sep.sum()) == max(len(texts) - 1, 0)
+
+
+def test_a_batch_longer_than_one_hash_piece_is_read_like_short_ones() -> None:
+    # Past CHUNK bytes the hashes are computed piece by piece (models/wordhash.py).
+    from heartdesk.models.wordhash import CHUNK
+
+    texts = [f"I'm waiting on order {i} since MONDAY, don't close it!" for i in range(CHUNK // 40)]
+    vocab = {SEP: 0, "don't": 1, "order": 2, "monday": 3, "!": 4, "close": 5}
+    b = Batch(texts, vocab)
+    assert len(SEP.join(texts)) > CHUNK
+    assert b.ids.tolist() == [vocab.get(t, -1) for t in b.tokens]
+    last = ["i'm", "waiting", "on", "order", str(len(texts) - 1), "since", "monday", "don't", "close", "it", "!"]
+    assert b.tokens[-11:] == last
+    assert b.shouting.tolist() == list(range(len(texts)))
+
+
+def test_word_table_matches_by_hash_and_length() -> None:
+    table = WordTable({"refund": 3, "late": 9})
+    from heartdesk.models.wordhash import word_hash
+
+    hashes = np.array([word_hash(b"refund"), word_hash(b"late"), word_hash(b"nope")], dtype=np.uint64)
+    assert table.ids(hashes, np.array([6, 4, 4])).tolist() == [3, 9, -1]
+    assert table.ids(hashes[:1], np.array([5])).tolist() == [-1]  # same hash, other length: not the word
 
 
 def test_label_maps_are_complete() -> None:

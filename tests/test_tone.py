@@ -7,8 +7,9 @@ import math
 import pytest
 
 from heartdesk.model import EMOTIONS, Conversation, Emotion
+from heartdesk.models.wordhash import word_hash
 from heartdesk.signals.pipeline import Pipeline
-from heartdesk.signals.tone import RuleTone, ToneLexiconError, expand, load_default, tokens, word_hash
+from heartdesk.signals.tone import RuleTone, ToneLexiconError, expand, load_default, tokens
 
 
 def emo(label: str, p: float = 0.9) -> Emotion:

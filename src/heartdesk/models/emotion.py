@@ -28,7 +28,7 @@ import numpy.typing as npt
 from heartdesk.errors import HeartdeskError
 from heartdesk.model import EMOTIONS, Emotion, new_emotion
 from heartdesk.models import DATA_DIR
-from heartdesk.models.features import SEP, SHOUT_TOKEN, Batch, char_ngrams, segment_sum, softmax
+from heartdesk.models.features import SEP, SHOUT_TOKEN, Batch, WordTable, char_ngrams, segment_sum, softmax
 from heartdesk.models.labels import EKMAN, GOEMOTIONS, GROUP_COLUMNS, TO_EKMAN, TO_PRODUCT
 
 DEFAULT_PATH = DATA_DIR / "emotion.npz"
@@ -79,6 +79,8 @@ class EmotionClassifier:
         self._tok_base = {t: i for i, t in enumerate(toks)}
         self._tok_base[SEP] = n_tok
         self._tok = dict(self._tok_base)
+        #: The training tokens by hash: a batch's ASCII tokens are looked up in numpy (features.WordTable).
+        self._table = WordTable(self._tok_base)
         self._n_base = n_tok + 1
         self._bang_row = self._tok_base.get("!", -2)
         # Word-block vocabulary, keyed by token rows: unigram -> row via an array, bigram
@@ -160,13 +162,16 @@ class EmotionClassifier:
         if len(self._tok) > self._n_base + _OOV_CACHE_MAX // 2:
             # Forget cached unseen words between batches only: rows in use are never overwritten.
             self._tok = dict(self._tok_base)
-        b = Batch(texts, self._tok)
+        b = Batch(texts, self._tok, self._table)
         tok = b.ids
         missing = np.flatnonzero(tok < 0)
         if missing.size:
-            tokens = b.tokens
-            unseen = [tokens[p] for p in missing.tolist()]
-            self._add_unseen(list(dict.fromkeys(unseen)))
+            # Tokens outside the training vocabulary: their subword vectors, cached by string.
+            unseen = b.strings(missing.tolist())
+            known = self._tok
+            new = [t for t in dict.fromkeys(unseen) if t not in known]
+            if new:
+                self._add_unseen(new)
             tok[missing] = np.fromiter(map(self._tok.__getitem__, unseen), np.int64, len(unseen))
         # Word block, binary: (text, term) keys de-duplicated, which also sorts them by text.
         v = self._word_t.shape[0]

@@ -2,19 +2,22 @@
 
 Training (``train_emotion.py``) and analysis must cut text into exactly the same
 features, otherwise the learned weights silently stop matching; both use the
-tokeniser defined here. At run time a whole batch is tokenised with *one* regex
-call over the joined texts and every look-up is a C-level ``map``: per-text
-Python work is what limits throughput, so there is none left in the hot path.
+tokeniser defined here. At run time a whole batch is cut into tokens and looked up
+in numpy (:class:`Batch`): ASCII tokens are found by their byte classes and looked up
+by hash, so no token becomes a Python string unless the vocabulary lacks it; only
+texts past ASCII go through the regex, text by text.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import pairwise, repeat
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
+
+from heartdesk.models.wordhash import CHUNK, span_hashes, word_hash
 
 #: Only the head of a very long turn is read: emotion shows early, and a 1 MB
 #: paste must not cost more than a normal message.
@@ -27,45 +30,11 @@ TOKEN_RE = re.compile(_WORD)
 # The batch tokeniser also matches the separator placed between texts.
 SEP = "\x01"
 _BATCH_RE = re.compile(_WORD + "|" + SEP)
-#: The same tokens on pure-ASCII text (most turns), with plain ASCII classes: ``[^\W\d_]`` asks the
-#: Unicode tables about every character, ``[a-zA-Z]`` is one bitmap test. On ASCII the two agree
+#: The same tokens on pure-ASCII text (most turns), with plain ASCII classes. On ASCII the two agree
 #: exactly (ASCII letters are the only ASCII characters in ``[^\W\d_]``, ASCII digits the only ones
-#: in ``\d``, and no pictograph is ASCII); a test holds them to it.
+#: in ``\d``, and no pictograph is ASCII). :class:`Batch` cuts ASCII text in numpy instead
+#: (``_cut``); this regex is the reference the tests hold that cut to.
 _BATCH_ASCII_RE = re.compile(r"[a-zA-Z]+(?:'[a-zA-Z]+)*|[0-9]+|[!?" + SEP + "]")
-#: ASCII bytes that can be part of a token keep their value (``bytes.translate``), the rest become spaces.
-_TOKEN_BYTES = bytes(c if chr(c) in "'!?" + SEP or (chr(c).isascii() and chr(c).isalnum()) else 32 for c in range(256))
-
-
-def ascii_tokens(text: str) -> list[str]:
-    """``_BATCH_ASCII_RE.findall(text)`` for ASCII ``text``, mostly without the regex engine.
-
-    The regex walks every character (~5 µs a customer turn). Every other character becomes a
-    space in one C pass and the rest splits on spaces; a piece made only of letters, or of
-    digits, is a whole token as it stands, and only the few others (``don't``, ``it!``, ``a1``)
-    go through the regex. No token spans a character outside the pieces, so the tokens are the same
-    (``tests/test_emotion_model.py`` holds the two to it).
-    """
-    b = text.encode("ascii").translate(_TOKEN_BYTES)
-    # "!", "?" and the separator are tokens of their own: spaced out, they end up pieces of their own.
-    b = b.replace(b"!", b" ! ").replace(b"?", b" ? ").replace(b"\x01", b" \x01 ")
-    out: list[str] = []
-    findall = _BATCH_ASCII_RE.findall
-    for piece in b.decode("ascii").split():
-        if piece.isalpha() or piece.isdigit() or piece in _SINGLES:
-            out.append(piece)
-        elif (
-            # letters with single apostrophes inside ("don't", "rock'n'roll"): one token
-            piece[0] != "'" and piece[-1] != "'" and "''" not in piece and piece.replace("'", "").isalpha()
-        ):
-            out.append(piece)
-        else:
-            out += findall(piece)
-    return out
-
-
-_SINGLES = frozenset(["!", "?", SEP])
-
-
 #: Pseudo-token for shouting: a token of 3+ characters written in capitals ("NEVER", "WHY").
 SHOUT_TOKEN = "<shout>"
 
@@ -108,40 +77,182 @@ def char_ngrams(word: str) -> list[str]:
 Ints = npt.NDArray[np.int64]
 
 
+class WordTable:
+    """The ASCII tokens of a vocabulary by their hash (:mod:`heartdesk.models.wordhash`), for :class:`Batch`.
+
+    A batch's ASCII tokens are then looked up in numpy, by hash and length, without a Python
+    string or dictionary look-up each (half the cost of the emotion model was there).
+    """
+
+    __slots__ = ("keys", "lens", "rows")
+
+    def __init__(self, vocab: dict[str, int]) -> None:
+        items = sorted((word_hash(t.encode("ascii")), len(t), r) for t, r in vocab.items() if t.isascii())
+        self.keys: npt.NDArray[np.uint64] = np.array([h for h, _, _ in items], dtype=np.uint64)
+        self.lens: Ints = np.array([n for _, n, _ in items], dtype=np.int64)
+        self.rows: Ints = np.array([r for _, _, r in items], dtype=np.int64)
+        if self.keys.size > 1 and bool((self.keys[1:] == self.keys[:-1]).any()):
+            raise ValueError("two tokens of the vocabulary share a hash")  # never seen; a test checks the shipped one
+
+    def ids(self, hashes: npt.NDArray[np.uint64], lens: Ints) -> Ints:
+        """Row of each token (given by hash and length), -1 where the vocabulary lacks it."""
+        if self.keys.size == 0 or hashes.size == 0:
+            return np.full(hashes.size, -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.keys, hashes), self.keys.size - 1)
+        hit = (self.keys[pos] == hashes) & (self.lens[pos] == lens)
+        out: Ints = np.where(hit, self.rows[pos], -1)
+        return out
+
+
+# Byte classes of the hashed tokeniser: letters, digits, the apostrophe, tokens of one byte (! ? SEP).
+_LETTER, _DIGIT, _APOS, _ONE = 1, 2, 3, 4
+_CLS = np.zeros(256, dtype=np.int8)
+_CLS[[c for c in range(256) if chr(c).isascii() and chr(c).isalpha()]] = _LETTER
+_CLS[[c for c in range(256) if chr(c).isascii() and chr(c).isdigit()]] = _DIGIT
+_CLS[ord("'")] = _APOS
+_CLS[[ord("!"), ord("?"), ord(SEP)]] = _ONE
+#: What a byte adds to its token's hash: its lower-case form + 1 (tokens are looked up lower-cased).
+_VAL = np.array([ord(chr(c).lower()) + 1 if c < 128 else 0 for c in range(256)], dtype=np.uint64)
+_IS_LOWER = np.array([97 <= c <= 122 for c in range(256)], dtype=np.int64)
+
+
 class Batch:
     """A batch of texts as one flat token sequence, looked up in a token vocabulary once.
 
-    ``tokens`` holds the lower-cased tokens with ``SEP`` between texts; ``ids`` their rows in
-    ``vocab`` (-1 when absent; ``vocab`` must contain ``SEP``); ``doc`` the text index of every
-    position (a separator counts with the text after it); ``shouting`` the texts with a shouted token.
+    ``ids`` holds the tokens' rows in ``vocab`` (-1 when absent; ``vocab`` must contain ``SEP``),
+    with ``SEP`` between texts; ``doc`` the text index of every position (a separator counts with
+    the text after it); ``shouting`` the texts with a shouted token; :meth:`strings` (and
+    ``tokens``, all of them) the lower-cased tokens themselves.
+
+    The tokens are those of ``_BATCH_RE`` on each text. ASCII texts, nearly all, are cut and
+    looked up in numpy (:class:`WordTable`, built from ``vocab`` unless given); the others go
+    through the regex and a dictionary look-up each, and are spliced in at their place.
     """
 
-    __slots__ = ("doc", "ids", "n", "sep", "shouting", "tokens")
+    __slots__ = ("_data", "_ends", "_inserted", "_starts", "doc", "ids", "n", "sep", "shouting")
 
-    def __init__(self, texts: Sequence[str], vocab: dict[str, int]) -> None:
-        self.n = n = len(texts)
-        joined = SEP.join([t[:MAX_CHARS] for t in texts])
-        if joined.count(SEP) != max(n - 1, 0):  # a text contains the separator itself
-            joined = SEP.join([t[:MAX_CHARS].replace(SEP, " ") for t in texts])
-        raw: list[str]
-        if joined.isascii():
-            raw = ascii_tokens(joined)
-        else:  # text by text, so that the ASCII ones still take the fast form (no token spans a SEP)
-            raw = []
-            any_re = _BATCH_RE.findall
-            for i, text in enumerate(joined.split(SEP)):
-                if i:
-                    raw.append(SEP)
-                raw += ascii_tokens(text) if text.isascii() else any_re(text)
-        self.tokens: list[str] = list(map(str.lower, raw))
-        count = len(raw)
-        self.ids: Ints = np.fromiter(map(vocab.get, self.tokens, repeat(-1)), dtype=np.int64, count=count)
-        self.sep = self.ids == vocab[SEP]
+    def __init__(self, texts: Sequence[str], vocab: dict[str, int], table: WordTable | None = None) -> None:
+        self.n = len(texts)
+        cut = [t[:MAX_CHARS] for t in texts]
+        if sum(t.count(SEP) for t in cut):  # a text contains the separator itself
+            cut = [t.replace(SEP, " ") for t in cut]
+        odd = [i for i, t in enumerate(cut) if not t.isascii()]
+        if odd:  # the regex's texts leave an empty place in the hashed ones
+            ascii_texts = list(cut)
+            for i in odd:
+                ascii_texts[i] = ""
+            data = SEP.join(ascii_texts).encode("ascii")
+        else:
+            data = SEP.join(cut).encode("ascii")
+        self._data = data
+        arr = np.frombuffer(data, dtype=np.uint8)
+        starts, ends, loud = _cut(arr)
+        self._starts, self._ends = starts, ends
+        lens = ends - starts
+        tab = table if table is not None else WordTable(vocab)
+        ids = tab.ids(_hashes(_VAL[arr], starts, ends), lens)
+        self._inserted: dict[int, str] = {}
+        shout_docs: list[int] = []
+        if odd:
+            ids, shout_docs = self._splice(cut, odd, ids, vocab[SEP], vocab)
+        self.ids: Ints = ids
+        self.sep = ids == vocab[SEP]
         self.doc: Ints = np.cumsum(self.sep, dtype=np.int64)
-        # is_shout(), vectorised: capitals are rare, so the length check runs on few tokens.
-        upper = np.flatnonzero(np.fromiter(map(str.isupper, raw), dtype=bool, count=count))
-        loud = [i for i in upper.tolist() if len(raw[i]) >= 3]
-        self.shouting: Ints = np.unique(self.doc[loud]) if loud else np.zeros(0, np.int64)
+        if odd:
+            # Positions of the hashed tokens in the spliced sequence: where ``_starts`` is not -1.
+            at = np.flatnonzero(self._starts >= 0)
+            loud = at[loud] if loud.size else loud
+        docs = self.doc[loud] if loud.size else np.zeros(0, np.int64)
+        if shout_docs:
+            docs = np.concatenate([docs, np.asarray(shout_docs, dtype=np.int64)])
+        self.shouting: Ints = np.unique(docs) if docs.size else np.zeros(0, np.int64)
+
+    def _splice(self, cut: list[str], odd: list[int], ids: Ints, sep_row: int, vocab: dict[str, int]) -> tuple[Ints, list[int]]:
+        """Insert the regex tokens of the texts ``odd`` at their places; the texts among them that shout."""
+        sep_at = np.flatnonzero(ids == sep_row)
+        where: list[int] = []
+        vals: list[int] = []
+        words_of: list[str] = []
+        shout: list[int] = []
+        get = vocab.get
+        for i in odd:
+            raw: list[str] = _BATCH_RE.findall(cut[i])
+            at = 0 if i == 0 else int(sep_at[i - 1]) + 1  # right after the separator that opens text i
+            low = [t.lower() for t in raw]
+            where += [at] * len(low)
+            vals += [get(t, -1) for t in low]
+            words_of += low
+            if any(is_shout(t) for t in raw):
+                shout.append(i)
+        if not where:
+            return ids, shout
+        pos = np.asarray(where, dtype=np.int64)
+        out: Ints = np.insert(ids, pos, np.asarray(vals, dtype=np.int64))
+        # Spliced tokens carry no span in ``_data``: -1, and their strings are kept by position.
+        self._starts = np.insert(self._starts, pos, -1)
+        self._ends = np.insert(self._ends, pos, -1)
+        new_at = np.flatnonzero(self._starts < 0)
+        self._inserted = dict(zip(new_at.tolist(), words_of, strict=True))
+        return out, shout
+
+    def strings(self, positions: Sequence[int]) -> list[str]:
+        """The lower-cased tokens at these positions of the sequence."""
+        data, starts, ends, inserted = self._data, self._starts, self._ends, self._inserted
+        out: list[str] = []
+        for p in positions:
+            s = int(starts[p])
+            out.append(inserted[p] if s < 0 else data[s : int(ends[p])].decode("ascii").lower())
+        return out
+
+    @property
+    def tokens(self) -> list[str]:
+        return self.strings(range(self.ids.size))
+
+
+def _cut(arr: npt.NDArray[np.uint8]) -> tuple[Ints, Ints, Ints]:
+    """Starts and ends of the tokens of ``_BATCH_ASCII_RE`` in ASCII bytes, and which of them shout.
+
+    A word is a run of letters and of apostrophes with a letter on both sides ("don't",
+    "rock'n'roll"); a number a run of digits; ``!``, ``?`` and ``SEP`` a token each. A shouted
+    token (``is_shout``) is a word of three characters or more with no lower-case letter.
+    """
+    n = arr.size
+    cls = _CLS[arr]
+    letter = cls == _LETTER
+    word = letter.copy()
+    if n > 2:
+        word[1:-1] |= (cls[1:-1] == _APOS) & letter[:-2] & letter[2:]
+    digit = cls == _DIGIT
+    one = cls == _ONE
+    prev_word = np.zeros(n, dtype=bool)
+    prev_word[1:] = word[:-1]
+    next_word = np.zeros(n, dtype=bool)
+    next_word[:-1] = word[1:]
+    prev_digit = np.zeros(n, dtype=bool)
+    prev_digit[1:] = digit[:-1]
+    next_digit = np.zeros(n, dtype=bool)
+    next_digit[:-1] = digit[1:]
+    starts = np.flatnonzero((word & ~prev_word) | (digit & ~prev_digit) | one)
+    ends = np.flatnonzero((word & ~next_word) | (digit & ~next_digit) | one) + 1
+    lower = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(_IS_LOWER[arr], out=lower[1:])
+    loud = np.flatnonzero(letter[starts] & (ends - starts >= 3) & (lower[ends] == lower[starts]))
+    return starts, ends, loud
+
+
+def _hashes(val: npt.NDArray[np.uint64], starts: Ints, ends: Ints) -> npt.NDArray[np.uint64]:
+    """:func:`span_hashes` of the tokens, piece by piece when the batch is longer than ``CHUNK`` bytes."""
+    if val.size <= CHUNK:
+        return span_hashes(val, starts, ends)
+    out: list[npt.NDArray[np.uint64]] = []
+    k, total = 0, starts.size
+    while k < total:
+        lo = int(starts[k])
+        # The tokens that end within CHUNK bytes of this one's start (a token is at most MAX_CHARS long).
+        k2 = int(np.searchsorted(ends, lo + CHUNK, side="right"))
+        out.append(span_hashes(val[lo : int(ends[k2 - 1])], starts[k:k2] - lo, ends[k:k2] - lo))
+        k = k2
+    return np.concatenate(out) if out else np.zeros(0, np.uint64)
 
 
 def segment_sum(rows: Ints, doc: Ints, table: npt.NDArray[np.float32], n: int) -> npt.NDArray[np.float32]:

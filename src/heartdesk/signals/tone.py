@@ -38,6 +38,7 @@ import numpy.typing as npt
 
 from heartdesk.errors import HeartdeskError
 from heartdesk.model import Emotion
+from heartdesk.models.wordhash import CHUNK, MASK64, MULT_INT, span_hashes, word_hash
 
 if TYPE_CHECKING:
     from heartdesk.signals.tone_one import OneText
@@ -61,7 +62,7 @@ _SEP = b"\x1e"  # joins the batch; also a sentence start
 _BOUNDS = (b".", b"!", b"?", _SEP)
 # Token ids: 1 unknown word, 2 "sentence start" (anchored keys only), 4-7 . ! ? and the separator, words from 8.
 _UNK, _BOUND = 1, 2
-_MULT_INT = 0x100000001B3  # odd multiplier of the n-gram hash (FNV prime)
+_MULT_INT = MULT_INT  # odd multiplier of the n-gram hash too
 _MULT = np.uint64(_MULT_INT)
 _BOUND_U = np.uint64(_BOUND)
 _SEP_S = "\x1e"
@@ -95,30 +96,11 @@ _PUNCT_ID[[ord("."), ord("!"), ord("?"), 0x1E]] = [4, 5, 6, 7]
 # What a byte adds to its word's hash before the positional power: byte + 1 inside words, 0 elsewhere.
 _VAL = np.where(_CLASS == 1, np.arange(256, dtype=np.uint64) + np.uint64(1), np.uint64(0)).astype(np.uint64)
 _SINGLE = _CLASS == 2
-_MASK64 = (1 << 64) - 1
-_INV_INT = pow(0x100000001B3, -1, 1 << 64)  # the multiplier is odd, so invertible mod 2^64
-_CHUNK = 1 << 19  # bytes hashed at once; longer batches are split (the power tables cost 8 MB)
 _BUCKET_BITS = 18  # direct-address word table: 2^18 slots
 _ONE_MAX_CHARS = 4000  # a single text up to this long takes the plain-Python path (tone_one.py)
-
-
-def word_hash(word: bytes) -> int:
-    """The hash the vectorised tokenizer gives a (translated) word: sum of (byte+1) x M^i mod 2^64."""
-    h, p = 0, 1
-    for c in word:
-        h = (h + (c + 1) * p) & _MASK64
-        p = (p * _MULT_INT) & _MASK64
-    return h
-
-
-def _powers(base: int, n: int) -> npt.NDArray[np.uint64]:
-    out = np.full(n, base, dtype=np.uint64)
-    out[0] = 1
-    return np.cumprod(out, dtype=np.uint64)  # wraps mod 2^64, as intended
-
-
-_POW = _powers(_MULT_INT, _CHUNK + 1)
-_INV = _powers(_INV_INT, _CHUNK + 1)
+# The word hash and its power tables are shared with the emotion model's tokeniser (models/wordhash.py).
+_MASK64 = MASK64
+_CHUNK = CHUNK
 
 
 def tokens(text: str | bytes) -> list[bytes]:
@@ -299,9 +281,7 @@ class RuleTone:
         single = np.flatnonzero(keep)
         if starts.size:
             ends = np.flatnonzero(inner & ~word[2:]) + 1
-            prefix = np.zeros(n + 1, dtype=np.uint64)
-            np.cumsum(val * _POW[:n], out=prefix[1:])
-            wh = (prefix[ends] - prefix[starts]) * _INV[starts]
+            wh = span_hashes(val, starts, ends)
             slot = ((wh >> self._shift) & np.uint64((1 << _BUCKET_BITS) - 1)).astype(np.int64)
             ids_at[starts] = np.where(self._word_keys[slot] == wh, self._word_ids[slot], _UNK)
             keep[starts] = True
@@ -327,11 +307,13 @@ class RuleTone:
 
     def _emotion_points(self, emotions: Sequence[Emotion | None]) -> npt.NDArray[np.float64]:
         keys = self._emo_keys
+        none = (0.0,) * len(keys)  # agent turns (no emotion): nearly half of every batch
+        get = self._emo_get
         try:
             # itemgetter fetches all probabilities of a turn in one C call.
-            rows = [self._emo_get(e.scores) for e in emotions]  # type: ignore[union-attr]
-        except (KeyError, AttributeError):  # a model that omits labels, or a None emotion
-            rows = [tuple(e.scores.get(k, 0.0) for k in keys) if e is not None else (0.0,) * len(keys) for e in emotions]
+            rows = [none if e is None else get(e.scores) for e in emotions]
+        except KeyError:  # a model that omits labels
+            rows = [tuple(e.scores.get(k, 0.0) for k in keys) if e is not None else none for e in emotions]
         table = np.asarray(rows, dtype=np.float64).reshape(len(emotions), len(keys))
         points: npt.NDArray[np.float64] = (table * self._emo_w).sum(axis=1)  # row by row (see ``raw``)
         return points

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from heartdesk.models.wordhash import word_hash
 from heartdesk.signals.tone import (
     _BOUND,
     _BOUNDS,
@@ -22,7 +23,6 @@ from heartdesk.signals.tone import (
     _SEP_S,
     _TABLE,
     _UNK,
-    word_hash,
 )
 
 if TYPE_CHECKING:
