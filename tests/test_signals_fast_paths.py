@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from heartdesk.model import EMOTIONS, Conversation, Emotion, EmotionCue, TurnAnalysis, new_emotion
+from heartdesk.signals.agent_context import _YOU, _you_in
 from heartdesk.signals.agent_match import gated
 from heartdesk.signals.agent_text import sentences
 from heartdesk.signals.agent_unless import bounded_search, context_search, found_in, without_unless
@@ -135,3 +136,17 @@ def test_emotion_built_through_its_slots_equals_the_dataclass() -> None:
     assert built == Emotion("neutral", 0.4, scores, (cue,))
     assert (built.label, built.intensity, built.scores, built.cues) == ("neutral", 0.4, scores, (cue,))
     assert new_emotion("anger", 1.0, scores).cues == ()
+
+
+_YOU_SOUP = st.lists(
+    st.sampled_from(["you", "YOU", "Your", "yours", "yourſ", "you're", "you\u2019re", "youth", "bayou", " ", "?", "İ", "é", "x"]),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_YOU_SOUP, st.integers(0, 40), st.integers(0, 40))
+def test_the_you_test_in_c_agrees_with_the_regex(text: str, a: int, b: int) -> None:
+    # Paraphrase asks whether a sentence is about the customer: "you" in the lower-cased turn first.
+    s, e = min(a, b, len(text)), min(max(a, b), len(text))
+    assert _you_in(text, text.lower(), s, e) == (_YOU.search(text, s, e) is not None)

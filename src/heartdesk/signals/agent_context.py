@@ -42,13 +42,15 @@ class Paraphrase:
         rules = self._lex.rules
         hits = self._gated.hits(text)
         has_q = "?" in text
-        if not hits and not has_q and _YOU.search(text) is None:
+        # "you" in the lower-cased turn first: a test in C that spares most turns the regex.
+        low = text.lower()
+        if not hits and not has_q and not _you_in(text, low, 0, len(text)):
             return  # no frame, no question, not about the customer: nothing can restate them
         heard = recent_customer_stems(ctx)
         if not heard:
             return
         bounds = sentences(text)
-        best = self._echo(text, bounds, heard) if has_q or hits or _YOU.search(text) else None
+        best = self._echo(text, low, bounds, heard)
         long_said: dict[int, set[str]] = {}
         for h_start, h_end, h_rule in hits:
             # The restated content is in the frame's sentence, or in the next one after a bare
@@ -93,12 +95,12 @@ class Paraphrase:
         yield new_finding(Finding, ("paraphrase", s, e, round(conf, 3), expl, self.name, version, None))
 
     @staticmethod
-    def _echo(text: str, bounds: list[tuple[int, int]], heard: frozenset[str]) -> tuple[float, int, int, str] | None:
+    def _echo(text: str, low: str, bounds: list[tuple[int, int]], heard: frozenset[str]) -> tuple[float, int, int, str] | None:
         """A sentence that hands the customer's own words back ("You were charged twice?")."""
         best: tuple[float, int, int, str] | None = None
         for s, e in bounds:
             asked = text[e - 1] == "?"
-            if not asked and _YOU.search(text, s, e) is None:
+            if not asked and not _you_in(text, low, s, e):
                 continue  # only questions and sentences about the customer can hand their words back
             said = stems_of(text[s:e])
             shared = said & heard
@@ -160,6 +162,19 @@ def _opens_like_question(sent: str) -> bool:
 
 
 _YOU = re.compile(r"\byou(?:r|rs|'re|\u2019re)?\b", re.IGNORECASE)
+
+
+def _you_in(text: str, low: str, s: int, e: int) -> bool:
+    """``_YOU.search(text, s, e)`` found something; ``low`` is ``text.lower()``.
+
+    Every match holds "you" in some case, and only "y", "o" and "u" themselves match those letters
+    under IGNORECASE, so where ``low`` (of the same length) lacks "you" there is no match.
+    """
+    if len(low) == len(text) and low.find("you", s, e) < 0:
+        return False
+    return _YOU.search(text, s, e) is not None
+
+
 #: Advice or a wish addressed to the customer: it reuses their words without restating them (the
 #: ``[context]`` lists of ``lexicons/paraphrase.toml``). ``advice_statements`` counts in statements only:
 #: "You can go out on the boat" advises, "You can log in but the page is blank?" checks.
