@@ -13,6 +13,7 @@ from heartdesk.signals.agent_context import _YOU, _you_in
 from heartdesk.signals.agent_match import gated
 from heartdesk.signals.agent_text import sentences
 from heartdesk.signals.agent_unless import bounded_search, context_search, found_in, without_unless
+from heartdesk.signals.context import rounded
 from heartdesk.signals.emotion_cues import apply
 from heartdesk.signals.pipeline import _rounded_tones, _turn_analysis
 
@@ -161,3 +162,27 @@ def test_remembered_tone_rounding_is_round_to_four_digits(tones: list[float]) ->
     want = [round(t, 4) for t in tones + tones]
     assert got == want
     assert [math.copysign(1.0, x) for x in got] == [math.copysign(1.0, x) for x in want]
+
+
+_HALVES = [0.5, 2.5, 0.125, 2.675, 0.0005, 1.0005, -0.0005, -2.5, 0.00015, 1e-12, -1e-12, 5e8, 1e10]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.one_of(st.floats(allow_nan=False), st.floats(-2, 2), st.sampled_from(_HALVES)),
+    st.integers(0, 4),
+)
+def test_rounded_is_round(x: float, ndigits: int) -> None:
+    # The engine's exact fast round: value, type and the sign of zero must all be round()'s.
+    got, want = rounded(x, ndigits), round(x, ndigits)
+    assert got == want and type(got) is type(want)
+    if want == 0:
+        assert math.copysign(1.0, got) == math.copysign(1.0, want)
+
+
+def test_rounded_on_values_next_to_halves() -> None:
+    for k in range(-2000, 2000):
+        for ndigits in range(5):
+            half = (k + 0.5) / 10**ndigits
+            for x in (half, math.nextafter(half, 0.0), math.nextafter(half, 1e9), k / 10**ndigits):
+                assert rounded(x, ndigits) == round(x, ndigits), (x, ndigits)

@@ -22,6 +22,7 @@ from heartdesk.model import (
     TurnAnalysis,
 )
 from heartdesk.signals.base import distress
+from heartdesk.signals.context import rounded
 
 # label -> points per present finding (scaled by confidence), capped per dimension.
 WEIGHTS: dict[str, dict[str, float]] = {
@@ -104,7 +105,7 @@ def _collect(found: list[tuple[int, Finding]]) -> dict[str, list[Evidence]]:
                 counts[slot] = c + 1
                 effect = effects.get(conf)
                 if effect is None:
-                    effect = round(w * conf, 1)
+                    effect = rounded(w * conf, 1)
                     if len(effects) < _EFFECTS_MAX:  # custom detectors may give more decimals
                         effects[conf] = effect
                 evidence[name].append(_new(Evidence, (turn, f.label, effect, f.start, f.end, f.explanation)))
@@ -192,8 +193,8 @@ def _trajectory(conversation: Conversation, customer_turns: Sequence[TurnAnalysi
         if emo.label != "neutral" or len(conversation.turns[index].text.split(None, _SAYS_SOMETHING - 1)) >= _SAYS_SOMETHING:
             last, d1 = emo, d
             break
-    d0, d1 = round(d0, 3), round(d1, 3)
-    change = round(d0 - d1, 3)
+    d0, d1 = rounded(d0, 3), rounded(d1, 3)
+    change = rounded(d0 - d1, 3)
     kind = "one" if len(emos) == 1 else "de-escalated" if change > 0.15 else "escalated" if change < -0.15 else "steady"
     summary = _MOVES.get((kind, first.label, last.label))
     if summary is None:
@@ -273,7 +274,7 @@ def build_scorecard(conversation: Conversation, turns: Sequence[TurnAnalysis]) -
         worst = customer_turns[distresses.index(peak)]
         label = worst.emotion.label if worst.emotion else "distress"
         note = f"customer {label}: empathy expected"
-        distressed = (worst.index, "customer_distress", round(-DISTRESS_DEMAND * peak, 1), None, None, note)
+        distressed = (worst.index, "customer_distress", rounded(-DISTRESS_DEMAND * peak, 1), None, None, note)
         evidence["empathy"].insert(0, _new(Evidence, distressed))
     empathy = _dimension("empathy", BASE["empathy"], evidence["empathy"])
     listening = _dimension("listening", BASE["listening"], evidence["listening"])
@@ -282,9 +283,11 @@ def build_scorecard(conversation: Conversation, turns: Sequence[TurnAnalysis]) -
     etiquette = _dimension("etiquette", BASE["etiquette"], evidence["etiquette"])
     mean_tone = sum(t.tone for t in agent_turns) / len(agent_turns)
     n = len(agent_turns)
-    tone_ev = [_new(Evidence, (t.index, "tone", round(t.tone * 50 / n, 1), None, None, _tone_note(t.tone))) for t in agent_turns]
+    tone_ev = [
+        _new(Evidence, (t.index, "tone", rounded(t.tone * 50 / n, 1), None, None, _tone_note(t.tone))) for t in agent_turns
+    ]
     hostile = [(i, f) for i, f in found if f.label in ("confrontational", "dismissive", "defensive")]
-    tone_ev += [Evidence(i, f.label, round(-20 * f.confidence, 1), f.start, f.end, f.explanation) for i, f in hostile[:3]]
+    tone_ev += [Evidence(i, f.label, rounded(-20 * f.confidence, 1), f.start, f.end, f.explanation) for i, f in hostile[:3]]
     tone_score = _clamp(50 + 50 * mean_tone + sum(e.effect for e in tone_ev[len(agent_turns) :]))
     tone = _new_dimension("tone", tone_score, tuple(tone_ev), f"tone {tone_score}/100; mean agent tone {mean_tone:+.2f}")
     card = object.__new__(Scorecard)

@@ -18,6 +18,7 @@ from heartdesk.signals.agent_match import gated
 from heartdesk.signals.agent_patterns import GatedPatterns
 from heartdesk.signals.agent_text import context_patterns, recent_customer_stems, sentence_index, sentences, stems_of
 from heartdesk.signals.base import TurnContext, new_finding, register
+from heartdesk.signals.context import rounded
 from heartdesk.signals.text import words
 
 _LONG = 2000  # characters: a sentence longer than this is not one a person wrote to restate someone
@@ -92,7 +93,7 @@ class Paraphrase:
             f"The agent restates the customer's words ({what})." if what else "A restating frame with nothing the customer said."
         )
         version = f"{self.version}+lex{self._lex.version}"
-        yield new_finding(Finding, ("paraphrase", s, e, round(conf, 3), expl, self.name, version, None))
+        yield new_finding(Finding, ("paraphrase", s, e, rounded(conf, 3), expl, self.name, version, None))
 
     @staticmethod
     def _echo(text: str, low: str, bounds: list[tuple[int, int]], heard: frozenset[str]) -> tuple[float, int, int, str] | None:

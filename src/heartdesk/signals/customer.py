@@ -22,6 +22,7 @@ from mypy_extensions import mypyc_attr
 
 from heartdesk.model import NEGATIVE_EMOTIONS, Emotion, Finding, Turn
 from heartdesk.signals.base import CLAMPED, Reads, TurnContext, clamp_confidence, distress, new_finding, register
+from heartdesk.signals.context import rounded
 from heartdesk.signals.customer_scan import Prep, Scanner, heads_of, prepare, prepare_all, watch
 from heartdesk.signals.lexicon import Lexicon, Rule, builtin
 from heartdesk.signals.rules import LexiconDetector
@@ -466,5 +467,5 @@ class RealIssue:
         margin = net[best] - max(runner, 0.0)
         conf = 0.45 + 0.1 * min(problem[best], 3.0) + 0.2 * min(margin / MARGIN_FULL, 1.0)
         s, e = bounds[best]
-        conf = round(min(0.95, conf), 3)
+        conf = rounded(min(0.95, conf), 3)
         yield new_finding(Finding, ("real_issue", s, e, conf, _REAL_ISSUE_WHY, self.name, self._ver, _REAL_ISSUE_DO))

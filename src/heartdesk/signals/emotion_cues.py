@@ -27,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 
 from heartdesk.model import EMOTIONS, Emotion, EmotionCue, new_emotion
+from heartdesk.signals.context import rounded
 from heartdesk.signals.lexicon import LexiconError, top_level_alternatives
 from heartdesk.signals.prefilter import Prefilter
 from heartdesk.signals.re2_spans import Re2Finder, finder
@@ -281,7 +282,7 @@ def apply(emotion: Emotion, cues: Sequence[EmotionCue], overruled: frozenset[str
     if label in CALM and emotion.label not in CALM and emotion.label not in overruled:
         label = emotion.label
     # Intensity: the stronger of the model's and the moved mass on the new label's family.
-    intensity = round(min(1.0, max(emotion.intensity, _felt(label, cues) if label not in CALM else 0.0)), 4)
+    intensity = rounded(min(1.0, max(emotion.intensity, _felt(label, cues) if label not in CALM else 0.0)), 4)
     reported = scores if complete else {k: scores.get(k, 0.0) for k in emotion.scores}
     return new_emotion(label, intensity, reported, tuple(cues))
 
