@@ -228,3 +228,13 @@ def test_batches_longer_than_one_hashing_chunk() -> None:
     assert out[1] > 0.3
     big = ("\x1e" + long_text).encode()
     assert TONE.token_ids(big).tolist() == [TONE.vocab.get(t, 1) for t in tokens(big)]
+
+
+def test_token_ids_read_a_byte_no_utf8_holds_like_the_others() -> None:
+    # Bytes are mapped by bytes.translate, except in a string holding 0xFF (never UTF-8), where the
+    # numpy table is used: the ids of the words around it must not change.
+    tone = load_default()
+    plain = tone.token_ids(b"thank you so much . \xfe")
+    odd = tone.token_ids(b"thank you so much . \xff")
+    assert plain.tolist()[:-1] == odd.tolist()[:-1]
+    assert plain.tolist()[-1] == odd.tolist()[-1] == 1  # an unknown word either way

@@ -114,6 +114,11 @@ _CLS[[ord("!"), ord("?"), ord(SEP)]] = _ONE
 #: What a byte adds to its token's hash: its lower-case form + 1 (tokens are looked up lower-cased).
 _VAL = np.array([ord(chr(c).lower()) + 1 if c < 128 else 0 for c in range(256)], dtype=np.uint64)
 _IS_LOWER = np.array([97 <= c <= 122 for c in range(256)], dtype=np.int64)
+# The three tables as bytes.translate tables (every value fits a byte): a translation runs at memory
+# speed, several times faster than numpy's gather of a table by a byte array.
+_CLS_BYTES = bytes([int(v) for v in _CLS])
+_VAL_BYTES = bytes([int(v) for v in _VAL])
+_IS_LOWER_BYTES = bytes([int(v) for v in _IS_LOWER])
 
 
 class Batch:
@@ -145,12 +150,12 @@ class Batch:
         else:
             data = SEP.join(cut).encode("ascii")
         self._data = data
-        arr = np.frombuffer(data, dtype=np.uint8)
-        starts, ends, loud = _cut(arr)
+        starts, ends, loud = _cut(data)
         self._starts, self._ends = starts, ends
         lens = ends - starts
         tab = table if table is not None else WordTable(vocab)
-        ids = tab.ids(_hashes(_VAL[arr], starts, ends), lens)
+        val = np.frombuffer(data.translate(_VAL_BYTES), dtype=np.uint8).astype(np.uint64)
+        ids = tab.ids(_hashes(val, starts, ends), lens)
         self._inserted: dict[int, str] = {}
         shout_docs: list[int] = []
         if odd:
@@ -209,15 +214,15 @@ class Batch:
         return self.strings(range(self.ids.size))
 
 
-def _cut(arr: npt.NDArray[np.uint8]) -> tuple[Ints, Ints, Ints]:
+def _cut(data: bytes) -> tuple[Ints, Ints, Ints]:
     """Starts and ends of the tokens of ``_BATCH_ASCII_RE`` in ASCII bytes, and which of them shout.
 
     A word is a run of letters and of apostrophes with a letter on both sides ("don't",
     "rock'n'roll"); a number a run of digits; ``!``, ``?`` and ``SEP`` a token each. A shouted
     token (``is_shout``) is a word of three characters or more with no lower-case letter.
     """
-    n = arr.size
-    cls = _CLS[arr]
+    n = len(data)
+    cls = np.frombuffer(data.translate(_CLS_BYTES), dtype=np.int8)
     letter = cls == _LETTER
     word = letter.copy()
     if n > 2:
@@ -235,7 +240,7 @@ def _cut(arr: npt.NDArray[np.uint8]) -> tuple[Ints, Ints, Ints]:
     starts = np.flatnonzero((word & ~prev_word) | (digit & ~prev_digit) | one)
     ends = np.flatnonzero((word & ~next_word) | (digit & ~next_digit) | one) + 1
     lower = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(_IS_LOWER[arr], out=lower[1:])
+    np.cumsum(np.frombuffer(data.translate(_IS_LOWER_BYTES), dtype=np.uint8), dtype=np.int64, out=lower[1:])
     loud = np.flatnonzero(letter[starts] & (ends - starts >= 3) & (lower[ends] == lower[starts]))
     return starts, ends, loud
 

@@ -96,6 +96,11 @@ _PUNCT_ID[[ord("."), ord("!"), ord("?"), 0x1E]] = [4, 5, 6, 7]
 # What a byte adds to its word's hash before the positional power: byte + 1 inside words, 0 elsewhere.
 _VAL = np.where(_CLASS == 1, np.arange(256, dtype=np.uint64) + np.uint64(1), np.uint64(0)).astype(np.uint64)
 _SINGLE = _CLASS == 2
+# The same two tables as bytes.translate tables: a translation runs at memory speed, where numpy's
+# gather of a table by a byte array costs several times more. A value must fit in a byte: byte + 1
+# does for every byte but 0xFF, which UTF-8 never holds (a text holding it takes the gather).
+_VAL_BYTES = bytes([min(int(v), 255) for v in _VAL])
+_SINGLE_BYTES = bytes([int(v) for v in _SINGLE])
 _BUCKET_BITS = 18  # direct-address word table: 2^18 slots
 _ONE_MAX_CHARS = 4000  # a single text up to this long takes the plain-Python path (tone_one.py)
 # The word hash and its power tables are shared with the emotion model's tokeniser (models/wordhash.py).
@@ -271,13 +276,16 @@ class RuleTone:
             return np.concatenate([self.token_ids(b[:cut]), self.token_ids(b[cut:])])
         arr = np.frombuffer(b, dtype=np.uint8)
         n = arr.size
-        val = _VAL[arr]
+        if b.find(b"\xff") < 0:
+            val = np.frombuffer(b.translate(_VAL_BYTES), dtype=np.uint8).astype(np.uint64)
+        else:
+            val = _VAL[arr]
         word = np.zeros(n + 2, dtype=bool)
         np.not_equal(val, 0, out=word[1:-1])
         inner = word[1:-1]
         starts = np.flatnonzero(inner & ~word[:-2])
         ids_at = np.zeros(n, dtype=np.int64)
-        keep = _SINGLE[arr]
+        keep = np.frombuffer(bytearray(b.translate(_SINGLE_BYTES)), dtype=np.bool_)  # written below: a copy
         single = np.flatnonzero(keep)
         if starts.size:
             ends = np.flatnonzero(inner & ~word[2:]) + 1
