@@ -744,7 +744,7 @@ def test_the_scanners_head_words_for_a_set_of_patterns_are_those_of_its_alternat
     scanner = registered()[name]()._scanner  # type: ignore[attr-defined]
     groups = list(range(scanner.groups))
     for active in (frozenset(groups), frozenset(groups[::2]), frozenset(groups[1::3]), frozenset()):
-        keys, fallback, _ = scanner._spec(active)
+        keys, fallback, _, _ = scanner._spec(active)
         assert keys == {key for key, (_, ks) in scanner._heads.items() if any(scanner._group[k] in active for k in ks)}
         assert fallback == any(scanner._group[k] in active for k in scanner._fallback)
     assert scanner._spec(frozenset(groups))[0], "the lexicon has head words"

@@ -54,6 +54,9 @@ def watch(triggers: frozenset[bytes] = frozenset(), heads: frozenset[bytes] = fr
 
 #: Per group, the regex of the alternatives that may start at one place.
 _Todo = list[tuple[int, re.Pattern[str]]]
+#: For a set of active groups: their head words, whether one has fallback alternatives, and (filled
+#: as starts are met) the buckets cut to those groups by first word, at plain and at fallback starts.
+_Spec = tuple[frozenset[bytes], bool, dict[str, _Todo], dict[str, _Todo]]
 
 #: A space and an ASCII digit, in the padded word bytes (a bytes pattern's \d is ASCII only).
 _SPACE_DIGIT = re.compile(rb" \d")
@@ -100,7 +103,10 @@ class Prep:
     def heads(self) -> set[bytes]:
         """The watched head words in the turn (runs of ASCII letters and digits: "can", "t")."""
         if self._heads is None:
-            self._heads = _HEADS.intersection(self._b.translate(PLAIN_WORD_BYTES).split())
+            plain = self._b.translate(PLAIN_WORD_BYTES)
+            if self._padded == b"":  # ASCII, padded bytes not made yet: the same translation
+                self._padded = b" " + plain + b" "
+            self._heads = _HEADS.intersection(plain.split())
         return self._heads
 
     def positions(self, key: bytes) -> list[int]:
@@ -111,7 +117,9 @@ class Prep:
         got = []  # stored only once complete: another thread may read the same turn's Prep
         if self._padded is not None:
             padded = self.padded()
-            needle = b" " + key + b" "
+            needle = _NEEDLES.get(key)
+            if needle is None:  # head words come from the lexicons: a bounded set
+                needle = _NEEDLES[key] = b" " + key + b" "
             i = padded.find(needle)
             while i >= 0:
                 got.append(i)  # the space before the word is at i + 1 - 1 (padding)
@@ -171,6 +179,8 @@ class Prep:
 
 
 _last: Prep | None = None
+#: A head word with a space on both sides, as :meth:`Prep.positions` looks for it.
+_NEEDLES: dict[bytes, bytes] = {}
 
 
 def prepare(text: str) -> Prep:
@@ -278,7 +288,7 @@ class Scanner:
         self._classes = re.compile(f"[{''.join(classes)}]") if classes else None
         # One character class first, so the regex engine skips to it in C.
         self._digits = re.compile("\\d\\d*") if digits else None
-        self._specs: dict[frozenset[int] | None, tuple[frozenset[bytes], bool, dict[tuple[str, bool], _Todo]]] = {}
+        self._specs: dict[frozenset[int] | None, _Spec] = {}
         #: (word, fallback?) -> per group: the regex of the alternatives that may start there.
         self._buckets: dict[tuple[str, bool], _Todo] = {}
 
@@ -315,7 +325,7 @@ class Scanner:
         spec = self._specs.get(active)
         if spec is None:
             spec = self._specs[active] = self._spec(active)
-        keys, use_fb, picked = spec
+        keys, use_fb, picked, picked_fb = spec
         heads = self._heads
         needs = self._needs
         present = p.heads
@@ -336,14 +346,21 @@ class Scanner:
         limit = [0] * self.groups
         buckets = self._buckets
         for i in sorted(cand):
-            bkey = (cand[i], i in fb) if fb else (cand[i], False)
-            todo = picked.get(bkey)
+            word = cand[i]
+            at_fb = fb is not None and i in fb
+            # Looked up by the word alone (its hash is cached), in one of two tables: no tuple per start.
+            todo = picked_fb.get(word) if at_fb else picked.get(word)
             if todo is None:
+                bkey = (word, at_fb)
                 todo = buckets.get(bkey)
                 if todo is None:
                     todo = buckets[bkey] = self._bucket(*bkey)
                 # The bucket's groups in ``active`` only, kept with the spec: no membership test per start.
-                todo = picked[bkey] = todo if active is None else [(g, rx) for g, rx in todo if g in active]
+                todo = todo if active is None else [(g, rx) for g, rx in todo if g in active]
+                if at_fb:
+                    picked_fb[word] = todo
+                else:
+                    picked[word] = todo
             for g, rx in todo:
                 if i < limit[g]:
                     continue
@@ -357,15 +374,15 @@ class Scanner:
                 out.append((i, end, rule_of[m.lastgroup]))
         return out
 
-    def _spec(self, active: frozenset[int] | None) -> tuple[frozenset[bytes], bool, dict[tuple[str, bool], _Todo]]:
+    def _spec(self, active: frozenset[int] | None) -> _Spec:
         """The head words of the groups in ``active``, whether one of them has fallback alternatives,
         and (filled as starts are met) the buckets cut to those groups."""
         if active is None:
-            return self._head_keys, bool(self._fallback), {}
+            return self._head_keys, bool(self._fallback), {}, {}
         # Built from per-group tables: a lexicon's combinations of active patterns run into the
         # thousands over a long stream, and a walk over every head word for each cost ~50 µs.
         keys = frozenset().union(*[self._group_keys[g] for g in active if g < self.groups])
-        return keys, not self._fallback_groups.isdisjoint(active), {}
+        return keys, not self._fallback_groups.isdisjoint(active), {}, {}
 
     def _bucket(self, word: str, fb: bool) -> _Todo:
         """Per group: the alternatives that may start with ``word`` (and the fallback ones), in order."""
