@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -406,11 +406,6 @@ def test_politeness_figures(tmp_path: Path) -> None:
     assert quartiles.value == 1.0
 
 
-def test_politeness_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match=r"politeness[/\\]wikipedia\.annotated\.csv not found"):
-        politeness.evaluate(tmp_path)
-
-
 # --------------------------------------------------------------------------------------------
 # UCC: ucc/val.csv, one 0/1 column (and its :confidence) per attribute
 # --------------------------------------------------------------------------------------------
@@ -485,11 +480,6 @@ def test_ucc_figures(tmp_path: Path) -> None:
     assert tone.value == pytest.approx(round(roc_auc(labels, tone_only), 4))
     assert result.notes.startswith("3 unhealthy / 3 healthy; detectors: ")
     assert "confrontational" in result.notes and "dismissive" in result.notes
-
-
-def test_ucc_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match=r"ucc[/\\]val\.csv not found"):
-        ucc.evaluate(tmp_path)
 
 
 # --------------------------------------------------------------------------------------------
@@ -636,6 +626,14 @@ def test_airline_with_the_shipped_models(tmp_path: Path) -> None:
     assert figures["pipeline, odd ids: ROC-AUC negative vs rest"].n == 3
 
 
-def test_airline_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match=r"airline-tweets[/\\]Tweets\.csv not found"):
-        airline.evaluate(tmp_path)
+@pytest.mark.parametrize(
+    ("evaluate", "missing"),
+    [
+        (politeness.evaluate, r"politeness[/\\]wikipedia\.annotated\.csv not found"),
+        (ucc.evaluate, r"ucc[/\\]val\.csv not found"),
+        (airline.evaluate, r"airline-tweets[/\\]Tweets\.csv not found"),
+    ],
+)
+def test_a_missing_dataset_file_is_named(tmp_path: Path, evaluate: Callable[[Path], object], missing: str) -> None:
+    with pytest.raises(FileNotFoundError, match=missing):
+        evaluate(tmp_path)

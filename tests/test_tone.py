@@ -7,7 +7,7 @@ import math
 import pytest
 
 from heartdesk.model import EMOTIONS, Conversation, Emotion
-from heartdesk.models.wordhash import word_hash
+from heartdesk.models.wordhash import CHUNK, word_hash
 from heartdesk.signals.pipeline import Pipeline
 from heartdesk.signals.tone import RuleTone, ToneLexiconError, expand, load_default, tokens
 
@@ -219,9 +219,7 @@ def test_emotions_with_missing_labels_are_read_as_zero() -> None:
 
 
 def test_batches_longer_than_one_hashing_chunk() -> None:
-    from heartdesk.signals import tone
-
-    long_text = "thank you " * (tone._CHUNK // 5)  # two chunks' worth of bytes
+    long_text = "thank you " * (CHUNK // 5)  # two chunks' worth of bytes
     texts = ["You people are useless.", long_text, "Thanks so much!"]
     out = TONE.score(texts, [NEUTRAL] * 3)
     assert out[0] == score(texts[0]) and out[2] == score(texts[2])

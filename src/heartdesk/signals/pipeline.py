@@ -25,6 +25,7 @@ from heartdesk.analysis.scorecard import build_scorecard
 from heartdesk.model import ROLES, Analysis, Conversation, Emotion, Finding, Role, Turn, TurnAnalysis
 from heartdesk.models import EmotionModel, ToneModel
 from heartdesk.signals.base import Detector, DetectorError, Prepare, TurnContext, create, preparer, reads_role, registered
+from heartdesk.signals.context import rounded
 from heartdesk.signals.emotion_cues import CueLexicon, default_cues
 from heartdesk.signals.gc_scope import GEN1, relaxed
 
@@ -147,7 +148,7 @@ class Pipeline:
             emotions[i] = emo
         # Rounded as the output reports them, before the detectors read them: an analysis then
         # holds everything a detector saw, which is what lets ``extend`` continue it exactly.
-        tones = _rounded_tones(self.tone_model.score(texts, emotions)) if texts else []
+        tones = [rounded(float(t), 4) for t in self.tone_model.score(texts, emotions)] if texts else []
         pos = 0
         k = 0
         while k < len(batch):
@@ -181,7 +182,7 @@ class Pipeline:
         text = turn.text[:_LIMIT]
         emotion: Emotion | None = None  # agent turns carry none (see _batch)
         emotions = [t.emotion for t in prefix.turns] + [emotion]
-        tones = [t.tone for t in prefix.turns] + [round(float(self.tone_model.score([text], [emotion])[0]), 4)]
+        tones = [t.tone for t in prefix.turns] + [rounded(float(self.tone_model.score([text], [emotion])[0]), 4)]
         n = len(prefix.turns)
         history: list[list[Finding]] = [list(t.findings) for t in prefix.turns]
         added = _read_turn(conv, n, emotions, tones, history, text, self._plan([turn], [text])[0])
@@ -283,28 +284,6 @@ def default_pipeline() -> Pipeline:
 def analyze(conversation: Conversation) -> Analysis:
     """Analyse one conversation with the default pipeline."""
     return default_pipeline().analyze(conversation)
-
-
-#: ``round(t, 4)`` by tone ``t``: CPython rounds to a number of digits through a correctly rounded
-#: decimal conversion (~2,300 instructions, a turn's most expensive arithmetic), and a tone has at
-#: most 20,001 values once rounded (the shipped model's come rounded already), so they recur.
-_TONE4: dict[float, float] = {}
-_TONE4_MAX = 1 << 16
-
-
-def _rounded_tones(scores: Sequence[float]) -> list[float]:
-    memo = _TONE4
-    if len(memo) > _TONE4_MAX:  # a model whose tones are not rounded: keep the memo bounded
-        memo.clear()
-    out: list[float] = []
-    for t in scores:
-        x = float(t)
-        got = memo.get(x)
-        if got is None or x == 0.0:  # 0.0 and -0.0 are one key: round each zero itself
-            got = round(x, 4)
-            memo[x] = got
-        out.append(got)
-    return out
 
 
 def analyze_many(conversations: Iterable[Conversation], *, batch_size: int = 512) -> Iterator[Analysis]:

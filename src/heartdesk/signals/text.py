@@ -80,15 +80,8 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, trimmed of surrounding whitespace; never empty spans."""
     out: list[tuple[int, int]] = []
     pos = 0
-    if text.isascii():
-        for st, en in _ascii_ends(text):
-            add_trimmed(text, pos, st if text[st] == "\n" else en, out)
-            pos = en
-        if pos < len(text):
-            add_trimmed(text, pos, len(text), out)
-        return out
-    for m in _SENT_END.finditer(text):
-        st, en = m.span()
+    ends = _ascii_ends(text) if text.isascii() else [m.span() for m in _SENT_END.finditer(text)]
+    for st, en in ends:
         add_trimmed(text, pos, st if text[st] == "\n" else en, out)
         pos = en
     if pos < len(text):

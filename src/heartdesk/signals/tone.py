@@ -38,7 +38,7 @@ import numpy.typing as npt
 
 from heartdesk.errors import HeartdeskError
 from heartdesk.model import Emotion
-from heartdesk.models.wordhash import CHUNK, MASK64, MULT_INT, span_hashes, word_hash
+from heartdesk.models.wordhash import CHUNK, MULT_INT, span_hashes, word_hash  # shared with the emotion model
 
 if TYPE_CHECKING:
     from heartdesk.signals.tone_one import OneText
@@ -62,8 +62,7 @@ _SEP = b"\x1e"  # joins the batch; also a sentence start
 _BOUNDS = (b".", b"!", b"?", _SEP)
 # Token ids: 1 unknown word, 2 "sentence start" (anchored keys only), 4-7 . ! ? and the separator, words from 8.
 _UNK, _BOUND = 1, 2
-_MULT_INT = MULT_INT  # odd multiplier of the n-gram hash too
-_MULT = np.uint64(_MULT_INT)
+_MULT = np.uint64(MULT_INT)  # the n-gram hash uses the word hash's odd multiplier too
 _BOUND_U = np.uint64(_BOUND)
 _SEP_S = "\x1e"
 _ALT = re.compile(r"\(([^()]*)\)")
@@ -103,9 +102,6 @@ _VAL_BYTES = bytes([min(int(v), 255) for v in _VAL])
 _SINGLE_BYTES = bytes([int(v) for v in _SINGLE])
 _BUCKET_BITS = 18  # direct-address word table: 2^18 slots
 _ONE_MAX_CHARS = 4000  # a single text up to this long takes the plain-Python path (tone_one.py)
-# The word hash and its power tables are shared with the emotion model's tokeniser (models/wordhash.py).
-_MASK64 = MASK64
-_CHUNK = CHUNK
 
 
 def tokens(text: str | bytes) -> list[bytes]:
@@ -270,9 +266,9 @@ class RuleTone:
     def token_ids(self, big: bytes) -> npt.NDArray[np.int64]:
         """Token ids of a UTF-8 byte string, all in numpy: words are hashed in place, never sliced out."""
         b = big.replace(b"\xe2\x80\x99", b"'").replace(b"\xca\xbc", b"'").translate(_TABLE)
-        if len(b) > _CHUNK:
-            cut = b.rfind(b" ", 0, _CHUNK)
-            cut = _CHUNK // 2 if cut <= 0 else cut
+        if len(b) > CHUNK:
+            cut = b.rfind(b" ", 0, CHUNK)
+            cut = CHUNK // 2 if cut <= 0 else cut
             return np.concatenate([self.token_ids(b[:cut]), self.token_ids(b[cut:])])
         arr = np.frombuffer(b, dtype=np.uint8)
         n = arr.size
@@ -338,7 +334,7 @@ class RuleTone:
 def _hash(ids: list[int]) -> int:
     h = ids[0]
     for t in ids[1:]:
-        h = ((h * _MULT_INT) & 0xFFFFFFFFFFFFFFFF) ^ t
+        h = ((h * MULT_INT) & 0xFFFFFFFFFFFFFFFF) ^ t
     return h
 
 

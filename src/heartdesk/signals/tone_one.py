@@ -13,13 +13,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from heartdesk.models.wordhash import word_hash
+from heartdesk.models.wordhash import MASK64, MULT_INT, word_hash
 from heartdesk.signals.tone import (
     _BOUND,
     _BOUNDS,
     _BUCKET_BITS,
-    _MASK64,
-    _MULT_INT,
     _SEP_S,
     _TABLE,
     _UNK,
@@ -96,7 +94,7 @@ class OneText:
                     h = tid
                     j = p + 1
                 for q in range(j, p + k):
-                    h = ((h * _MULT_INT) & _MASK64) ^ ids[q]
+                    h = ((h * MULT_INT) & MASK64) ^ ids[q]
                 group = keys.get(h)
                 if group is not None:
                     hits[ti].append((p, group))
