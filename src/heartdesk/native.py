@@ -51,6 +51,7 @@ MODULES: tuple[str, ...] = (
     "heartdesk.signals.conversation",
     "heartdesk.signals.customer",
     "heartdesk.signals.customer_scan",
+    "heartdesk.signals.customer_sets",
     "heartdesk.signals.emotion_cues",
     "heartdesk.signals.pipeline",
     "heartdesk.signals.prefilter",

@@ -228,7 +228,7 @@ class ClarifyingQuestion:
         requests = self._gated.hits(text)
         bounds = sentences(text)
         found: list[tuple[int, int, float, str]] = []
-        not_q: list[re.Pattern[str]] | None = None
+        not_q: list[int] | None = None
         asks: dict[int, int] | None = None  # sentence index -> first request rule in it
         # Sentences holding a confrontational statement: their questions are not requests.
         hostile = {sentence_index(text, c) for c, _, _ in self._confront.hits(text)}
@@ -261,10 +261,8 @@ class ClarifyingQuestion:
                 continue
             if not_q is None:
                 not_q = self._not.candidates(text)
-            if not_q:
-                low = sent.lower()
-                if any(rx.search(low) for rx in not_q):
-                    continue
+            if not_q and self._not.any_match(not_q, sent.lower()):
+                continue
             if hostile and sentence_index(text, s) in hostile:
                 continue
             found.append((s, e, conf, expl))

@@ -9,6 +9,7 @@ from importlib import resources
 from heartdesk.signals.agent_anchors import keys_of, lower_pattern, required_sets
 from heartdesk.signals.agent_words import word_index
 from heartdesk.signals.lexicon import top_level_alternatives
+from heartdesk.signals.prefilter import Prefilter
 from heartdesk.signals.text import widen_apostrophes
 
 
@@ -23,29 +24,51 @@ class GatedPatterns:
         res = resources.files("heartdesk.signals").joinpath("lexicons", f"{lexicon}.toml")
         ctx = tomllib.loads(res.read_text(encoding="utf-8")).get("context", {})
         raw = ctx.get(key, []) if isinstance(ctx, dict) else []
-        self._always: list[re.Pattern[str]] = []
-        self._by_key: dict[bytes, list[tuple[re.Pattern[str], tuple[frozenset[bytes], ...]]]] = {}
+        #: The patterns by id (one id per distinct pattern), and the ids of those no word gates.
+        self._pats: list[re.Pattern[str]] = []
+        self._always: list[int] = []
+        self._by_key: dict[bytes, list[tuple[int, tuple[frozenset[bytes], ...]]]] = {}
+        ids: dict[re.Pattern[str], int] = {}
+        # Every pattern in one RE2 set as well: one pass over a slice names the few candidates that
+        # can match in it, and only those are searched (a sentence has ~4 candidates by its words).
+        self._prefilter = Prefilter()
         for src in raw:
             for alt in top_level_alternatives(str(src)):
                 rx = re.compile(widen_apostrophes(lower_pattern(alt)))
+                pid = ids.get(rx)
+                if pid is None:
+                    pid = ids[rx] = len(self._pats)
+                    self._pats.append(rx)
+                    self._prefilter.add(pid, rx.pattern, rx.flags)
                 sets = [keys_of(g) for g in required_sets(alt, whole=True)]
                 if not sets:
-                    self._always.append(rx)
+                    if pid not in self._always:
+                        self._always.append(pid)
                     continue
                 for k in sets[0]:
-                    self._by_key.setdefault(k, []).append((rx, tuple(sets[1:])))
+                    self._by_key.setdefault(k, []).append((pid, tuple(sets[1:])))
         self._keys = set(self._by_key)
 
-    def candidates(self, text: str) -> list[re.Pattern[str]]:
-        """The patterns that can match somewhere in ``text`` (by their words)."""
+    def candidates(self, text: str) -> list[int]:
+        """The patterns (by id) that can match somewhere in ``text`` (by their words)."""
         keys = word_index(text)
         out = list(self._always)
         for k in keys & self._keys:
-            for rx, also in self._by_key[k]:
+            for pid, also in self._by_key[k]:
                 for g in also:
                     if keys.isdisjoint(g):
                         break
                 else:
-                    if rx not in out:
-                        out.append(rx)
+                    if pid not in out:
+                        out.append(pid)
         return out
+
+    def any_match(self, candidates: list[int], low: str) -> bool:
+        """Whether one of ``candidates`` (from :meth:`candidates`) matches somewhere in ``low``."""
+        if not candidates:
+            return False
+        pats = self._pats
+        may = self._prefilter.candidates_lowered(low)
+        if may is None:
+            return any(pats[pid].search(low) for pid in candidates)
+        return any(pats[pid].search(low) for pid in candidates if pid in may)

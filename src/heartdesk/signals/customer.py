@@ -23,7 +23,7 @@ from mypy_extensions import mypyc_attr
 from heartdesk.model import NEGATIVE_EMOTIONS, Emotion, Finding, Turn
 from heartdesk.signals.base import CLAMPED, Reads, TurnContext, clamp_confidence, distress, new_finding, register
 from heartdesk.signals.context import rounded
-from heartdesk.signals.customer_scan import Prep, Scanner, heads_of, prepare, prepare_all, watch
+from heartdesk.signals.customer_scan import Prep, Scanner, heads_of, prepare, prepare_all, shared_scanner, watch
 from heartdesk.signals.lexicon import Lexicon, Rule, builtin
 from heartdesk.signals.rules import LexiconDetector
 
@@ -85,7 +85,7 @@ class FastLexiconDetector(LexiconDetector):
             patterns.append(_Pattern(i, words, rule))
         self._patterns = tuple(patterns)
         # Each pattern is its own group: its own finditer, as if run alone.
-        self._scanner = Scanner([[(i, str(p["pattern"]))] for i, p in enumerate(raw if isinstance(raw, list) else [])])
+        self._scanner = shared_scanner([[(i, str(p["pattern"]))] for i, p in enumerate(raw if isinstance(raw, list) else [])])
         # One set test rejects most turns; None when some pattern must always run.
         self._any: frozenset[bytes] | None = (
             None if any(p.triggers is None for p in patterns) else frozenset().union(*(p.triggers or () for p in patterns))
@@ -377,7 +377,7 @@ def _asks(text: str, s: int, run: str, start: int, end: int) -> bool:
 def _scanner(name: str) -> Scanner:
     """finditer of the lexicon's one alternation (one group)."""
     raw = _toml(name).get("patterns", [])
-    return Scanner([[(i, str(p["pattern"])) for i, p in enumerate(raw if isinstance(raw, list) else [])]])
+    return shared_scanner([[(i, str(p["pattern"])) for i, p in enumerate(raw if isinstance(raw, list) else [])]])
 
 
 # --- real_issue ---------------------------------------------------------------------

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 from collections.abc import Sequence
 from typing import Any
 
+from heartdesk.signals import customer_sets
 from heartdesk.signals.pattern_heads import (
     ALNUM,
     class_items,
@@ -61,12 +63,17 @@ _Spec = tuple[frozenset[bytes], bool, dict[str, _Todo], dict[str, _Todo]]
 #: A space and an ASCII digit, in the padded word bytes (a bytes pattern's \d is ASCII only).
 _SPACE_DIGIT = re.compile(rb" \d")
 _DIGIT_RUN = re.compile(r"\d\d*")  # a character class first: the regex engine skips to it in C
+#: The most sets of active groups a scanner keeps the head words and buckets of.
+_SPECS_MAX = 4096
 
 
 class Prep:
     """What the customer detectors share about one turn."""
 
-    __slots__ = ("_b", "_bounds", "_digits", "_heads", "_padded", "_pos", "_starts", "low", "norm", "present", "text", "version")
+    __slots__ = (
+        "_b", "_bounds", "_digits", "_heads", "_padded", "_pos", "_rep", "_rep_done", "_starts",
+        "low", "norm", "present", "text", "version",
+    )  # fmt: skip
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -93,6 +100,16 @@ class Prep:
         self._bounds: list[tuple[int, int]] | None = None
         self._starts: list[int] | None = None
         self._digits: list[int] | None = None
+        self._rep: customer_sets.Reported | None = None
+        self._rep_done = False
+
+    def reported(self) -> customer_sets.Reported | None:
+        """The groups of the scanners that may match in the turn (see ``customer_sets``); None: unknown."""
+        if not self._rep_done:
+            # Computed once per turn, on the first scanner's need (set before the flag: threads may share a Prep).
+            self._rep = None if self.norm is None else customer_sets.reported(self.norm)
+            self._rep_done = True
+        return self._rep
 
     @property
     def words(self) -> frozenset[bytes]:
@@ -289,6 +306,8 @@ class Scanner:
         # One character class first, so the regex engine skips to it in C.
         self._digits = re.compile("\\d\\d*") if digits else None
         self._specs: dict[frozenset[int] | None, _Spec] = {}
+        #: This scanner's number in the customer prefilter (its groups as the regexes run on the lower-cased turn).
+        self._sid = customer_sets.register([rx.pattern for rx in self._whole])
         #: (word, fallback?) -> per group: the regex of the alternatives that may start there.
         self._buckets: dict[tuple[str, bool], _Todo] = {}
 
@@ -311,6 +330,15 @@ class Scanner:
 
     def find(self, p: Prep, active: frozenset[int] | None = None) -> list[tuple[int, int, int]]:
         """Matches of the groups in ``active`` (default: all)."""
+        rep = p.reported()
+        if rep is not None and self._sid < rep[0]:
+            # Only the groups the prefilter names can match: on most turns, none.
+            mine = rep[1].get(self._sid)
+            if mine is None:
+                return []
+            active = mine if active is None else active & mine
+            if not active:
+                return []
         norm = p.norm
         rule_of = self._rule_of
         out: list[tuple[int, int, int]] = []
@@ -324,6 +352,8 @@ class Scanner:
                 return out
         spec = self._specs.get(active)
         if spec is None:
+            if len(self._specs) >= _SPECS_MAX:
+                self._specs.clear()  # bounded: a long stream meets ever more combinations of groups
             spec = self._specs[active] = self._spec(active)
         keys, use_fb, picked, picked_fb = spec
         heads = self._heads
@@ -391,6 +421,21 @@ class Scanner:
             ks.update(self._fallback)
         groups = sorted({self._group[k] for k in ks} - self._plain)
         return [(g, self._compile(g, sorted(ks), 0)) for g in groups]
+
+
+_shared: dict[tuple[tuple[tuple[int, str], ...], ...], Scanner] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_scanner(groups: list[list[tuple[int, str]]]) -> Scanner:
+    """The one :class:`Scanner` of ``groups``: detectors built again (a pipeline per test, per web
+    worker) share it, so the customer prefilter holds each lexicon's groups once, not once per build."""
+    key = tuple(tuple(g) for g in groups)
+    with _shared_lock:
+        got = _shared.get(key)
+        if got is None:
+            got = _shared[key] = Scanner(groups)
+        return got
 
 
 def heads_of(pattern: str) -> frozenset[bytes] | None:

@@ -173,13 +173,17 @@ class Prefilter:
 
     def candidates(self, text: str) -> set[int] | None:
         """Ids of the patterns that may match in ``text``; None when the prefilter cannot tell."""
+        low = text.lower()
+        if len(low) != len(text):
+            return None  # the callers then run their case-insensitive patterns on the turn itself
+        return self.candidates_lowered(low)
+
+    def candidates_lowered(self, low: str) -> set[int] | None:
+        """:meth:`candidates` of a turn already lower-cased (``low``, of the turn's own length)."""
         if not self._built:
             self._build()
         if not self._on:
             return None
-        low = text.lower()
-        if len(low) != len(text):
-            return None  # the callers then run their case-insensitive patterns on the turn itself
         found: set[int] = set(self.always)
         data = low.encode("ascii") if low.isascii() else stand_in(low)
         for match, ids in self._sets:
