@@ -11,7 +11,7 @@ import pytest
 
 from heartdesk.model import Conversation, Finding, Turn
 from heartdesk.signals.base import Reads, TurnContext, register, unregister
-from heartdesk.signals.gc_scope import GEN1, relaxed
+from heartdesk.signals.gc_scope import GEN0, GEN1, relaxed
 from heartdesk.signals.pipeline import Pipeline
 
 
@@ -45,11 +45,11 @@ def _convs(n: int) -> list[Conversation]:
     return [Conversation.of(f"c{i}", ("customer", "Where is my parcel?"), ("agent", "Let me check.")) for i in range(n)]
 
 
-def test_the_middle_threshold_is_raised_while_analysing_and_restored_after() -> None:
+def test_the_young_and_middle_thresholds_are_raised_while_analysing_and_restored_after() -> None:
     pipe = Pipeline(detectors=["test_gc_watcher"])
     results = list(pipe.analyze_many(_convs(3)))
     assert len(results) == 3
-    assert _Watcher.seen and set(_Watcher.seen) == {(700, GEN1, 10)}
+    assert _Watcher.seen and set(_Watcher.seen) == {(GEN0, GEN1, 10)}
     assert gc.get_threshold() == (700, 10, 10)
 
 
@@ -64,7 +64,7 @@ def test_a_dropped_iterator_restores_the_setting() -> None:
     pipe = Pipeline(detectors=["test_gc_watcher"])
     it = pipe.analyze_many(_convs(5), batch_size=1)
     next(it)
-    assert gc.get_threshold() == (700, GEN1, 10)
+    assert gc.get_threshold() == (GEN0, GEN1, 10)
     del it  # closed when dropped: its ``finally`` runs
     assert gc.get_threshold() == (700, 10, 10)
     pipe.analyze(_convs(1)[0])  # analyze() takes one result of analyze_many and drops the rest
@@ -77,7 +77,7 @@ def test_interleaved_analyses_restore_once_the_last_one_ends() -> None:
     b = pipe.analyze_many(_convs(2), batch_size=1)
     next(a)
     next(b)
-    assert list(a) and gc.get_threshold() == (700, GEN1, 10)  # b still runs
+    assert list(a) and gc.get_threshold() == (GEN0, GEN1, 10)  # b still runs
     assert list(b) and gc.get_threshold() == (700, 10, 10)
 
 
@@ -103,15 +103,19 @@ def test_threads_analysing_at_once_leave_the_setting_as_they_found_it() -> None:
 
 def test_a_setting_the_caller_changes_meanwhile_is_kept() -> None:
     with relaxed():
-        assert gc.get_threshold() == (700, GEN1, 10)
+        assert gc.get_threshold() == (GEN0, GEN1, 10)
         gc.set_threshold(1000, 20, 20)
     assert gc.get_threshold() == (1000, 20, 20)
 
 
 def test_a_higher_setting_or_a_disabled_collector_is_left_alone() -> None:
-    gc.set_threshold(700, 500, 10)
+    gc.set_threshold(GEN0 + 1, 500, 10)
     with relaxed():
-        assert gc.get_threshold() == (700, 500, 10)
+        assert gc.get_threshold() == (GEN0 + 1, 500, 10)
+    gc.set_threshold(700, 500, 10)
+    with relaxed():  # only the threshold below ours is raised
+        assert gc.get_threshold() == (GEN0, 500, 10)
+    assert gc.get_threshold() == (700, 500, 10)
     gc.set_threshold(0, 10, 10)
     with relaxed():
         assert gc.get_threshold() == (0, 10, 10)

@@ -4,6 +4,7 @@ cues' score arithmetic, the pipeline's TurnAnalysis construction)."""
 from __future__ import annotations
 
 import math
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -177,3 +178,36 @@ def test_rounded_on_values_next_to_halves() -> None:
             half = (k + 0.5) / 10**ndigits
             for x in (half, math.nextafter(half, 0.0), math.nextafter(half, 1e9), k / 10**ndigits):
                 assert rounded(x, ndigits) == round(x, ndigits), (x, ndigits)
+
+
+def _agent_patterns_with_literals() -> list[tuple[re.Pattern[str], tuple[tuple[str, ...], ...]]]:
+    from heartdesk.signals.agent_match import _LITERALS, _PATS
+    from heartdesk.signals.pipeline import default_pipeline
+
+    default_pipeline()  # registers every agent lexicon
+    return [(p.fast, lits) for p, lits in zip(_PATS, _LITERALS, strict=True) if lits]
+
+
+#: Words the agent lexicons' literals are made of, so that texts hold them in many places.
+LITERAL_WORDS = st.sampled_from(
+    "sorry apologise understand frustrating i'm i am we you your policy department already said let me "
+    "make sure refund escalate transfer calm down unfortunately cannot can't take care personally . , ? !".split()
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LITERAL_WORDS, max_size=30).map(" ".join), st.integers(0, 200))
+def test_a_rest_without_the_required_strings_holds_no_further_match(text: str, at: int) -> None:
+    """The agent scan skips the search for a further match when the rest of the turn lacks one of the
+    pattern's required strings (``_rest_holds``): the search would have found nothing there."""
+    from heartdesk.signals.agent_match import _rest_holds
+
+    low = text.lower()
+    at = min(at, len(low))
+    skipped = 0
+    for fast, lits in _agent_patterns_with_literals():
+        if not _rest_holds(low, at, lits):
+            skipped += 1
+            assert fast.search(low, at) is None, (fast.pattern, text, at)
+    if at == 0 and not text:
+        assert skipped > 0  # an empty rest holds nothing: every pattern is skipped

@@ -221,7 +221,8 @@ def scan_uncached(text: str, prefiltered: bool) -> dict[int, list[tuple[int, int
                     m = search(low, st + 1)  # started inside a word, or not at a sentence start
                 elif en > st:
                     hits.append((st, en, idx))
-                    m = search(low, en)
+                    # Most patterns match once: a search for another would scan the rest of the turn.
+                    m = search(low, en) if _rest_holds(low, en, literals[o]) else None
                 else:
                     m = search(low, st + 1)
             if not hits:
@@ -248,6 +249,17 @@ def scan_uncached(text: str, prefiltered: bool) -> dict[int, list[tuple[int, int
             out = without_unless(text, out, lex.unless, fast, low)
         raw[lid] = out
     return raw
+
+
+def _rest_holds(low: str, at: int, needs: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether ``low[at:]`` holds a string of each of ``needs`` (else no match can start at ``at`` or after)."""
+    for strings in needs:
+        for lit in strings:
+            if low.find(lit, at) >= 0:
+                break
+        else:
+            return False
+    return True
 
 
 def _spans_at(text: str, low: str, o: int, keys: set[bytes]) -> list[tuple[int, int]]:
