@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from heartdesk.signals import customer_scan, customer_sets
+from heartdesk.signals import customer_prep, customer_sets
 from heartdesk.signals.agent_patterns import GatedPatterns
-from heartdesk.signals.customer_scan import Prep, Scanner
+from heartdesk.signals.customer_prep import Prep
+from heartdesk.signals.customer_scan import Scanner
 from heartdesk.signals.pipeline import Pipeline
 
 #: Every customer scanner, registered as a running pipeline registers them.
@@ -118,7 +119,7 @@ def test_a_turn_read_before_a_scanner_joined_still_gets_its_matches() -> None:
     late = Scanner([[(0, r"\bexplod\w*")]])
     assert p.reported() is not None and late._sid >= p.reported()[0]  # type: ignore[index]
     assert late.find(p) == [(12, 20, 0)]
-    assert late.find(customer_scan.prepare("it exploded")) == [(3, 11, 0)]
+    assert late.find(customer_prep.prepare("it exploded")) == [(3, 11, 0)]
 
 
 def test_text_whose_lower_case_has_another_length_is_scanned_plainly() -> None:

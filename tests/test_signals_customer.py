@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from heartdesk.model import EMOTIONS, Conversation, Emotion, Finding
 from heartdesk.signals.base import TurnContext, registered
-from heartdesk.signals.customer_scan import Scanner, prepare
+from heartdesk.signals.customer_prep import prepare
+from heartdesk.signals.customer_scan import Scanner
 from heartdesk.signals.pipeline import Pipeline
 from heartdesk.signals.text import widen_apostrophes
 

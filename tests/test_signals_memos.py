@@ -13,7 +13,7 @@ from heartdesk.analysis.scorecard import WEIGHTS, _collect, _new_dimension, _ton
 from heartdesk.model import Dimension, Evidence, Finding
 from heartdesk.signals.base import clamp_confidence
 from heartdesk.signals.customer import Urgency
-from heartdesk.signals.customer_scan import Prep
+from heartdesk.signals.customer_prep import Prep
 
 confidences = st.floats(min_value=-2.0, max_value=3.0, allow_nan=False)
 

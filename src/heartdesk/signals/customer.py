@@ -23,7 +23,8 @@ from mypy_extensions import mypyc_attr
 from heartdesk.model import NEGATIVE_EMOTIONS, Emotion, Finding, Turn
 from heartdesk.signals.base import CLAMPED, Reads, TurnContext, clamp_confidence, distress, new_finding, register
 from heartdesk.signals.context import rounded
-from heartdesk.signals.customer_scan import Prep, Scanner, heads_of, prepare, prepare_all, shared_scanner, watch
+from heartdesk.signals.customer_prep import Prep, prepare, prepare_all, watch
+from heartdesk.signals.customer_scan import Scanner, heads_of, shared_scanner
 from heartdesk.signals.lexicon import Lexicon, Rule, builtin
 from heartdesk.signals.rules import LexiconDetector
 
@@ -32,7 +33,7 @@ def turn_words(text: str) -> frozenset[bytes]:
     """The lower-case ASCII words of ``text`` (apostrophes kept, ’ read as '), as bytes.
 
     Computed once per turn and shared by the detectors that run on it one after the
-    other (see :func:`heartdesk.signals.customer_scan.prepare`).
+    other (see :func:`heartdesk.signals.customer_prep.prepare`).
     """
     return prepare(text).words
 
