@@ -156,7 +156,11 @@ def scan_uncached(text: str, prefiltered: bool) -> dict[int, list[tuple[int, int
     """What :func:`scan` finds, computed afresh, with or without the RE2 prefilter (the
     same either way: it only spares the regex calls that would find nothing)."""
     keys = word_index(text)
-    reported = _PREFILTER.candidates(text) if prefiltered else None
+    low: str | None = text.lower()
+    if len(low) != len(text):  # type: ignore[arg-type]
+        low = None  # a few letters lower-case to two characters: offsets would shift
+    # The prefilter reads the same lower-cased turn (it cannot tell for one whose length changed).
+    reported = _PREFILTER.candidates_lowered(low) if prefiltered and low is not None else None
     # Sorting restores a fixed order (lexicon, then pattern) for the overlaps.
     if reported is not None:
         # The word gates still apply: an entry's ``anchors`` may narrow it beyond its regex.
@@ -166,9 +170,6 @@ def scan_uncached(text: str, prefiltered: bool) -> dict[int, list[tuple[int, int
         by_key = _BY_KEY  # the union runs in C
         todo = sorted(_UNGATED.union(*[by_key[k] for k in keys & _ALL_KEYS]))
     raw: dict[int, list[tuple[int, int, int]]] = {}
-    low: str | None = text.lower()
-    if len(low) != len(text):  # type: ignore[arg-type]
-        low = None  # a few letters lower-case to two characters: offsets would shift
     alsos = _ALSO
     searches = _SEARCH
     literals = _LITERALS

@@ -184,7 +184,7 @@ class CueLexicon:
         if gated:
             # The prefilter may name too many cues, never too few (None: not an ASCII turn, RE2 missing or
             # HEARTDESK_NO_PREFILTER=1): every regex below still decides.
-            reported = self._prefilter.candidates(text)
+            reported = self._prefilter.candidates_lowered(lowered) if same_length else None
             picked = self._candidates(lowered) if reported is None else reported
         else:
             picked = set(range(len(self._cues)))

@@ -173,6 +173,10 @@ class Prefilter:
 
     def candidates(self, text: str) -> set[int] | None:
         """Ids of the patterns that may match in ``text``; None when the prefilter cannot tell."""
+        if not self._built:
+            self._build()
+        if not self._on:
+            return None  # switched off or no RE2: not even the lower-casing is spent
         low = text.lower()
         if len(low) != len(text):
             return None  # the callers then run their case-insensitive patterns on the turn itself
