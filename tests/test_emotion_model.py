@@ -111,6 +111,35 @@ def test_intensity_tracks_strength(model: EmotionClassifier) -> None:
     assert neutral.intensity < 0.5
 
 
+#: Questions and requests: the model reads them as curiosity or desire (strong Ekman families) that
+#: map to ``neutral`` in support. Their intensity once came from that family: "neutral, 0.99".
+PLAIN_ASKS = [
+    "Hmm, which button do I press?",
+    "Hi, quick question - do you ship to Canada?",
+    "When does my order ship?",
+    "I'd like to change my delivery address please.",
+    "Can I speak to a manager please?",
+    "What is the reference number for my claim?",
+]
+
+
+def test_intensity_counts_only_what_carries_a_customer_emotion(model: EmotionClassifier) -> None:
+    got = model.predict(PLAIN_ASKS)
+    neutral = [e for e in got if e.label == "neutral"]
+    assert len(neutral) >= 4  # the model reads most of them as neutral
+    for e in neutral:
+        s = e.scores
+        families = (
+            s["anger"] + s["frustration"], s["disgust"], s["anxiety"], s["gratitude"] + s["satisfaction"],
+            s["sadness"] + s["disappointment"], s["confusion"],
+        )  # fmt: skip
+        assert e.intensity == pytest.approx(max(families), abs=1e-3)  # no "!" and no shouting: no boost
+        assert e.intensity < 0.5
+    # An emotion keeps the strength of its Ekman family, so the upset outrank the calm.
+    upset = model.predict(["I am so angry with your service."])[0]
+    assert upset.label in ANGER_FAMILY and upset.intensity > 0.5 > max(e.intensity for e in neutral)
+
+
 def test_batch_equals_single(model: EmotionClassifier) -> None:
     texts = [t for t, _ in CASES] + ODD[:11]
     batch = model.predict(texts)

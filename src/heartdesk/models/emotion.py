@@ -58,6 +58,8 @@ def _group_sum(x: npt.NDArray[np.float32], of: npt.NDArray[np.int64], k: int) ->
 
 
 _EK_NEUTRAL = EKMAN.index("neutral")
+#: 1 for the GoEmotions labels that carry a customer emotion, 0 for those read as neutral.
+_FELT = np.array([TO_PRODUCT[name] != "neutral" for name in GOEMOTIONS], np.float32)
 assert _EK_NEUTRAL == len(EKMAN) - 1
 _OOV_CACHE_MAX = 50_000
 
@@ -235,8 +237,11 @@ class EmotionClassifier:
         in_group = _group_sum(mass * _FINE_TO_EK.T[p_ek.argmax(1)], _PROD_OF_FINE, len(EMOTIONS))
         top = in_group.argmax(1)
         # Intensity: probability of the strongest non-neutral Ekman family (anger + frustration count
-        # together), raised 5 % per "!" (up to 3) and 15 % for shouting, capped at 1.
-        strength = p_ek[:, :_EK_NEUTRAL].max(1)
+        # together), counting only the labels that carry a customer emotion, raised 5 % per "!" (up to
+        # 3) and 15 % for shouting, capped at 1. Curiosity, desire and realization read as neutral in
+        # support: with them counted, "Which button do I press?" (0.99 surprise, most of it curiosity)
+        # was "neutral, intensity 0.99".
+        strength = _group_sum(mass * _FELT, _EK_OF_FINE, _N_EK)[:, :_EK_NEUTRAL].max(1)
         bang = np.bincount(b.doc[b.ids == self._bang_row], minlength=b.n)
         boost = 1.0 + 0.05 * np.minimum(bang, 3)
         boost[b.shouting] += 0.15
