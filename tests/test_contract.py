@@ -54,7 +54,12 @@ def out(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_emotion(e: dict[str, Any]) -> None:
-    assert set(e) == {"label", "intensity", "scores"}
+    # ``cues`` is optional: only a turn whose service wording moved the model's reading has it.
+    assert set(e) - {"cues"} == {"label", "intensity", "scores"}
+    for cue in e.get("cues", []):
+        assert set(cue) == {"start", "end", "emotion", "weight"} and cue["emotion"] in EMOTIONS
+        assert 0 <= cue["start"] < cue["end"] and 0.0 < cue["weight"] <= 1.0
+    assert "cues" not in e or e["cues"]  # present only when there are some
     assert e["label"] in EMOTIONS
     assert 0.0 <= e["intensity"] <= 1.0
     assert set(e["scores"]) == set(EMOTIONS)

@@ -53,6 +53,8 @@ CUED = [
     ("I give up, just close the account.", "frustration", "I give up"),
     ("Forget it, I'll go elsewhere.", "frustration", "Forget it,"),
     ("Third week of chasing this invoice.", "frustration", "chasing this"),
+    ("You charged me twice for one order.", "frustration", "charged me twice"),
+    ("The app lost my booking, fix it now.", "frustration", "fix it now"),
 ]
 
 CALM_TEXTS = [

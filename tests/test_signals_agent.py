@@ -228,6 +228,18 @@ def test_ownership_needs_the_action_and_its_time_in_one_sentence() -> None:
     assert found("The lamp came broken.", "You can send it back today.", "ownership") == []
 
 
+def test_ownership_fires_on_promising_to_put_it_right() -> None:
+    got = found("My internet has been down for three days.", "I hear you, and I'm going to make this right.", "ownership")
+    assert got == ["I'm going to make this right"]
+
+
+def test_checking_an_understanding_is_not_ownership() -> None:
+    # "I've got this" takes the problem on; "I've got this right" checks what the agent understood.
+    check = "Just to make sure I've got this right: your connection dropped on Monday?"
+    assert found("My internet has been down since Monday.", check, "ownership") == []
+    assert found("Refund still missing.", "Don't worry, I've got this.", "ownership") == ["I've got this"]
+
+
 def test_ownership_does_not_fire_on_instructions_to_the_customer() -> None:
     assert found("Refund still missing.", "You can follow the refund in your account page.", "ownership") == []
 

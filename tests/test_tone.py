@@ -108,6 +108,21 @@ def test_clearing_the_customer_of_blame_is_warm_where_blaming_is_cold() -> None:
     assert score("It's your fault for ordering the wrong size.") < 0 < score("It's not your fault at all.")
 
 
+@pytest.mark.parametrize(
+    "empathic",
+    [
+        "I completely get why you're angry.",
+        "No wonder you're frustrated.",
+        "That sounds incredibly frustrating, especially after calling four times.",
+        "It must be really difficult to work from home without a connection.",
+    ],
+)
+def test_naming_the_customers_feeling_is_warm(empathic: str) -> None:
+    # "why" and "angry" count against a turn alone; inside an acknowledgement they are warmth.
+    assert score(empathic) > 0.2
+    assert score("Why are you so angry? It's not a big deal.") < 0
+
+
 def test_service_courtesies_are_not_read_as_cold() -> None:
     # A sentence-initial "you" and a negation count against a turn; these courtesies hold both.
     assert score("You're all set!") > 0
