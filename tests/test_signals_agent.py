@@ -233,6 +233,11 @@ def test_ownership_fires_on_promising_to_put_it_right() -> None:
     assert got == ["I'm going to make this right"]
 
 
+def test_promising_to_find_out_is_ownership() -> None:
+    agent = "To be honest, I'm not sure yet, but I'll find out and get back to you by noon."
+    assert found("Was I charged twice?", agent, "ownership") == ["I'll find out"]
+
+
 def test_checking_an_understanding_is_not_ownership() -> None:
     # "I've got this" takes the problem on; "I've got this right" checks what the agent understood.
     check = "Just to make sure I've got this right: your connection dropped on Monday?"
@@ -394,10 +399,13 @@ def test_dismissive_fires() -> None:
         "It is what it is",
     ]
     assert found("It keeps failing.", "Whatever.", "dismissive") == ["Whatever"]
+    assert found("It keeps failing.", "Whatever, I've done what I can.", "dismissive") == ["Whatever,"]
 
 
 def test_dismissive_does_not_fire_on_helpful_whatever() -> None:
     assert found("Can I pick a slot?", "Pick whatever time suits you best.", "dismissive") == []
+    assert found("Can I pick a slot?", "Sure. Whatever, time suits you best, just tell me.", "dismissive") == ["Whatever,"]
+    assert found("Can I pick a slot?", "Sure, whatever time, suits me.", "dismissive") == []
 
 
 # --- defensive ---------------------------------------------------------------------------

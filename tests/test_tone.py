@@ -115,6 +115,7 @@ def test_clearing_the_customer_of_blame_is_warm_where_blaming_is_cold() -> None:
         "No wonder you're frustrated.",
         "That sounds incredibly frustrating, especially after calling four times.",
         "It must be really difficult to work from home without a connection.",
+        "You're right, that shouldn't have happened.",  # agreeing, not the accusing opening "you"
     ],
 )
 def test_naming_the_customers_feeling_is_warm(empathic: str) -> None:
