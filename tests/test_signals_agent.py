@@ -195,6 +195,14 @@ def test_advice_and_wishes_in_the_customers_words_are_not_paraphrase(customer: s
     assert found(customer, agent, "paraphrase") == []
 
 
+def test_it_sounds_like_the_problem_restates_it_where_it_looks_like_reports_a_lookup() -> None:
+    cust = "I ordered a blue sofa three weeks ago and it still hasn't shipped."
+    agent = "It sounds like the sofa hasn't shipped yet."
+    assert found(cust, agent, "paraphrase") == [agent]
+    # What the agent reads in the system is news, not the customer's words handed back.
+    assert found(cust, "It looks like the sofa is stuck at the depot.", "paraphrase") == []
+
+
 def test_a_restatement_about_what_the_customer_cannot_do_is_still_paraphrase() -> None:
     cust = "Since the update I can't log in to the billing portal."
     agent = "You can't log in to the billing portal since the update?"

@@ -81,6 +81,8 @@ def test_customer_detectors_ignore_agent_turns() -> None:
         ("We lost $4,000 in sales yesterday when the POS froze.", "lost $4,000 in sales"),
         ("If payroll doesn't go out I can't pay my staff on Friday.", "can't pay my staff"),
         ("Honestly this glitch could put us out of business.", "put us out of business"),
+        ("We have 200 staff who can't work until this is fixed.", "200 staff who can't work"),
+        ("Since 9am all of our agents can't log in to the console.", "all of our agents can't log in"),
     ],
 )
 def test_business_impact_positive(text: str, expected: str) -> None:
@@ -95,6 +97,8 @@ def test_business_impact_positive(text: str, expected: str) -> None:
         "I lost my password, can you reset it?",
         "Our shop is open again, thanks for the quick fix.",
         "We're not losing any sales now that it works.",
+        "I can't work out how to change my address.",
+        "All of the links can't be opened on my phone.",
     ],
 )
 def test_business_impact_negative(text: str) -> None:
