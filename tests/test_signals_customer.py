@@ -191,6 +191,9 @@ def test_urgency_negative(text: str) -> None:
         ("Still waiting for a response to my email from Monday.", "Still waiting"),
         ("The delivery driver was so rude to my mother.", "so rude"),
         ("Gym app is glitchy again, can't book classes.", "glitchy"),
+        ("Meh. It works I guess, but it's really slow.", "really slow"),
+        ("The banking app takes forever to load.", "takes forever to load"),
+        ("The stream keeps buffering every few minutes.", "keeps buffering"),
     ],
 )
 def test_complaint_positive(text: str, expected: str) -> None:
@@ -207,6 +210,8 @@ def test_complaint_positive(text: str, expected: str) -> None:
         "The problem is solved, you can close the ticket.",
         "Is there a power outage map on your website?",
         "Thanks, I'm no longer waiting, the engineer just arrived.",
+        "No rush, take it slow and let me know.",
+        "Could you slow down the auto-renewal reminders?",
     ],
 )
 def test_complaint_negative(text: str) -> None:
