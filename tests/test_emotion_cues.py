@@ -55,10 +55,17 @@ CUED = [
     ("Third week of chasing this invoice.", "frustration", "chasing this"),
     ("You charged me twice for one order.", "frustration", "charged me twice"),
     ("The app lost my booking, fix it now.", "frustration", "fix it now"),
+    ("Please help, my account was hacked and they're spending my money.", "anxiety", "hacked"),
+    ("I really hope this gets fixed soon...", "frustration", "hope this gets fixed"),
+    ("Why would you cancel my order without telling me?", "frustration", "without telling me"),
+    ("What does this charge of $4.99 mean?", "confusion", "What does this charge"),
+    ("So much for next-day delivery.", "frustration", "So much for"),
 ]
 
 CALM_TEXTS = [
     "Thanks so much, that fixed it!",
+    "Brilliant, thank you so much for sorting that so quickly!",  # not the sarcastic "so much for"
+    "I hope you have a lovely weekend.",
     "Could you tell me which plan includes international calls?",
     "Hello, I'd like to update the billing address on my account.",
     "Great, see you on Monday.",
