@@ -429,6 +429,21 @@ def test_defensive_fires_in_answer_to_a_hostile_customer() -> None:
     assert found("[angry] The app deleted my files.", "I'm just doing my job.", "defensive") == ["I'm just doing my job"]
 
 
+def test_defensive_pointing_at_other_customers_or_at_good_intentions() -> None:
+    hostile = "This is ridiculous, the app deleted my photos!!"
+    assert found(hostile, "Other customers don't have this problem.", "defensive") == ["Other customers don't have"]
+    assert found(hostile, "I'm only trying to help you.", "defensive") == ["I'm only trying to help"]
+    assert found(hostile, "Other customers asked the same, so we added a restore button.", "defensive") == []
+
+
+def test_condescension_and_sarcastic_agreement() -> None:
+    hostile = "This is ridiculous, the app deleted my photos!!"
+    assert found(hostile, "Obviously you need to update the app first.", "confrontational") == ["Obviously you need to"]
+    assert found(hostile, "You need to update the app first.", "confrontational") == []
+    assert found(hostile, "Sure, if that's what you think.", "dismissive") == ["if that's what you think"]
+    assert found(hostile, "Sure, if that's what you want, I'll cancel it.", "dismissive") == []
+
+
 def test_defensive_needs_a_hostile_customer_and_blame() -> None:
     assert found("Could you check my order?", "It's not our fault.", "defensive") == []  # calm customer: kept below the bar
     fs = findings("Could you check my order?", "It's not our fault.", "defensive")
