@@ -303,6 +303,11 @@ def test_a_question_framed_by_empathy_is_not_tagged_onto_a_longer_reply() -> Non
     assert found(cust, story, "clarifying_question") == []
 
 
+def test_asking_for_details_while_the_customer_holds_is_still_a_question() -> None:
+    agent = "While you hold, could you tell me the tracking number?"
+    assert found("The line is down.", agent, "clarifying_question") == [agent]
+
+
 def test_what_about_asks_about_it_but_suggests_otherwise() -> None:
     cust = "I'm worried about moving my account."
     assert found(cust, "What about it worries you most?", "clarifying_question") == ["What about it worries you most?"]
@@ -319,6 +324,10 @@ def test_what_about_asks_about_it_but_suggests_otherwise() -> None:
         "You're wrong, aren't you?",  # confrontational
         "Would you like me to send a replacement?",  # an offer
         "I've reset the line.",
+        "Could you please hold on for a moment?",  # asking the customer to wait
+        "Would you mind if I put you on hold for two minutes?",  # asking leave
+        "Is it OK if I call you back tomorrow?",
+        "Are you still there?",  # checking the customer is there
     ],
 )
 def test_clarifying_question_skips_closing_suggestions_and_confrontation(agent: str) -> None:
