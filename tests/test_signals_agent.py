@@ -470,6 +470,12 @@ def test_greeting_and_closing() -> None:
     assert found("That fixed it, thanks.", end, "closing") == ["Glad I could help", "Have a great day"]
 
 
+def test_a_warm_wish_for_the_occasion_closes() -> None:
+    cust = "My package never arrived and I needed it for my son's birthday."
+    assert found(cust, "Hope you all have a great party!", "closing") == ["Hope you all have a great party"]
+    assert found(cust, "I hope you have a spare charger at home.", "closing") == []
+
+
 def test_greeting_and_closing_do_not_fire_mid_conversation() -> None:
     assert found("It broke.", "I'll take care of this today.", "closing") == []
     assert found("It broke.", "The hinge is covered by warranty.", "greeting") == []
@@ -484,6 +490,12 @@ def test_logical_fix_fires_on_solving_the_problem() -> None:
     assert found("Broken mug.", "We'll ship a replacement today.", "logical_fix") == ["We'll ship"]
 
 
+def test_sending_the_replacement_is_a_fix() -> None:
+    agent = "I've sent a replacement by next-day delivery, it will arrive tomorrow before noon."
+    assert found("My package never arrived.", agent, "logical_fix") == ["I've sent a replacement"]
+    assert found("My package never arrived.", "I've sent you an email with the details.", "logical_fix") == []
+
+
 def test_logical_fix_does_not_fire_on_promises_to_look() -> None:
     assert found("I was charged twice.", "Refunds usually take a few days to appear.", "logical_fix") == []
 
@@ -493,6 +505,11 @@ def test_emotional_fix_is_a_gesture_with_an_apology() -> None:
     got = findings("My parcel is two weeks late.", agent, "emotional_fix")
     assert next(agent[f.start : f.end] for f in got if f.present) == "As a gesture of goodwill"
     assert max(f.confidence for f in got) >= 0.85
+
+
+def test_emotional_fix_named_as_an_apology() -> None:
+    agent = "As a small apology, I've added a $20 voucher to your account."
+    assert "As a small apology" in found("My package never arrived.", agent, "emotional_fix")
 
 
 def test_emotional_fix_not_on_a_plain_price_statement() -> None:

@@ -116,6 +116,8 @@ def test_clearing_the_customer_of_blame_is_warm_where_blaming_is_cold() -> None:
         "That sounds incredibly frustrating, especially after calling four times.",
         "It must be really difficult to work from home without a connection.",
         "You're right, that shouldn't have happened.",  # agreeing, not the accusing opening "you"
+        "Don't worry, we'll get this sorted for you.",  # reassurance, not a cold negation
+        "You're in good hands.",
     ],
 )
 def test_naming_the_customers_feeling_is_warm(empathic: str) -> None:
