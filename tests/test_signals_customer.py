@@ -152,6 +152,8 @@ def test_churn_threat_negative(text: str) -> None:
         ("My flight leaves in 3 hours and the booking shows cancelled.", "My flight leaves in 3 hours"),
         ("Can you call me back right now?", "right now"),
         ("The jug is cracked and I need it for my son's party on Saturday.", "need it for my son's party on Saturday"),
+        ("Could you get back to me today if possible?", "get back to me today"),
+        ("I have no heating and it's -5 outside with a newborn.", "no heating"),
     ],
 )
 def test_urgency_positive(text: str, expected: str) -> None:
@@ -166,6 +168,8 @@ def test_urgency_positive(text: str, expected: str) -> None:
         "It's not urgent, but the invoice has a typo.",
         "What time do you open tomorrow?",
         "We met on Monday and I need a copy of the invoice.",
+        "Is there an urgent care number I can call for the pharmacy?",
+        "I had no power bill last month, is that right?",
     ],
 )
 def test_urgency_negative(text: str) -> None:
