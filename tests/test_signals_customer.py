@@ -334,6 +334,21 @@ def test_real_issue_picks_the_problem_sentence_in_a_rant() -> None:
             "I can't log in to my account since the update on Tuesday.",
             "I can't log in to my account since the update on Tuesday.",
         ),
+        (
+            "This is beyond ridiculous!!! I've been a customer for 8 years. You charged my card twice for the March "
+            "invoice. Sort it out.",
+            "You charged my card twice for the March invoice.",
+        ),
+        (
+            "Why is it always so hard with you?! Nobody ever calls back. The parcel tracking says delivered but "
+            "nothing arrived at my door. I'm livid.",
+            "The parcel tracking says delivered but nothing arrived at my door.",
+        ),
+        # "Ugh" vents, though the emotion model reads the message as neutral.
+        (
+            "Ugh. Just ugh. The app logs me out every time I open the payments tab. Fix it.",
+            "The app logs me out every time I open the payments tab.",
+        ),
     ],
 )
 def test_real_issue_other_industries(text: str, issue: str) -> None:
