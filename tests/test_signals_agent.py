@@ -137,10 +137,23 @@ def test_empathy_fires_on_acknowledged_feelings(customer: str, agent: str, evide
         "What a great choice, the blue model is in stock.",
         "This makes it easy to reset your password.",
         "You've had the premium plan since 2019.",
+        "That's not the plan you want, the basic one has no roaming.",
     ],
 )
 def test_empathy_does_not_fire_on_plain_information(agent: str) -> None:
     assert found("Where is my order?", agent, "empathy") == []
+
+
+def test_owning_that_the_experience_fell_short_is_empathy() -> None:
+    cust = "I've been trying to get my refund for a month and I'm at my wits' end."
+    agent = "That's not the experience we want you to have."
+    assert found(cust, agent, "empathy") == ["That's not the experience we want you to have"]
+
+
+def test_what_the_agent_sees_in_the_system_is_not_a_restatement() -> None:
+    cust = "I've been trying to get my refund for a month."
+    assert found(cust, "I see that your refund is pending.", "paraphrase") == []
+    assert found(cust, "I see, so your refund has been pending for a month?", "paraphrase") != []
 
 
 # --- apology -----------------------------------------------------------------------------
