@@ -316,6 +316,22 @@ def test_a_question_framed_by_empathy_is_not_tagged_onto_a_longer_reply() -> Non
     assert found(cust, story, "clarifying_question") == []
 
 
+@pytest.mark.parametrize(
+    ("agent", "evidence"),
+    [
+        ("Please DM us your tracking number and delivery address.", "DM us your tracking number and delivery address"),
+        ("Go ahead and send us a DM please. Let us know the country you're in.", "Let us know the country you're in"),
+    ],
+)
+def test_asking_for_details_by_direct_message_is_a_request(agent: str, evidence: str) -> None:
+    assert evidence in " ".join(found("Help please.", agent, "clarifying_question"))
+
+
+@pytest.mark.parametrize("agent", ["Let me know when it arrives.", "Email us if it happens again.", "Let me know how it goes!"])
+def test_asking_to_hear_back_later_is_not_a_request_for_details(agent: str) -> None:
+    assert found("Help please.", agent, "clarifying_question") == []
+
+
 def test_asking_for_details_while_the_customer_holds_is_still_a_question() -> None:
     agent = "While you hold, could you tell me the tracking number?"
     assert found("The line is down.", agent, "clarifying_question") == [agent]

@@ -118,6 +118,7 @@ def test_business_impact_negative(text: str) -> None:
         ("I'll be taking my business elsewhere.", "taking my business elsewhere"),
         ("Congratulations, you've lost a loyal customer.", "you've lost a loyal customer"),
         ("We won't be renewing the contract next year.", "won't be renewing"),
+        ("Our contract is up and we will not be renewed with you guys.", "will not be renewed"),
         ("I'm looking for another provider as we speak.", "looking for another provider"),
     ],
 )
