@@ -60,6 +60,9 @@ CUED = [
     ("Why would you cancel my order without telling me?", "frustration", "without telling me"),
     ("What does this charge of $4.99 mean?", "confusion", "What does this charge"),
     ("So much for next-day delivery.", "frustration", "So much for"),
+    ("And silence returns 😡", "anger", "😡"),
+    ("I haven't heard from my case officer in weeks.", "frustration", "haven't heard from"),
+    ("2nd day in a row trying to buy a phone.", "frustration", "2nd day in a row"),
 ]
 
 CALM_TEXTS = [

@@ -199,6 +199,8 @@ def test_urgency_negative(text: str) -> None:
         ("Meh. It works I guess, but it's really slow.", "really slow"),
         ("The banking app takes forever to load.", "takes forever to load"),
         ("The stream keeps buffering every few minutes.", "keeps buffering"),
+        ("Trying to buy a phone. System down again.", "down again"),
+        ("I haven't heard back from my case officer in weeks.", "haven't heard back from"),
     ],
 )
 def test_complaint_positive(text: str, expected: str) -> None:
