@@ -144,6 +144,11 @@ def test_empathy_does_not_fire_on_plain_information(agent: str) -> None:
     assert found("Where is my order?", agent, "empathy") == []
 
 
+def test_calling_the_situation_troubling_is_empathy() -> None:
+    assert found("My card was used abroad.", "That's very troubling.", "empathy") == ["That's very troubling"]
+    assert found("My card was used abroad.", "Is that concerning the March invoice?", "empathy") == []
+
+
 def test_owning_that_the_experience_fell_short_is_empathy() -> None:
     cust = "I've been trying to get my refund for a month and I'm at my wits' end."
     agent = "That's not the experience we want you to have."

@@ -200,6 +200,8 @@ def test_urgency_negative(text: str) -> None:
         ("The banking app takes forever to load.", "takes forever to load"),
         ("The stream keeps buffering every few minutes.", "keeps buffering"),
         ("Trying to buy a phone. System down again.", "down again"),
+        ("Hi i was charged for a subscription and didn't sign up for it", "didn't sign up for it"),
+        ("My family has been inconvenienced by today's delays.", "been inconvenienced"),
         ("I haven't heard back from my case officer in weeks.", "haven't heard back from"),
     ],
 )
@@ -218,6 +220,7 @@ def test_complaint_positive(text: str, expected: str) -> None:
         "Is there a power outage map on your website?",
         "Thanks, I'm no longer waiting, the engineer just arrived.",
         "No rush, take it slow and let me know.",
+        "I'm not frustrated, just sad. But thanks for the compassion.",
         "Could you slow down the auto-renewal reminders?",
     ],
 )
