@@ -57,6 +57,7 @@ def test_registered() -> None:
         ("Can I talk to someone more senior about the claim?", "talk to someone more senior"),
         ("I'd like to file a formal complaint about the engineer.", "file a formal complaint"),
         ("Get me your manager.", "Get me your manager"),
+        ("Can you please provide me with your complaints procedure?", "complaints procedure"),
     ],
 )
 def test_escalation_request_positive(text: str, expected: str) -> None:

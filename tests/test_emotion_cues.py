@@ -63,6 +63,8 @@ CUED = [
     ("And silence returns 😡", "anger", "😡"),
     ("I haven't heard from my case officer in weeks.", "frustration", "haven't heard from"),
     ("2nd day in a row trying to buy a phone.", "frustration", "2nd day in a row"),
+    ("I frankly don't have the patience for another chat today.", "frustration", "don't have the patience"),
+    ("You had no right to sell my details.", "anger", "You had no right"),
 ]
 
 CALM_TEXTS = [

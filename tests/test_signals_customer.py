@@ -202,6 +202,7 @@ def test_urgency_negative(text: str) -> None:
         ("Trying to buy a phone. System down again.", "down again"),
         ("Hi i was charged for a subscription and didn't sign up for it", "didn't sign up for it"),
         ("My family has been inconvenienced by today's delays.", "been inconvenienced"),
+        ("Where can I chat with a support member for a false charge?", "false charge"),
         ("I haven't heard back from my case officer in weeks.", "haven't heard back from"),
     ],
 )
