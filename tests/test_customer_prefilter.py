@@ -165,3 +165,18 @@ def test_not_a_question_any_match_equals_searching_every_candidate(text: str) ->
 def test_not_a_question_patterns_are_ids_of_distinct_patterns() -> None:
     assert len({(rx.pattern, rx.flags) for rx in NOT_Q._pats}) == len(NOT_Q._pats)
     assert all(isinstance(rx, re.Pattern) for rx in NOT_Q._pats)
+
+
+def test_no_shipped_customer_lexicon_is_tried_at_every_letter() -> None:
+    """An alternative whose first word the scanner cannot list ("ugh+") falls back to being tried at every
+    position its first character class allows: on a lexicon of letters, every letter of the turn."""
+    from heartdesk.signals import customer_scan
+    from heartdesk.signals.pipeline import Pipeline
+
+    Pipeline()  # builds every shipped customer detector, and so their scanners
+    scanners = list(customer_scan._shared.values())
+    assert len(scanners) >= 5
+    for scanner in scanners:
+        assert scanner._classes is None, scanner._classes.pattern
+        assert not [c for c in scanner._chars if c.isalnum()], scanner._chars  # symbols only ("!", "$")
+        assert not scanner._plain  # no group runs as a plain finditer either
