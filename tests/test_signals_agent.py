@@ -326,6 +326,10 @@ def test_a_question_framed_by_empathy_is_not_tagged_onto_a_longer_reply() -> Non
     [
         ("Please DM us your tracking number and delivery address.", "DM us your tracking number and delivery address"),
         ("Go ahead and send us a DM please. Let us know the country you're in.", "Let us know the country you're in"),
+        ("We can try and help. Please DM a contact telephone number.", "DM a contact telephone number"),
+        ("Please share additional details about the nature of this issue.", "share additional details about the nature"),
+        ("Please DM us and share more info about what occurred.", "share more info about what occurred"),
+        ("Would you be able to tell me the order number?", "Would you be able to tell me the order number?"),
     ],
 )
 def test_asking_for_details_by_direct_message_is_a_request(agent: str, evidence: str) -> None:
@@ -528,6 +532,12 @@ def test_sending_the_replacement_is_a_fix() -> None:
     agent = "I've sent a replacement by next-day delivery, it will arrive tomorrow before noon."
     assert found("My package never arrived.", agent, "logical_fix") == ["I've sent a replacement"]
     assert found("My package never arrived.", "I've sent you an email with the details.", "logical_fix") == []
+
+
+def test_a_recommended_fix_step_is_a_fix() -> None:
+    agent = "Got it. We recommend updating your Watch OS, then testing to see if the issue persists."
+    assert found("My watch keeps crashing.", agent, "logical_fix") == ["We recommend updating"]
+    assert found("My watch keeps crashing.", "We recommend our premium plan.", "logical_fix") == []
 
 
 def test_logical_fix_does_not_fire_on_promises_to_look() -> None:
