@@ -65,6 +65,8 @@ CUED = [
     ("2nd day in a row trying to buy a phone.", "frustration", "2nd day in a row"),
     ("I frankly don't have the patience for another chat today.", "frustration", "don't have the patience"),
     ("You had no right to sell my details.", "anger", "You had no right"),
+    ("Two empty iPhone boxes in the parcel SMH", "frustration", "SMH"),
+    ("I sent my passport a week ago and you're ignoring me.", "frustration", "you're ignoring me"),
 ]
 
 CALM_TEXTS = [

@@ -203,6 +203,10 @@ def test_urgency_negative(text: str) -> None:
         ("Hi i was charged for a subscription and didn't sign up for it", "didn't sign up for it"),
         ("My family has been inconvenienced by today's delays.", "been inconvenienced"),
         ("Where can I chat with a support member for a false charge?", "false charge"),
+        ("I sent a copy of my passport a week ago, but you still remain silent.", "remain silent"),
+        ("Your new update sucks. It's insanely hard to navigate.", "sucks"),
+        ("I did a fresh install, no luck!", "no luck"),
+        ("Then I got an email to say my subscription had been cancelled?", "subscription had been cancelled"),
         ("I haven't heard back from my case officer in weeks.", "haven't heard back from"),
     ],
 )
@@ -222,6 +226,7 @@ def test_complaint_positive(text: str, expected: str) -> None:
         "Thanks, I'm no longer waiting, the engineer just arrived.",
         "No rush, take it slow and let me know.",
         "I'm not frustrated, just sad. But thanks for the compassion.",
+        "Please keep silent during the call, I'll put you on mute.",
         "Could you slow down the auto-renewal reminders?",
     ],
 )
