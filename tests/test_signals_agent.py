@@ -144,6 +144,13 @@ def test_empathy_does_not_fire_on_plain_information(agent: str) -> None:
     assert found("Where is my order?", agent, "empathy") == []
 
 
+def test_acknowledging_what_the_problem_does_to_the_customer_is_empathy() -> None:
+    agent = "We understand how this impacts on your day and we're genuinely sorry."
+    assert found("My train was cancelled.", agent, "empathy") == ["We understand how this impacts"]
+    assert found("My train was cancelled.", agent, "apology") == ["we're genuinely sorry"]
+    assert found("How do I pay?", "I understand how this works, you pay monthly.", "empathy") == []
+
+
 def test_calling_the_situation_troubling_is_empathy() -> None:
     assert found("My card was used abroad.", "That's very troubling.", "empathy") == ["That's very troubling"]
     assert found("My card was used abroad.", "Is that concerning the March invoice?", "empathy") == []
@@ -330,6 +337,8 @@ def test_a_question_framed_by_empathy_is_not_tagged_onto_a_longer_reply() -> Non
         ("Please share additional details about the nature of this issue.", "share additional details about the nature"),
         ("Please DM us and share more info about what occurred.", "share more info about what occurred"),
         ("Would you be able to tell me the order number?", "Would you be able to tell me the order number?"),
+        ("Please DM us more details about your experience.", "DM us more details about your experience"),
+        ("Send us a DM (direct message) with your email address.", "Send us a DM (direct message) with your email address"),
     ],
 )
 def test_asking_for_details_by_direct_message_is_a_request(agent: str, evidence: str) -> None:
