@@ -227,6 +227,8 @@ def test_complaint_positive(text: str, expected: str) -> None:
         "No rush, take it slow and let me know.",
         "I'm not frustrated, just sad. But thanks for the compassion.",
         "Please keep silent during the call, I'll put you on mute.",
+        "The new fridge is silent, love it.",
+        "This vacuum sucks up everything, amazing!",
         "Could you slow down the auto-renewal reminders?",
     ],
 )
