@@ -171,6 +171,7 @@ def test_urgency_positive(text: str, expected: str) -> None:
         "We met on Monday and I need a copy of the invoice.",
         "Is there an urgent care number I can call for the pharmacy?",
         "I had no power bill last month, is that right?",
+        "There was no water damage, thanks for asking.",
     ],
 )
 def test_urgency_negative(text: str) -> None:
@@ -229,6 +230,9 @@ def test_complaint_positive(text: str, expected: str) -> None:
         "Please keep silent during the call, I'll put you on mute.",
         "The new fridge is silent, love it.",
         "This vacuum sucks up everything, amazing!",
+        "The price went down again, nice.",
+        "Is it hard to use?",
+        "There was no power cord in the box, is that normal?",
         "Could you slow down the auto-renewal reminders?",
     ],
 )
