@@ -328,6 +328,15 @@ def test_a_question_framed_by_empathy_is_not_tagged_onto_a_longer_reply() -> Non
     assert found(cust, story, "clarifying_question") == []
 
 
+def test_a_question_that_opens_the_reply_is_not_tagged_onto_it() -> None:
+    cust = "You charged me twice this month!"
+    opening = "Which card did you use? I checked the payment records last night and both charges reached the bank."
+    assert found(cust, opening, "clarifying_question") == ["Which card did you use?"]
+    assert found("Help please.", "What happened? I can look into your concern and try to help.", "clarifying_question") == [
+        "What happened?"
+    ]
+
+
 @pytest.mark.parametrize(
     ("agent", "evidence"),
     [

@@ -268,9 +268,10 @@ class ClarifyingQuestion:
             found.append((s, e, conf, expl))
         if not found:
             return
-        if len(bounds) > len(found):
+        if len(bounds) > len(found) and found[0][0] != bounds[0][0]:
             # A question tagged onto a longer reply (advice, a story) is not what the turn is doing:
-            # it is kept, below the bar, when the other sentences carry most of the words.
+            # it is kept, below the bar, when the other sentences carry most of the words. A question
+            # that opens the reply is not tagged on ("What happened? I can look into it for you.").
             asked = sum(e - s for s, e, _, _ in found)
             asked_at = {f[0] for f in found}
             framing = {sentence_index(text, h[0]) for lex in self._framing for h in lex.hits(text)}
