@@ -67,6 +67,15 @@ CUED = [
     ("You had no right to sell my details.", "anger", "You had no right"),
     ("Two empty iPhone boxes in the parcel SMH", "frustration", "SMH"),
     ("I sent my passport a week ago and you're ignoring me.", "frustration", "you're ignoring me"),
+    ("Fantastic service as always. NOT.", "frustration", "NOT."),
+    ("I've been a loyal customer for 12 years and this is how you treat me?", "anger", "this is how you treat"),
+    ("If this isn't fixed by Friday I'm taking my business elsewhere.", "frustration", "taking my business elsewhere"),
+    ("We can't take card payments, we're losing sales every hour.", "anxiety", "losing sales"),
+    ("I'm gutted, it was a present for my daughter.", "disappointment", "gutted"),
+    ("3rd time I'm explaining this!!!", "frustration", "3rd time I'm explaining"),
+    ("This is the fourth time I've had to call you.", "frustration", "fourth time I've had to call"),
+    ("Nobody has got back to me since Tuesday.", "frustration", "Nobody has got back to me"),
+    ("The engineer didn't turn up this morning.", "frustration", "engineer didn't turn up"),
 ]
 
 CALM_TEXTS = [
@@ -82,6 +91,12 @@ CALM_TEXTS = [
     "Do the new sheets come in grey?",
     "Don't forget it's a gift order.",
     "I'm happy with the new plan.",
+    "Is it working now? Not yet, but nearly.",  # a trailing "not" that is no sarcasm
+    "Not. Sure what happened but it works now, thanks.",
+    "Please treat my data carefully.",
+    "Our 2nd office is on the 3rd floor, next to the lifts.",  # ordinals without the chasing
+    "The engineer turned up on time, thank you.",
+    "Show me how to export my invoices, please.",
 ]
 
 

@@ -845,7 +845,7 @@ _BILLED_TWICE = "I've been charged twice for my subscription this month and nobo
             "I've escalated this to our engineers and will update you by 5pm.",
             "I've escalated this to our engineers and will update you",
         ),
-        ("passing_buck", "That's handled by our partner, you'd have to ask them.", "That's handled by our partner"),
+        ("passing_buck", "That's handled by our partner.", "That's handled by our partner"),
         ("logical_fix", "Your claim has been approved.", "Your claim has been approved"),
         ("emotional_fix", "I've credited £20 to your account for the trouble.", "credited £20 to your account for the trouble"),
         ("closing", "Hope you have a good rest of your day.", "have a good rest of your day"),

@@ -113,7 +113,7 @@ _SYNONYMS: dict[str, str] = {}
 for _group in (
     "charge charged charges bill billed billing invoice invoiced fee fees payment paid pay overcharged",
     "broken damaged cracked smashed defective faulty broke dented shattered",
-    "package parcel delivery shipment item box",
+    "package parcel delivery shipment item box order orders ordered",
     "refund refunded reimburse reimbursed reimbursement",
     "late delay delayed overdue slow",
     "internet connection wifi wi-fi network broadband outage offline",

@@ -1,0 +1,129 @@
+"""Support wording the twelfth session's read-through found misread: each fix with its look-alike.
+Examples written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from heartdesk import Conversation, analyze
+from heartdesk.model import EMOTIONS, Emotion
+from heartdesk.signals.tone import load_default
+
+NEUTRAL = Emotion("neutral", 1.0, {e: (1.0 if e == "neutral" else 0.0) for e in EMOTIONS})
+
+
+def found(customer: str, agent: str, label: str) -> list[str]:
+    """Evidence of the present ``label`` findings on the agent's reply, with the shipped engine."""
+    last = analyze(Conversation.of("t", ("customer", customer), ("agent", agent))).turns[-1]
+    return [agent[f.start : f.end] for f in last.findings if f.present and f.label == label]
+
+
+def evidence(text: str, label: str) -> list[str]:
+    """Evidence of the present ``label`` findings on a customer's opening message."""
+    turn = analyze(Conversation.of("t", ("customer", text))).turns[0]
+    return [text[f.start : f.end] for f in turn.findings if f.present and f.label == label]
+
+
+LATE = "My order still hasn't arrived and nobody has told me anything. This is ridiculous."
+
+
+@pytest.mark.parametrize(
+    ("agent", "evidence"),
+    [
+        ("I'll contact the courier myself and chase this for you.", "I'll contact the courier myself"),
+        ("Let me reach out to the warehouse on your behalf.", "Let me reach out to the warehouse on your behalf"),
+        ("I can ring them for you now.", "I can ring them for you"),
+    ],
+)
+def test_taking_on_the_third_party_contact_is_ownership(agent: str, evidence: str) -> None:
+    assert evidence in found(LATE, agent, "ownership")
+    assert found(LATE, agent, "passing_buck") == []
+
+
+def test_sending_the_customer_to_the_third_party_is_not_ownership() -> None:
+    agent = "You'd need to speak to your bank about that."
+    assert found(LATE, agent, "ownership") == []
+    assert found(LATE, agent, "passing_buck") == ["You'd need to speak to your bank"]
+
+
+def test_a_rule_in_the_passive_with_its_condition_is_bare_policy() -> None:
+    assert found(LATE, "Orders cannot be cancelled once dispatched.", "bare_policy") == ["cannot be cancelled once"]
+    assert found(LATE, "Tickets can't be changed within 24 hours of departure.", "bare_policy") != []
+    # A fact about a file, not a rule; and the rule with an alternative is not bare.
+    assert found(LATE, "The attachment cannot be opened on our side.", "bare_policy") == []
+    softened = "Orders cannot be cancelled once dispatched, but I can arrange a free return for you."
+    assert found(LATE, softened, "bare_policy") == []
+
+
+@pytest.mark.parametrize(
+    ("agent", "evidence"),
+    [
+        ("If you'd read the email we sent you, you'd know.", "If you'd read the"),
+        ("Per my last message, the refund has been processed.", "Per my last message"),
+        ("There's no need to take that tone with me.", "There's no need to take that tone"),
+        ("Please watch your language.", "watch your language"),
+    ],
+)
+def test_reproaching_the_customer_is_confrontational(agent: str, evidence: str) -> None:
+    assert evidence in found(LATE, agent, "confrontational")
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "If you read the email we sent, you'll find the return label attached.",
+        "There's no need to print the label, the driver brings one.",
+        "As per our returns policy, you have 30 days.",
+    ],
+)
+def test_pointing_to_the_email_or_saying_no_need_is_not_confrontational(agent: str) -> None:
+    assert found(LATE, agent, "confrontational") == []
+
+
+def test_throwing_the_problem_back_is_dismissive() -> None:
+    assert found(LATE, "I don't know what you expect me to do about it.", "dismissive") != []
+    assert found(LATE, "What do you want me to do about that?", "dismissive") != []
+    assert found(LATE, "What would you like me to do: refund or replace it?", "dismissive") == []
+    assert found(LATE, "What do you want me to do first, the refund or the address change?", "dismissive") == []
+
+
+def test_if_ive_understood_correctly_frames_a_restatement_in_other_words() -> None:
+    agent = "If I've understood correctly, the parcel never turned up and no one contacted you."
+    assert found(LATE, agent, "paraphrase") == [agent]
+    # The frame alone, about something the customer never said, is not a restatement.
+    assert found(LATE, "If I've understood correctly, you'd like a new password.", "paraphrase") == []
+
+
+def test_a_plain_wh_question_is_only_a_little_less_polite_than_asking_softly() -> None:
+    tone = load_default()
+
+    def score(text: str) -> float:
+        return tone.score([text], [NEUTRAL])[0]
+
+    plain, soft, accusing = (
+        score("When did you place the order?"),
+        score("Could you tell me when you placed the order?"),
+        score("Why did you place the order there?"),
+    )
+    assert accusing < plain < soft
+    assert plain > -0.3
+
+
+# --- customer turns ------------------------------------------------------------------------------
+
+
+def test_charged_for_what_was_cancelled_or_sent_back_is_a_complaint() -> None:
+    text = "Could you please explain why I was charged £40 for a service I cancelled in March?"
+    assert evidence(text, "complaint") == ["charged £40 for a service I cancelled"]
+    assert evidence("I was still billed after cancelling my plan.", "complaint") == ["billed after cancelling"]
+    # A charge and a cancellation that do not meet.
+    assert evidence("I cancelled the old card; can the charge go on the new one?", "complaint") == []
+    assert evidence("I was charged £40 and I'd like to cancel my plan next month.", "complaint") == []
+
+
+def test_a_need_tied_to_an_event_coming_up_is_urgent() -> None:
+    text = "I need this sorted before my flight tomorrow morning."
+    assert evidence(text, "urgency") == ["need this sorted before my flight"]
+    assert evidence("Can I change the seat before my flight?", "urgency") == []
+    # The customer who says there is no rush is not urgent, event or not.
+    assert evidence("No rush at all, I just need it before my holiday in August.", "urgency") == []
