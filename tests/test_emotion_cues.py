@@ -76,6 +76,10 @@ CUED = [
     ("This is the fourth time I've had to call you.", "frustration", "fourth time I've had to call"),
     ("Nobody has got back to me since Tuesday.", "frustration", "Nobody has got back to me"),
     ("The engineer didn't turn up this morning.", "frustration", "engineer didn't turn up"),
+    ("Unbelievable.", "frustration", "Unbelievable"),
+    ("I can't believe you've done this again.", "frustration", "I can't believe you"),
+    ("Incredible. Another cancelled flight.", "frustration", "Another cancelled flight"),
+    ("Right, that's it, I'm done with you lot.", "frustration", "I'm done with you"),
 ]
 
 CALM_TEXTS = [
@@ -97,6 +101,8 @@ CALM_TEXTS = [
     "Our 2nd office is on the 3rd floor, next to the lifts.",  # ordinals without the chasing
     "The engineer turned up on time, thank you.",
     "Show me how to export my invoices, please.",
+    "I'm done with the form, what's next?",
+    "I can't believe how quick that was, thank you!",
 ]
 
 

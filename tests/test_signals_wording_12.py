@@ -127,3 +127,25 @@ def test_a_need_tied_to_an_event_coming_up_is_urgent() -> None:
     assert evidence("Can I change the seat before my flight?", "urgency") == []
     # The customer who says there is no rush is not urgent, event or not.
     assert evidence("No rush at all, I just need it before my holiday in August.", "urgency") == []
+
+
+def test_cancelling_said_alone_and_switching_considered_are_churn_threats() -> None:
+    assert evidence("Unbelievable. I want to speak to a manager. I'm cancelling.", "churn_threat") == ["I'm cancelling."]
+    assert evidence("I'm thinking of switching to Vodafone.", "churn_threat") == ["thinking of switching to Vodafone"]
+    assert evidence("I'm cancelling the old direct debit, can you set up the new one?", "churn_threat") == []
+    assert evidence("I'm thinking of switching to the annual plan.", "churn_threat") == []
+
+
+def test_refusing_escalation_as_a_fact_is_bare_policy() -> None:
+    asked = "I want to speak to a manager."
+    assert found(asked, "Managers are not available.", "bare_policy") == ["Managers are not available"]
+    alternative = "A manager isn't available right now, but I can arrange a callback this afternoon."
+    assert found(asked, alternative, "bare_policy") == []
+
+
+def test_an_offer_after_a_comma_is_not_a_clarifying_question() -> None:
+    asked = "I want to speak to a manager."
+    assert found(asked, "Our managers are available from 9am, shall I book you in?", "clarifying_question") == []
+    assert found(asked, "I can refund it today, would you like me to do that?", "clarifying_question") == []
+    asks = "Thanks for waiting, could you confirm your postcode?"
+    assert found(asked, asks, "clarifying_question") == [asks]
