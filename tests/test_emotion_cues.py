@@ -80,6 +80,10 @@ CUED = [
     ("I can't believe you've done this again.", "frustration", "I can't believe you"),
     ("Incredible. Another cancelled flight.", "frustration", "Another cancelled flight"),
     ("Right, that's it, I'm done with you lot.", "frustration", "I'm done with you"),
+    ("It's been a week since my order and nothing.", "frustration", "It's been a week"),
+    ("My internet has been off for over a week.", "frustration", "for over a week"),
+    ("fix your app it won't even open", "frustration", "won't even open"),
+    ("Your dashboard is so difficult to use.", "frustration", "so difficult to use"),
 ]
 
 CALM_TEXTS = [
@@ -103,6 +107,8 @@ CALM_TEXTS = [
     "Show me how to export my invoices, please.",
     "I'm done with the form, what's next?",
     "I can't believe how quick that was, thank you!",
+    "We're staying for a week in June, can I add breakfast?",
+    "Is it hard to use?",
 ]
 
 

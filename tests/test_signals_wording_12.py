@@ -149,3 +149,22 @@ def test_an_offer_after_a_comma_is_not_a_clarifying_question() -> None:
     assert found(asked, "I can refund it today, would you like me to do that?", "clarifying_question") == []
     asks = "Thanks for waiting, could you confirm your postcode?"
     assert found(asked, asks, "clarifying_question") == [asks]
+
+
+def test_naming_what_the_customer_seems_to_feel_is_empathy() -> None:
+    agent = "I saw your message and you appear to be frustrated, Sam. Please tell me what happened."
+    assert found("This bank is a joke.", agent, "empathy") == ["you appear to be frustrated"]
+    assert found("This bank is a joke.", "You seem to have two accounts, which one should I close?", "empathy") == []
+
+
+def test_a_question_for_the_local_store_passes_the_buck() -> None:
+    agent = "Hi there! This would be a question for your local store. Thanks for your time!"
+    assert found("Why don't you deliver to my campus?", agent, "passing_buck") == [
+        "This would be a question for your local store"
+    ]
+
+
+def test_an_offer_on_a_condition_is_not_a_restatement() -> None:
+    customer = "If I reinstall the game on my Xbox One, will my progress still be there?"
+    agent = "If you need help with this game on Xbox One, we'd be happy to help!"
+    assert found(customer, agent, "paraphrase") == []
