@@ -84,6 +84,7 @@ CUED = [
     ("My internet has been off for over a week.", "frustration", "for over a week"),
     ("fix your app it won't even open", "frustration", "won't even open"),
     ("Your dashboard is so difficult to use.", "frustration", "so difficult to use"),
+    ("I did, and my battery life has become even worse.", "frustration", "has become even worse"),
 ]
 
 CALM_TEXTS = [

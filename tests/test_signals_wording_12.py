@@ -168,3 +168,29 @@ def test_an_offer_on_a_condition_is_not_a_restatement() -> None:
     customer = "If I reinstall the game on my Xbox One, will my progress still be there?"
     agent = "If you need help with this game on Xbox One, we'd be happy to help!"
     assert found(customer, agent, "paraphrase") == []
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "Please send over your order number.",
+        "Pop your order number in a DM and we'll take a look.",
+        "Please let us have a zip code and we will look for stock near you.",
+        "If you could send me a photo of the damage, that would be great.",
+    ],
+)
+def test_everyday_requests_for_details_ask(agent: str) -> None:
+    # The evidence of a request is its whole sentence.
+    assert found(LATE, agent, "clarifying_question") == [agent]
+
+
+@pytest.mark.parametrize("agent", ["I'll send the tracking number to you by email.", "We'll send you a new password reset link."])
+def test_sending_the_customer_something_asks_for_nothing(agent: str) -> None:
+    assert found(LATE, agent, "clarifying_question") == []
+
+
+def test_recommending_another_team_passes_the_buck_where_reaching_out_for_them_owns_it() -> None:
+    assert found(LATE, "We'd recommend reaching out to the chat team here.", "passing_buck") != []
+    mine = "I'll reach out to our billing team for you today."
+    assert found(LATE, mine, "passing_buck") == []
+    assert found(LATE, mine, "ownership") != []
