@@ -85,6 +85,7 @@ CUED = [
     ("fix your app it won't even open", "frustration", "won't even open"),
     ("Your dashboard is so difficult to use.", "frustration", "so difficult to use"),
     ("I did, and my battery life has become even worse.", "frustration", "has become even worse"),
+    ("Kiosks out at the airport :(", "sadness", ":("),
 ]
 
 CALM_TEXTS = [
@@ -110,6 +111,7 @@ CALM_TEXTS = [
     "I can't believe how quick that was, thank you!",
     "We're staying for a week in June, can I add breakfast?",
     "Is it hard to use?",
+    "Get a $50 credit with your first purchase within 3 months.",
 ]
 
 

@@ -194,3 +194,42 @@ def test_recommending_another_team_passes_the_buck_where_reaching_out_for_them_o
     mine = "I'll reach out to our billing team for you today."
     assert found(LATE, mine, "passing_buck") == []
     assert found(LATE, mine, "ownership") != []
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("YOU SUCK.", "YOU SUCK"),
+        ("broadband gone off again", "gone off again"),
+        ("my headphones broke after 1 month", "broke after 1 month"),
+        ("the battery went dead within 4 months of use", "went dead within 4 months"),
+        ("\"We're working on it\" isn't helpful", "isn't helpful"),
+        ("can't send live messages through the messaging app", "can't send live messages"),
+        ("my messages are getting flagged and not being delivered.", "not being delivered"),
+        ("Now mine is broke and you won't honor the warranty!", "you won't honor"),
+        ("until 6 episodes in it stops working.", "stops working"),
+        ("Please fix the process.", "Please fix the"),
+        ("STOP EMAILING ME", "STOP EMAILING"),
+    ],
+)
+def test_complaint_wording_from_the_twelfth_read_through(text: str, evidence: str) -> None:
+    assert evidence in evidence_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This vacuum sucks up everything, love it.",
+        "The staff were really helpful, thank you.",
+        "Can I stop my subscription for a month?",
+        "I refuse to accept any other reality, 2018 will be great.",
+        "Get a $50 credit with your first purchase within 3 months.",
+        "Could you send the statements to my new address?",
+    ],
+)
+def test_their_everyday_look_alikes_are_not_complaints(text: str) -> None:
+    assert evidence_of(text) == []
+
+
+def evidence_of(text: str) -> list[str]:
+    return evidence(text, "complaint")
