@@ -199,14 +199,14 @@ def test_recommending_another_team_passes_the_buck_where_reaching_out_for_them_o
 @pytest.mark.parametrize(
     ("text", "evidence"),
     [
-        ("YOU SUCK.", "YOU SUCK"),
+        ("YOU SUCK.", "SUCK"),
         ("broadband gone off again", "gone off again"),
         ("my headphones broke after 1 month", "broke after 1 month"),
         ("the battery went dead within 4 months of use", "went dead within 4 months"),
         ("\"We're working on it\" isn't helpful", "isn't helpful"),
         ("can't send live messages through the messaging app", "can't send live messages"),
         ("my messages are getting flagged and not being delivered.", "not being delivered"),
-        ("Now mine is broke and you won't honor the warranty!", "you won't honor"),
+        ("Now mine is broke and you won't honor the warranty!", "won't honor"),
         ("until 6 episodes in it stops working.", "stops working"),
         ("Please fix the process.", "Please fix the"),
         ("STOP EMAILING ME", "STOP EMAILING"),
@@ -233,3 +233,7 @@ def test_their_everyday_look_alikes_are_not_complaints(text: str) -> None:
 
 def evidence_of(text: str) -> list[str]:
     return evidence(text, "complaint")
+
+
+def test_the_customers_own_shortcomings_are_not_a_complaint() -> None:
+    assert evidence_of("I suck at passwords, can you reset mine?") == []
