@@ -86,6 +86,8 @@ CUED = [
     ("Your dashboard is so difficult to use.", "frustration", "so difficult to use"),
     ("I did, and my battery life has become even worse.", "frustration", "has become even worse"),
     ("Kiosks out at the airport :(", "sadness", ":("),
+    ("I've emailed twice without a reply.", "frustration", "emailed twice"),
+    ("If I don't hear back by Wednesday I'll go to the ombudsman.", "frustration", "If I don't hear back by"),
 ]
 
 CALM_TEXTS = [

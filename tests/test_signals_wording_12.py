@@ -237,3 +237,44 @@ def evidence_of(text: str) -> list[str]:
 
 def test_the_customers_own_shortcomings_are_not_a_complaint() -> None:
     assert evidence_of("I suck at passwords, can you reset mine?") == []
+
+
+# --- an email exchange ---------------------------------------------------------------------------
+
+_EMAIL = """Hello,
+
+My standing desk (order #48213) was due last Friday. Nothing came, and I've emailed twice without a reply.
+
+If I don't hear back by Wednesday I'll cancel and dispute the charge with my bank.
+
+Regards,
+Priya"""
+
+_REPLY = """Hi Priya,
+
+Thank you for your patience, and I'm really sorry it has taken this long to get back to you.
+
+I've looked into order #48213: the courier lost the parcel at their depot. I've arranged a replacement today,
+and I'll email you the new tracking number this afternoon.
+
+Kind regards,
+Sam"""
+
+
+def test_an_emailed_ultimatum_is_urgent_frustrated_and_a_churn_threat() -> None:
+    turn = analyze(Conversation.of("t", ("customer", _EMAIL))).turns[0]
+    present = {f.label: _EMAIL[f.start : f.end] for f in turn.findings if f.present}
+    assert present["urgency"] == "If I don't hear back by"
+    assert present["churn_threat"] == "I'll cancel and"
+    assert turn.emotion is not None and turn.emotion.label == "frustration"
+    cues = {_EMAIL[c.start : c.end] for c in turn.emotion.cues}
+    assert {"emailed twice", "without a reply"} <= cues
+    # Cancelling something in order to fix it is no threat.
+    assert evidence("I'll cancel the order and place a new one with the right size.", "churn_threat") == []
+
+
+def test_an_email_reply_closes_with_its_sign_off_not_its_opening_thanks() -> None:
+    got = found(_EMAIL, _REPLY, "closing")
+    assert got == ["Kind regards,"]
+    # A short thank-you that ends the reply still closes it.
+    assert found(_EMAIL, "That's all sorted now. Thank you for your patience!", "closing") != []

@@ -266,10 +266,15 @@ class Closing(AgentLexiconDetector):
     lexicon = "closing"
 
     def adjust(self, confidence: float, start: int, end: int, turn: Turn, ctx: TurnContext) -> float | None:
-        # "Thank you for your patience" early on is courtesy, not a close; count it at the end.
-        if turn.text[start : start + 4].lower() == "than":
+        # "Thank you for your patience" early on is courtesy, not a close; count it at the end: not in
+        # the first reply while the customer speaks again, nor where three more sentences follow it
+        # (the opening line of an email reply).
+        text = turn.text
+        if text[start : start + 4].lower() == "than":
             later = ctx.conversation.turns[ctx.index + 1 :]
             if any(t.role == "customer" for t in later) and not agent_spoke_before(ctx):
+                return None
+            if text.count(".", end) + text.count("?", end) + text.count("!", end) >= 3:
                 return None
         return confidence
 
