@@ -88,6 +88,10 @@ CUED = [
     ("Kiosks out at the airport :(", "sadness", ":("),
     ("I've emailed twice without a reply.", "frustration", "emailed twice"),
     ("If I don't hear back by Wednesday I'll go to the ombudsman.", "frustration", "If I don't hear back by"),
+    ("I was promised a callback yesterday and never got one.", "frustration", "was promised a callback yesterday and never"),
+    ("My package was marked delivered but it's not here.", "frustration", "marked delivered but it's not"),
+    ("The hotel gave our room away even though we'd paid.", "frustration", "even though we'd paid"),
+    ("You've just doubled my premium.", "frustration", "doubled my premium"),
 ]
 
 CALM_TEXTS = [
@@ -114,6 +118,8 @@ CALM_TEXTS = [
     "We're staying for a week in June, can I add breakfast?",
     "Is it hard to use?",
     "Get a $50 credit with your first purchase within 3 months.",
+    "I've been a loyal customer for 12 years, could you tell me about the new plans?",
+    "It says delivered, can you tell me which door they left it at?",
 ]
 
 

@@ -278,3 +278,30 @@ def test_an_email_reply_closes_with_its_sign_off_not_its_opening_thanks() -> Non
     assert got == ["Kind regards,"]
     # A short thank-you that ends the reply still closes it.
     assert found(_EMAIL, "That's all sorted now. Thank you for your patience!", "closing") != []
+
+
+def test_a_status_report_opening_on_your_is_barely_cold() -> None:
+    tone = load_default()
+    report, directive = tone.score(
+        ["Your refund has been processed.", "You need to read the policy before you order."], [NEUTRAL, NEUTRAL]
+    )
+    assert report > -0.15
+    assert directive < report
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("My package was marked delivered but it's not here.", "marked delivered but it's not"),
+        ("The hotel gave our room away even though we'd paid.", "gave our room away"),
+        ("I've been a customer for 10 years and you've just doubled my premium.", "doubled my premium"),
+        ("I just want my money back.", "I just want my money back"),
+    ],
+)
+def test_paid_for_and_not_received_is_a_complaint(text: str, evidence: str) -> None:
+    assert evidence in evidence_of(text)
+
+
+def test_a_raise_the_customer_welcomes_is_no_complaint() -> None:
+    assert evidence_of("You've increased my credit limit, thank you!") == []
+    assert evidence_of("It says delivered, can you tell me which door they left it at?") == []
