@@ -92,6 +92,10 @@ CUED = [
     ("My package was marked delivered but it's not here.", "frustration", "marked delivered but it's not"),
     ("The hotel gave our room away even though we'd paid.", "frustration", "even though we'd paid"),
     ("You've just doubled my premium.", "frustration", "doubled my premium"),
+    ("Your agent lied to me.", "anger", "Your agent lied"),
+    ("It needs to be fixed. Permanently. Now.", "frustration", "needs to be fixed"),
+    ("7 days wasted reposting the same item.", "frustration", "7 days wasted"),
+    ("My upload speeds are trash.", "frustration", "are trash"),
 ]
 
 CALM_TEXTS = [
@@ -120,6 +124,8 @@ CALM_TEXTS = [
     "Get a $50 credit with your first purchase within 3 months.",
     "I've been a loyal customer for 12 years, could you tell me about the new plans?",
     "It says delivered, can you tell me which door they left it at?",
+    "I lied about my age on the form by mistake, can I change it?",
+    "The problem lies with the router, I think.",
 ]
 
 

@@ -305,3 +305,17 @@ def test_paid_for_and_not_received_is_a_complaint(text: str, evidence: str) -> N
 def test_a_raise_the_customer_welcomes_is_no_complaint() -> None:
     assert evidence_of("You've increased my credit limit, thank you!") == []
     assert evidence_of("It says delivered, can you tell me which door they left it at?") == []
+
+
+def test_verdicts_misspellings_and_lost_days_are_complaints() -> None:
+    assert "DOSENT work" in evidence_of("my redeem code DOSENT work")
+    assert "are trash" in evidence_of("My upload speeds are trash. Explain.")
+    assert "7 days wasted" in evidence_of("It keeps flagging my listing. 7 days wasted.")
+    assert evidence_of("The rubbish is collected on Mondays, can you confirm?") == []
+
+
+def test_so_what_needs_to_open_its_sentence_to_dismiss() -> None:
+    tone = load_default()
+    asks = "Have you had a chance to contact us? If so, what options were we able to provide?"
+    assert "dismissal" not in tone.explain(asks)
+    assert "dismissal" in tone.explain("So what? It's only a parcel.")
