@@ -96,6 +96,9 @@ CUED = [
     ("It needs to be fixed. Permanently. Now.", "frustration", "needs to be fixed"),
     ("7 days wasted reposting the same item.", "frustration", "7 days wasted"),
     ("My upload speeds are trash.", "frustration", "are trash"),
+    ("Honestly I don't even know why I bother.", "frustration", "why I bother"),
+    ("Every month the same thing with your billing.", "frustration", "Every month the same thing"),
+    ("Absolutely disgusting service.", "anger", "disgusting service"),
 ]
 
 CALM_TEXTS = [
@@ -126,6 +129,7 @@ CALM_TEXTS = [
     "It says delivered, can you tell me which door they left it at?",
     "I lied about my age on the form by mistake, can I change it?",
     "The problem lies with the router, I think.",
+    "Every month the same amount goes out, is that right?",
 ]
 
 

@@ -319,3 +319,35 @@ def test_so_what_needs_to_open_its_sentence_to_dismiss() -> None:
     asks = "Have you had a chance to contact us? If so, what options were we able to provide?"
     assert "dismissal" not in tone.explain(asks)
     assert "dismissal" in tone.explain("So what? It's only a parcel.")
+
+
+# --- venting messages ----------------------------------------------------------------------------
+
+
+def test_the_real_issue_in_a_rant_about_a_late_sofa() -> None:
+    text = (
+        "I am absolutely fuming. Your so-called express delivery is a joke. The sofa was meant to come on "
+        "Saturday and it still isn't here. I took a day off work for this. Useless."
+    )
+    assert evidence(text, "real_issue") == ["The sofa was meant to come on Saturday and it still isn't here."]
+    assert "The sofa was meant to come" in evidence_of(text)
+
+
+def test_a_charge_never_asked_for_is_the_complaint_in_a_resigned_message() -> None:
+    text = (
+        "Honestly I don't even know why I bother. Every month the same thing. You've charged me £12.99 "
+        "for a premium add-on I never asked for. Sort it out."
+    )
+    assert evidence_of(text) == ["charged me £12.99 for a premium add-on I never asked for"]
+    turn = analyze(Conversation.of("t", ("customer", text))).turns[0]
+    assert turn.emotion is not None and turn.emotion.label == "frustration"
+
+
+def test_disgusting_service_is_anger_where_hair_in_the_food_is_disgust() -> None:
+    def label(text: str) -> str:
+        emotion = analyze(Conversation.of("t", ("customer", text))).turns[0].emotion
+        assert emotion is not None
+        return emotion.label
+
+    assert label("Absolutely disgusting service. I want a full refund.") == "anger"
+    assert label("This is disgusting, there was hair in my food.") == "disgust"
