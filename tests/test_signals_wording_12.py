@@ -351,3 +351,41 @@ def test_disgusting_service_is_anger_where_hair_in_the_food_is_disgust() -> None
 
     assert label("Absolutely disgusting service. I want a full refund.") == "anger"
     assert label("This is disgusting, there was hair in my food.") == "disgust"
+
+
+# --- answering a hostile customer ----------------------------------------------------------------
+
+HOSTILE = "This is a total joke!!! Your useless company lost my parcel AGAIN. Sort it out!"
+
+
+@pytest.mark.parametrize(
+    ("agent", "evidence"),
+    [
+        ("We can't control what the courier does.", "We can't control what"),
+        ("I've been working here for ten years and I know what I'm doing.", "I know what I'm doing"),
+        ("Excuse me, I'm trying to help you here.", "Excuse me, I'm trying to help"),
+    ],
+)
+def test_disclaiming_control_and_pulling_rank_are_defensive(agent: str, evidence: str) -> None:
+    assert evidence in found(HOSTILE, agent, "defensive")
+
+
+def test_not_on_us_is_defence_and_the_courier_handles_it_passes_the_buck_while_it_is_on_us_is_a_gift() -> None:
+    agent = "That's not on us, the courier handles the delivery."
+    assert found(HOSTILE, agent, "emotional_fix") == []
+    assert found(HOSTILE, agent, "passing_buck") == ["the courier handles the"]
+    assert found(HOSTILE, "Don't worry about the fee, it's on us. I'm so sorry.", "emotional_fix") == ["on us"]
+
+
+def test_the_non_apology_is_dismissive_not_an_apology() -> None:
+    agent = "I'm sorry you feel that way."
+    assert found(HOSTILE, agent, "dismissive") == ["sorry you feel that way"]
+    assert found(HOSTILE, agent, "apology") == []
+    assert load_default().score([agent], [NEUTRAL])[0] < 0
+    assert found(HOSTILE, "Mistakes happen.", "dismissive") == ["Mistakes happen"]
+    owned = "I'm sorry, I'll fix it now. Mistakes happen, but this one is on me."
+    assert found(HOSTILE, owned, "dismissive") == []
+
+
+def test_contradicting_the_customer_with_respect_is_still_confrontational() -> None:
+    assert found(HOSTILE, "With respect, that's not what happened.", "confrontational") == ["that's not what happened"]
