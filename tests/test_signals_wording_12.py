@@ -389,3 +389,34 @@ def test_the_non_apology_is_dismissive_not_an_apology() -> None:
 
 def test_contradicting_the_customer_with_respect_is_still_confrontational() -> None:
     assert found(HOSTILE, "With respect, that's not what happened.", "confrontational") == ["that's not what happened"]
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ("I'll be contacting Trading Standards.", "contacting Trading Standards"),
+        ("Can I speak to someone who actually knows what they're doing?", "speak to someone who actually knows"),
+        ("Get me someone senior.", "Get me someone senior"),
+    ],
+)
+def test_regulators_and_someone_who_knows_are_escalation_requests(text: str, evidence: str) -> None:
+    assert evidence in _present(text, "escalation_request")
+
+
+def test_asking_for_an_expert_politely_is_no_escalation() -> None:
+    assert _present("Is there someone who knows about pensions I could speak to?", "escalation_request") == []
+
+
+def test_a_lost_week_of_sales_is_business_impact_where_a_lost_week_of_holiday_is_not() -> None:
+    shop = "I run an online shop and my listings have all disappeared, I've lost a week of sales."
+    assert _present(shop, "business_impact") == ["lost a week of sales"]
+    assert _present("I lost a week of holiday because of the strike.", "business_impact") == []
+
+
+def test_asking_to_escalate_reads_dissatisfied_not_satisfied() -> None:
+    emotion = analyze(Conversation.of("t", ("customer", "I want this escalated."))).turns[0].emotion
+    assert emotion is not None and emotion.label == "frustration"
+
+
+def _present(text: str, label: str) -> list[str]:
+    return evidence(text, label)
