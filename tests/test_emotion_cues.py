@@ -73,7 +73,7 @@ CUED = [
     ("We can't take card payments, we're losing sales every hour.", "anxiety", "losing sales"),
     ("I'm gutted, it was a present for my daughter.", "disappointment", "gutted"),
     ("3rd time I'm explaining this!!!", "frustration", "3rd time I'm explaining"),
-    ("This is the fourth time I've had to call you.", "frustration", "fourth time I've had to call"),
+    ("This is the 4th time I've had to call you.", "frustration", "4th time I've had to call"),
     ("Nobody has got back to me since Tuesday.", "frustration", "Nobody has got back to me"),
     ("The engineer didn't turn up this morning.", "frustration", "engineer didn't turn up"),
     ("Unbelievable.", "frustration", "Unbelievable"),
