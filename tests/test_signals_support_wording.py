@@ -1,5 +1,6 @@
-"""Support wording the twelfth session's read-through found misread: each fix with its look-alike.
-Examples written for these tests."""
+"""Everyday support wording the engine once misread, each with the look-alike it must leave alone:
+agent replies, customer messages, an email exchange, venting and hostile turns. Examples written for
+these tests (real support tweets were read to find the wording, never copied)."""
 
 from __future__ import annotations
 
@@ -212,7 +213,7 @@ def test_recommending_another_team_passes_the_buck_where_reaching_out_for_them_o
         ("STOP EMAILING ME", "STOP EMAILING"),
     ],
 )
-def test_complaint_wording_from_the_twelfth_read_through(text: str, evidence: str) -> None:
+def test_complaint_wording_read_in_support_tweets(text: str, evidence: str) -> None:
     assert evidence in evidence_of(text)
 
 
