@@ -421,3 +421,28 @@ def test_asking_to_escalate_reads_dissatisfied_not_satisfied() -> None:
 
 def _present(text: str, label: str) -> list[str]:
     return evidence(text, label)
+
+
+@pytest.mark.parametrize(
+    ("agent", "evidence"),
+    [
+        ("Your booking has been moved to Friday at 10am.", "Your booking has been moved"),
+        ("The engineer is booked for Tuesday between 8 and 12.", "The engineer is booked for"),
+        ("All sorted! Your card will arrive in 3-5 days.", "All sorted"),
+        ("That's done for you now.", "That's done for you now"),
+    ],
+)
+def test_a_fix_reported_as_done_is_a_logical_fix(agent: str, evidence: str) -> None:
+    assert evidence in found(LATE, agent, "logical_fix")
+
+
+def test_bad_news_and_conditions_are_no_fix() -> None:
+    assert found(LATE, "Your flight has been cancelled due to weather.", "logical_fix") == []
+    assert found(LATE, "Once your booking has been moved, you'll get a text.", "logical_fix") == []
+
+
+def test_an_email_the_customer_will_receive_is_no_request() -> None:
+    told = "I've reset your password; you should have an email with the link now."
+    assert found(LATE, told, "clarifying_question") == []
+    asks = "DM us your order number and we'll take a look."
+    assert found(LATE, asks, "clarifying_question") == [asks]
