@@ -446,3 +446,17 @@ def test_an_email_the_customer_will_receive_is_no_request() -> None:
     assert found(LATE, told, "clarifying_question") == []
     asks = "DM us your order number and we'll take a look."
     assert found(LATE, asks, "clarifying_question") == [asks]
+
+
+def test_praise_for_the_agent_is_warm_and_thanks_for_nothing_is_not() -> None:
+    tone = load_default()
+
+    def score(text: str) -> float:
+        return tone.score([text], [NEUTRAL])[0]
+
+    assert score("you guys are the best") > 0.2
+    assert score("You're a star, thanks!") > 0.5
+    assert score("You guys are useless.") < -0.3
+    assert score("thanks a lot for nothing") < 0
+    emotion = analyze(Conversation.of("t", ("customer", "thanks a lot for nothing"))).turns[0].emotion
+    assert emotion is not None and emotion.label == "frustration"
