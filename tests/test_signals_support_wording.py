@@ -460,3 +460,29 @@ def test_praise_for_the_agent_is_warm_and_thanks_for_nothing_is_not() -> None:
     assert score("thanks a lot for nothing") < 0
     emotion = analyze(Conversation.of("t", ("customer", "thanks a lot for nothing"))).turns[0].emotion
     assert emotion is not None and emotion.label == "frustration"
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "Enjoy the rest of your weekend!",
+        "If there's anything else, just shout.",
+        "We're always here to help.",
+        "Speak soon!",
+        "All the best, Jess",
+    ],
+)
+def test_everyday_closes_close_warmly(agent: str) -> None:
+    assert found(LATE, agent, "closing") != []
+    assert load_default().score([agent], [NEUTRAL])[0] >= 0
+
+
+def test_take_care_closes() -> None:
+    # "Take care" as a warm phrase cost UCC 0.001 (news comments use it as a brush-off), so the tone
+    # scorer still reads the opening imperative; the close itself is found.
+    assert found(LATE, "Take care now.", "closing") != []
+
+
+def test_offering_help_before_a_question_is_no_close() -> None:
+    agent = "We're here to help you get this sorted, so first could you tell me the order number?"
+    assert found(LATE, agent, "closing") == []
