@@ -486,3 +486,28 @@ def test_take_care_closes() -> None:
 def test_offering_help_before_a_question_is_no_close() -> None:
     agent = "We're here to help you get this sorted, so first could you tell me the order number?"
     assert found(LATE, agent, "closing") == []
+
+
+WEEK_OFFLINE = "I've been without internet for a week and I work from home. I'm at the end of my rope."
+
+
+@pytest.mark.parametrize(
+    ("agent", "evidence"),
+    [
+        ("You must be at your wits' end.", "You must be at your wits' end"),
+        ("I'd be losing my mind too.", "I'd be losing my mind too"),
+        ("That's completely understandable.", "That's completely understandable"),
+        ("I know how much you rely on your connection.", "I know how much you rely on"),
+        ("I get it, that's maddening.", "'s maddening"),
+        ("What a week you've had.", "What a week you've had"),
+        ("That's a really long time to be without a connection.", "That's a really long time to be without"),
+    ],
+)
+def test_everyday_acknowledgement_is_empathy(agent: str, evidence: str) -> None:
+    assert evidence in found(WEEK_OFFLINE, agent, "empathy")
+
+
+def test_a_long_time_to_keep_an_item_is_no_empathy() -> None:
+    agent = "That's a long time to keep the item, we can only refund within 30 days."
+    assert found(WEEK_OFFLINE, agent, "empathy") == []
+    assert load_default().score(["That's completely understandable."], [NEUTRAL])[0] > 0.2
