@@ -15,7 +15,7 @@ _FILES = {
         "Did the engineer call you back",
         "The parcel left the depot on Monday.",  # annotated as asking, but it does not
     ],
-    "sympathizing": ["I'm so sorry to hear that.", "Oh dear."],
+    "sympathizing": ["I'm so sorry to hear that.", "Gosh."],
     "consoling": ["I'm sure everything will be fine."],
     "agreeing": ["Yes, that is the right plan.", ""],
     "acknowledging": ["That sounds stressful."],
@@ -44,7 +44,7 @@ def test_figures(data_dir: Path) -> None:
     # Three questions ask (one without its question mark); the statement does not, and nothing else asks.
     assert f1.detail == {"precision": 1.0, "recall": 0.75}
     assert f1.value == pytest.approx(6 / 7, abs=1e-4)
-    # "I'm so sorry to hear that" and "I'm sure everything will be fine" are found; "Oh dear." is not.
+    # "I'm so sorry to hear that" and "I'm sure everything will be fine" are found; "Gosh." is not.
     assert figures["sympathizing/consoling replies with empathy, apology or reassurance"].value == pytest.approx(round(2 / 3, 4))
     # "acknowledging" counts on neither side: the questions and "Yes, that is the right plan." are the others.
     other = figures["other replies with empathy, apology or reassurance"]

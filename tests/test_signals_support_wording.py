@@ -511,3 +511,21 @@ def test_a_long_time_to_keep_an_item_is_no_empathy() -> None:
     agent = "That's a long time to keep the item, we can only refund within 30 days."
     assert found(WEEK_OFFLINE, agent, "empathy") == []
     assert load_default().score(["That's completely understandable."], [NEUTRAL])[0] > 0.2
+
+
+@pytest.mark.parametrize(
+    ("agent", "evidence"),
+    [
+        ("I can understand your situation.", "I can understand your situation"),
+        ("I completely understand your position.", "I completely understand your position"),
+        ("That seems very unfair.", "That seems very unfair"),
+        ("Oh dear, that's not good at all.", "Oh dear"),
+        ("It sounds like that order meant a lot to you.", "meant a lot to you"),
+    ],
+)
+def test_understanding_the_situation_is_empathy(agent: str, evidence: str) -> None:
+    assert evidence in found(WEEK_OFFLINE, agent, "empathy")
+
+
+def test_oh_dear_about_the_agents_own_slip_is_no_empathy() -> None:
+    assert found(WEEK_OFFLINE, "Oh dear, I've pressed the wrong button, one moment.", "empathy") == []
