@@ -529,3 +529,19 @@ def test_understanding_the_situation_is_empathy(agent: str, evidence: str) -> No
 
 def test_oh_dear_about_the_agents_own_slip_is_no_empathy() -> None:
     assert found(WEEK_OFFLINE, "Oh dear, I've pressed the wrong button, one moment.", "empathy") == []
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "So I hear you're still without internet after a whole week?",
+        "Are you telling me the internet has been down for a week?",
+        "So u are working from home without internet?",
+    ],
+)
+def test_more_restating_frames_restate_the_customers_words(agent: str) -> None:
+    assert found(WEEK_OFFLINE, agent, "paraphrase") != []
+
+
+def test_a_restating_frame_about_something_else_restates_nothing() -> None:
+    assert found(WEEK_OFFLINE, "Are you telling me the sofa is the wrong colour?", "paraphrase") == []
