@@ -545,3 +545,29 @@ def test_more_restating_frames_restate_the_customers_words(agent: str) -> None:
 
 def test_a_restating_frame_about_something_else_restates_nothing() -> None:
     assert found(WEEK_OFFLINE, "Are you telling me the sofa is the wrong colour?", "paraphrase") == []
+
+
+@pytest.mark.parametrize(
+    ("agent", "evidence"),
+    [
+        ("That sounds like a really difficult and uncomfortable situation to be in.", "difficult and uncomfortable situation"),
+        ("That must be so hard to deal with on top of work.", "That must be so hard to deal with"),
+        ("It sounds like you have a lot going on right now.", "you have a lot going on"),
+        ("I'm sure that makes you feel let down.", "I'm sure that makes you feel"),
+        ("I can imagine, especially with work deadlines.", "I can imagine"),
+        ("Sometimes it can feel impossible to get through to anyone.", "can feel impossible"),
+    ],
+)
+def test_naming_how_hard_it_is_in_other_words_is_empathy(agent: str, evidence: str) -> None:
+    assert any(evidence in got for got in found(WEEK_OFFLINE, agent, "empathy"))
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "I can imagine what the engineer will say, but let's check.",
+        "The new router is hard to deal with? Let me walk you through it.",
+    ],
+)
+def test_imagining_an_answer_or_a_hard_device_is_no_empathy(agent: str) -> None:
+    assert found(WEEK_OFFLINE, agent, "empathy") == []
