@@ -571,3 +571,26 @@ def test_naming_how_hard_it_is_in_other_words_is_empathy(agent: str, evidence: s
 )
 def test_imagining_an_answer_or_a_hard_device_is_no_empathy(agent: str) -> None:
     assert found(WEEK_OFFLINE, agent, "empathy") == []
+
+
+@pytest.mark.parametrize(
+    ("agent", "evidence"),
+    [
+        ("It's completely normal to feel frustrated after a week like this.", "normal to feel"),
+        ("Your frustration is completely valid.", "Your frustration is completely valid"),
+        ("I can see this is really bothering you.", "bothering you"),
+        ("Today must have been a hard day for you.", "must have been a hard day"),
+        ("You're not alone in this, lots of customers were affected.", "You're not alone"),
+        ("I can definitely understand why.", "I can definitely understand why"),
+    ],
+)
+def test_feelings_normalised_and_named_are_empathy(agent: str, evidence: str) -> None:
+    assert any(evidence in got for got in found(WEEK_OFFLINE, agent, "empathy"))
+
+
+@pytest.mark.parametrize(
+    "agent",
+    ["It's normal to see a small charge first, it's refunded.", "I can understand why the router flashes orange: it's updating."],
+)
+def test_what_is_normal_for_a_device_or_a_charge_is_no_empathy(agent: str) -> None:
+    assert found(WEEK_OFFLINE, agent, "empathy") == []
