@@ -594,3 +594,41 @@ def test_feelings_normalised_and_named_are_empathy(agent: str, evidence: str) ->
 )
 def test_what_is_normal_for_a_device_or_a_charge_is_no_empathy(agent: str) -> None:
     assert found(WEEK_OFFLINE, agent, "empathy") == []
+
+
+@pytest.mark.parametrize(
+    ("agent", "evidence"),
+    [
+        ("That's really hard.", "That's really hard"),
+        ("Oh dear, that is hard when you rely on it for work.", "that is hard"),
+        ("Thats horrible, I'm so sorry.", "Thats horrible"),
+        ("That's so sad to hear.", "That's so sad"),
+        ("That's not fair. Let me see what I can do.", "That's not fair"),
+        ("I get that, nobody wants to chase a refund.", "I get that"),
+        ("I know this has taken a toll on you.", "taken a toll"),
+        ("It sounds like you don't feel listened to.", "you don't feel listened to"),
+        ("That sounds really challenging.", "That sounds really challenging"),
+        ("It sounds like you feel torn between the two plans.", "It sounds like you feel torn"),
+        ("Well, the good thing is your not alone.", "your not alone"),
+    ],
+)
+def test_the_situation_named_in_few_words_is_empathy(agent: str, evidence: str) -> None:
+    assert any(evidence in got for got in found(WEEK_OFFLINE, agent, "empathy"))
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "That's hard to say without checking the logs.",
+        "It's not fair to other customers to skip the queue.",
+        "That's fair enough, I'll cancel it now.",
+        "I get that error too when the cache is full.",
+        "I get it working by restarting the router.",
+        "It is challenging to configure the VPN on older routers.",
+        "It sounds like you don't have the latest update installed.",
+        "It's sad that you have nothing better to do.",
+        "The toll charge on the invoice is not ours.",
+    ],
+)
+def test_hard_to_say_or_fair_to_others_is_no_empathy(agent: str) -> None:
+    assert found(WEEK_OFFLINE, agent, "empathy") == []
