@@ -632,3 +632,29 @@ def test_the_situation_named_in_few_words_is_empathy(agent: str, evidence: str) 
 )
 def test_hard_to_say_or_fair_to_others_is_no_empathy(agent: str) -> None:
     assert found(WEEK_OFFLINE, agent, "empathy") == []
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent"),
+    [
+        # Other words for the same thing: waiting / the queue, replied / a response, worried / concerned.
+        ("I've been waiting on hold for an hour and nobody picks up.", "So you've been stuck in the queue all morning?"),
+        ("Nobody has replied to my emails in two weeks.", "If I understand correctly, you haven't had a response from us yet?"),
+        ("I'm really worried the parcel won't come before the wedding.", "It sounds like you're concerned about the timing."),
+        # An explicit restating frame before a clause of its own restates, whatever its words.
+        ("The app logs me out every five minutes.", "So what you're saying is the session keeps ending on its own?"),
+    ],
+)
+def test_restating_in_other_words_is_paraphrase(customer: str, agent: str) -> None:
+    assert found(customer, agent, "paraphrase") != []
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent"),
+    [
+        ("The app logs me out every five minutes.", "If I understand correctly."),
+        ("I'm really worried the parcel won't come before the wedding.", "Concerns about delivery can be raised on our website."),
+    ],
+)
+def test_a_bare_frame_or_a_synonym_in_passing_is_no_paraphrase(customer: str, agent: str) -> None:
+    assert found(customer, agent, "paraphrase") == []

@@ -27,7 +27,7 @@ _LONG = 2000  # characters: a sentence longer than this is not one a person wrot
 @register
 class Paraphrase:
     name = "paraphrase"
-    version = "2"  # 2: advice and wishes made of the customer's words are not restatements
+    version = "3"  # 2: advice and wishes made of the customer's words are not restatements; 3: an explicit frame in other words
     reads = "agent"
     # An accusation built from the customer's words ("You must have clicked pay twice") is not
     # listening: paraphrase runs after confrontational and yields to it on the same sentence.
@@ -74,7 +74,9 @@ class Paraphrase:
             n = len(shared)
             base = rules[h_rule].confidence
             if n == 0:
-                conf = 0.3
+                # An explicit restating frame ("if I understand you correctly", "so what I'm hearing is")
+                # before a clause of its own says it restates, even in other words than the customer's.
+                conf = 0.5 if base >= 0.8 and len(said) >= 3 else 0.3
             elif n == 1:
                 conf = base if base >= 0.7 else 0.5
             else:
@@ -89,9 +91,12 @@ class Paraphrase:
             return
         if any(f.start < e and s < f.end for f in ctx.found_label("confrontational")):
             return
-        expl = (
-            f"The agent restates the customer's words ({what})." if what else "A restating frame with nothing the customer said."
-        )
+        if what:
+            expl = f"The agent restates the customer's words ({what})."
+        elif conf >= 0.5:
+            expl = "The agent restates the customer's point in other words, behind an explicit restating frame."
+        else:
+            expl = "A restating frame with nothing the customer said."
         version = f"{self.version}+lex{self._lex.version}"
         yield new_finding(Finding, ("paraphrase", s, e, rounded(conf, 3), expl, self.name, version, None))
 
