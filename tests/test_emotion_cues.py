@@ -195,6 +195,19 @@ def test_more_evidence_moves_more_but_never_all() -> None:
     assert many.scores["neutral"] >= 0.9 * (1 - MAX_SHIFT) - 1e-9
 
 
+def test_strong_evidence_moves_half_of_a_questions_confusion() -> None:
+    puzzled = emotion(confusion=0.7, neutral=0.3)
+    lex = default_cues()
+    # One strong cue (or two of any kind) outweighs the puzzlement the model reads into a question.
+    held = lex.adjust(puzzled, "I've been on hold for an hour. What am I supposed to do?")
+    assert held.label == "frustration"
+    assert held.scores["confusion"] >= 0.7 * (1 - 0.5 * MAX_SHIFT) - 1e-9  # half of it never moves
+    # A single weaker cue moves neutral mass only: the question stays a question.
+    asked = lex.adjust(puzzled, "Is my flight tomorrow likely to be delayed?")
+    assert asked.cues and asked.scores["confusion"] == pytest.approx(0.7)
+    assert asked.label == "confusion"
+
+
 def test_apply_keeps_the_models_label_when_cues_cannot_outweigh_it() -> None:
     grateful = emotion(gratitude=0.9, neutral=0.1)
     after = default_cues().adjust(grateful, "Thanks, it finally arrived after 3 days!")

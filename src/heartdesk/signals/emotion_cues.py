@@ -40,6 +40,12 @@ MAX_SHIFT = 0.85
 CALM = ("neutral", "satisfaction", "gratitude")
 #: The share of each calm emotion's mass that cues may move (the rest of it is never moved).
 CALM_SHARE = {"neutral": 1.0, "satisfaction": 0.25, "gratitude": 0.25}
+#: Cues whose combined strength reaches this (one strong cue such as "on hold", or two of any kind) move
+#: ``CONFUSION_SHARE`` of the model's *confusion* too: the model reads a customer's question as puzzlement.
+#: Airline tweets: distress-label recall 0.521 -> 0.557 at precision 0.922 (unchanged); 0.5 for any cue
+#: gave 0.605 at 0.904, 18 % of the new distress labels on tweets annotated neutral or positive.
+CONFUSION_MOVES_AT = 0.8
+CONFUSION_SHARE = 0.5
 _LIMIT = 100_000  # like the detectors, cues read the first 100k characters of a turn
 
 
@@ -252,13 +258,6 @@ def apply(emotion: Emotion, cues: Sequence[EmotionCue], overruled: frozenset[str
     ``overruled`` emotions (that the matched wording rules out) are moved like calm mass, in full.
     """
     scores = dict(emotion.scores)
-    # What the model read as positive is trusted more than what it read as neutral: "thanks,
-    # it finally arrived after 3 days" is relief, not frustration.
-    shares = _CALM_SHARES
-    if overruled:
-        pulled_to = {cue.emotion for cue in cues}
-        shares = tuple({**_SHARE, **{e: 1.0 for e in overruled if e not in pulled_to}}.items())
-    calm = sum([scores.get(k, 0.0) * w for k, w in shares])
     # Per emotion, the strongest evidence counts in full and more of it adds less and less.
     keep: dict[str, float] = {}
     for cue in cues:
@@ -267,6 +266,17 @@ def apply(emotion: Emotion, cues: Sequence[EmotionCue], overruled: frozenset[str
     strength = 1.0
     for left in keep.values():
         strength *= left
+    # What the model read as positive is trusted more than what it read as neutral: "thanks,
+    # it finally arrived after 3 days" is relief, not frustration.
+    shares = _CALM_SHARES
+    if overruled:
+        pulled_to = {cue.emotion for cue in cues}
+        shares = tuple({**_SHARE, **{e: 1.0 for e in overruled if e not in pulled_to}}.items())
+    if 1.0 - strength >= CONFUSION_MOVES_AT and "confusion" not in overruled:
+        # The model reads most questions as confusion; against strong evidence ("I've been on hold for
+        # an hour. What am I to do?") half of it moves too. Confusion's own label survives as calm does.
+        shares = (*shares, ("confusion", CONFUSION_SHARE))
+    calm = sum([scores.get(k, 0.0) * w for k, w in shares])
     moved = calm * MAX_SHIFT * (1.0 - strength)
     if moved <= 0.0:
         return new_emotion(emotion.label, emotion.intensity, emotion.scores, tuple(cues))
