@@ -99,6 +99,13 @@ CUED = [
     ("Honestly I don't even know why I bother.", "frustration", "why I bother"),
     ("Every month the same thing with your billing.", "frustration", "Every month the same thing"),
     ("Absolutely disgusting service.", "anger", "disgusting service"),
+    ("You're always letting me down.", "disappointment", "always letting me down"),
+    ("The whole changeover feels badly handled.", "frustration", "badly handled"),
+    ("I have been here since 11 am and still no engineer.", "frustration", "been here since"),
+    ("They have no idea where my parcel is.", "frustration", "They have no idea"),
+    ("Everyone that answers sends me to someone else.", "frustration", "sends me to someone else"),
+    ("Thanks for losing my bag.", "frustration", "Thanks for losing"),
+    ("At the airport desk today #CustomerServiceFail", "frustration", "#CustomerServiceFail"),
 ]
 
 CALM_TEXTS = [
@@ -130,6 +137,12 @@ CALM_TEXTS = [
     "I lied about my age on the form by mistake, can I change it?",
     "The problem lies with the router, I think.",
     "Every month the same amount goes out, is that right?",
+    "You never let me down, thank you!",
+    "Thanks for cancelling my order as I asked.",
+    "Thanks for breaking it down for me, that makes sense.",
+    "I have been here for years and love the service.",
+    "Could you pass me to the billing team please?",
+    "I handled the return myself, all good.",
 ]
 
 
