@@ -105,6 +105,8 @@ CUED = [
     ("They have no idea where my parcel is.", "frustration", "They have no idea"),
     ("Everyone that answers sends me to someone else.", "frustration", "sends me to someone else"),
     ("Thanks for losing my bag.", "frustration", "Thanks for losing"),
+    ("Thank you for the bad service today.", "frustration", "Thank you for the bad"),
+    ("thanks for the 2hr delay and no updates", "frustration", "thanks for the 2hr delay"),
     ("At the airport desk today #CustomerServiceFail", "frustration", "#CustomerServiceFail"),
 ]
 
@@ -140,6 +142,8 @@ CALM_TEXTS = [
     "You never let me down, thank you!",
     "Thanks for cancelling my order as I asked.",
     "Thanks for breaking it down for me, that makes sense.",
+    "Thanks for the update on the delay, much appreciated.",
+    "Thanks for fixing the bad connection so quickly!",
     "I have been here for years and love the service.",
     "Could you pass me to the billing team please?",
     "I handled the return myself, all good.",
