@@ -104,6 +104,11 @@ def test_longest_phrase_wins_sarcasm_over_gratitude() -> None:
     assert score("Thanks for nothing.") < 0 < score("Thanks for the update.")
 
 
+def test_thanks_for_the_failure_itself_is_sarcasm() -> None:
+    assert score("Thanks for losing my bag.") < 0 < score("Thanks for finding my bag.")
+    assert score("Thank you for the bad service.") < 0 < score("Thank you for fixing the bad connection.")
+
+
 def test_clearing_the_customer_of_blame_is_warm_where_blaming_is_cold() -> None:
     assert score("It's your fault for ordering the wrong size.") < 0 < score("It's not your fault at all.")
 
