@@ -107,6 +107,13 @@ CUED = [
     ("Thanks for losing my bag.", "frustration", "Thanks for losing"),
     ("Thank you for the bad service today.", "frustration", "Thank you for the bad"),
     ("thanks for the 2hr delay and no updates", "frustration", "thanks for the 2hr delay"),
+    ("Getting hold of your billing team is impossible.", "frustration", "impossible"),
+    ("Not even accepting calls at all now! Come on.", "frustration", "Come on."),
+    ("The same conversation over and over.", "frustration", "over and over"),
+    ("You've done nothing to help.", "frustration", "You've done nothing to help"),
+    ("I was supposed to be in Lisbon 5 hours ago.", "frustration", "I was supposed to be"),
+    ("I sent you a DM hours ago", "frustration", "sent you a DM hours ago"),
+    ("The delays destroyed my plans this evening.", "frustration", "destroyed my"),
     ("At the airport desk today #CustomerServiceFail", "frustration", "#CustomerServiceFail"),
 ]
 
@@ -144,6 +151,8 @@ CALM_TEXTS = [
     "Thanks for breaking it down for me, that makes sense.",
     "Thanks for the update on the delay, much appreciated.",
     "Thanks for fixing the bad connection so quickly!",
+    "The engineer will come on Monday, is that right?",
+    "What am I supposed to do with the old router?",
     "I have been here for years and love the service.",
     "Could you pass me to the billing team please?",
     "I handled the return myself, all good.",
