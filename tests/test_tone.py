@@ -259,3 +259,18 @@ def test_token_ids_read_a_byte_no_utf8_holds_like_the_others() -> None:
     odd = tone.token_ids(b"thank you so much . \xff")
     assert plain.tolist()[:-1] == odd.tolist()[:-1]
     assert plain.tolist()[-1] == odd.tolist()[-1] == 1  # an unknown word either way
+
+
+@pytest.mark.parametrize(
+    ("talking_down", "plain"),
+    [
+        ("With your reading comprehension I'm not surprised.", "I'm not surprised the form was confusing."),
+        ("Your logic is that the refund is automatic.", "The refund is automatic."),
+        ("You clearly didn't read the confirmation email.", "The confirmation email has the details."),
+        ("You really think we'd charge you twice on purpose?", "We would never charge you twice on purpose."),
+        ("Look buddy, the parcel was delivered.", "The parcel was delivered."),
+    ],
+)
+def test_talking_down_to_the_reader_is_cold(talking_down: str, plain: str) -> None:
+    assert score(talking_down) < score(plain)
+    assert score(talking_down) < 0
