@@ -212,6 +212,8 @@ def fake_datasets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "heartdesk.evaluation.politeness", _fake("politeness", FileNotFoundError("no csv here")))
     # None in sys.modules makes `import` raise ModuleNotFoundError, as for a module not written yet.
     monkeypatch.setitem(sys.modules, "heartdesk.evaluation.ucc", None)
+    talkdown = EvalResult("talkdown", "derived train", (Metric("ROC-AUC condescending vs not (findings + tone)", 0.59, n=5208),))
+    monkeypatch.setitem(sys.modules, "heartdesk.evaluation.talkdown", _fake("talkdown", talkdown))
     airline = EvalResult("airline", "all", (Metric("pipeline: ROC-AUC negative vs rest (distress)", 0.83, n=14640),))
     monkeypatch.setitem(sys.modules, "heartdesk.evaluation.airline", _fake("airline", airline))
     complaints = EvalResult("complaints", "all", (Metric("all: complaint F1", 0.43, n=3449),))
@@ -242,11 +244,12 @@ def test_eval_json(tmp_path: Path, fake_datasets: None) -> None:
         "esconv",
         "politeness",
         "ucc",
+        "talkdown",
         "airline",
         "complaints",
         "intents",
     ]
-    assert [d["status"] for d in doc["results"]] == ["ok", "ok", "error", "missing", "ok", "ok", "ok"]
+    assert [d["status"] for d in doc["results"]] == ["ok", "ok", "error", "missing", "ok", "ok", "ok", "ok"]
     assert doc["results"][0]["metrics"][0] == {
         "name": "Ekman macro-F1",
         "value": 0.61,

@@ -28,7 +28,7 @@ from typing import Any
 from heartdesk.evaluation import EvalResult, Metric
 
 #: Dataset modules, in the order they are run and printed.
-DATASETS: tuple[str, ...] = ("goemotions", "esconv", "politeness", "ucc", "airline", "complaints", "intents")
+DATASETS: tuple[str, ...] = ("goemotions", "esconv", "politeness", "ucc", "talkdown", "airline", "complaints", "intents")
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
