@@ -323,9 +323,12 @@ def test_a_question_framed_by_empathy_is_not_tagged_onto_a_longer_reply() -> Non
     cust = "You charged me twice this month!"
     framed = "I'm so sorry about the double charge, that's really frustrating. Which card did you use?"
     assert found(cust, framed, "clarifying_question") == ["Which card did you use?"]
-    # A story or advice around the question still makes it secondary (kept below the bar).
-    story = "I checked the payment records last night and both charges reached the bank. Which card did you use?"
+    # A story or advice around a general question still makes it secondary (kept below the bar); a question
+    # for one detail ("Which card...?", "What's your...?") asks wherever it stands.
+    story = "I checked the payment records last night and both charges reached the bank. Did you use two cards?"
     assert found(cust, story, "clarifying_question") == []
+    detail = "I checked the payment records last night and both charges reached the bank. Which card did you use?"
+    assert found(cust, detail, "clarifying_question") == ["Which card did you use?"]
 
 
 def test_a_question_that_opens_the_reply_is_not_tagged_onto_it() -> None:

@@ -658,3 +658,20 @@ def test_restating_in_other_words_is_paraphrase(customer: str, agent: str) -> No
 )
 def test_a_bare_frame_or_a_synonym_in_passing_is_no_paraphrase(customer: str, agent: str) -> None:
     assert found(customer, agent, "paraphrase") == []
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "That shouldn't be happening. Which location did you visit? I'd like to follow up.",
+        "I've checked our system and the parcel left the depot yesterday. Which address was it going to?",
+        "Thanks for waiting while I looked into this for you. So what's your account number?",
+    ],
+)
+def test_a_question_for_one_detail_asks_wherever_it_stands(agent: str) -> None:
+    assert found(LATE, agent, "clarifying_question") != []
+
+
+def test_a_general_question_tagged_onto_advice_stays_below_the_bar() -> None:
+    agent = "Restarting the router usually clears this, and the lights should turn green after a minute. Is it better now?"
+    assert found(LATE, agent, "clarifying_question") == []

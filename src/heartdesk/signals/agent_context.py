@@ -167,6 +167,12 @@ def _opens_like_question(sent: str) -> bool:
     return first in _OPENERS
 
 
+#: A question that asks for one particular detail ("Which location did you visit?", "What's your order
+#: number?") asks for information wherever it stands in the reply.
+_SPECIFIC = re.compile(
+    r"\W*(?:(?:so|and|ok|okay|also|just)\W+)?(?:which\b|what(?:'s|\u2019s| is| was) (?:your|the)\b)", re.IGNORECASE
+)
+
 _YOU = re.compile(r"\byou(?:r|rs|'re|\u2019re)?\b", re.IGNORECASE)
 
 
@@ -283,6 +289,10 @@ class ClarifyingQuestion:
             rest = [(s, e) for i, (s, e) in enumerate(bounds) if s not in asked_at and i not in framing]
             long_rest = sum(1 for s, e in rest if text.count(" ", s, e) >= 3)
             if long_rest >= 2 or sum(e - s for s, e in rest) >= 1.5 * asked:
-                found = [(s, e, min(conf, 0.45), "A question tagged onto a longer reply.") for s, e, conf, _ in found]
+                tagged = "A question tagged onto a longer reply."
+                found = [
+                    (s, e, conf, expl) if _SPECIFIC.match(text, s) else (s, e, min(conf, 0.45), tagged)
+                    for s, e, conf, expl in found
+                ]
         for s, e, conf, expl in found:
             yield new_finding(Finding, ("clarifying_question", s, e, conf, expl, self.name, self._version, None))
