@@ -114,6 +114,7 @@ CUED = [
     ("I was supposed to be in Lisbon 5 hours ago.", "frustration", "I was supposed to be"),
     ("I sent you a DM hours ago", "frustration", "sent you a DM hours ago"),
     ("The delays destroyed my plans this evening.", "frustration", "destroyed my"),
+    ("It's too late now, the party was yesterday.", "frustration", "too late"),
     ("At the airport desk today #CustomerServiceFail", "frustration", "#CustomerServiceFail"),
 ]
 
@@ -153,6 +154,7 @@ CALM_TEXTS = [
     "Thanks for fixing the bad connection so quickly!",
     "The engineer will come on Monday, is that right?",
     "What am I supposed to do with the old router?",
+    "Is it too late to change my delivery address?",
     "I have been here for years and love the service.",
     "Could you pass me to the billing team please?",
     "I handled the return myself, all good.",
