@@ -115,6 +115,9 @@ CUED = [
     ("I sent you a DM hours ago", "frustration", "sent you a DM hours ago"),
     ("The delays destroyed my plans this evening.", "frustration", "destroyed my"),
     ("It's too late now, the party was yesterday.", "frustration", "too late"),
+    ("My parcel was supposed to arrive on Monday.", "frustration", "My parcel was supposed to arrive"),
+    ("Why am I still receiving a bill after I closed the account?", "frustration", "still receiving"),
+    ("I'm still getting charged for the old plan.", "frustration", "still getting charged"),
     ("At the airport desk today #CustomerServiceFail", "frustration", "#CustomerServiceFail"),
 ]
 
@@ -155,6 +158,8 @@ CALM_TEXTS = [
     "The engineer will come on Monday, is that right?",
     "What am I supposed to do with the old router?",
     "Is it too late to change my delivery address?",
+    "So this was supposed to be my spooky face, ha!",
+    "I'm still getting used to the new app, love it.",
     "I have been here for years and love the service.",
     "Could you pass me to the billing team please?",
     "I handled the return myself, all good.",

@@ -675,3 +675,9 @@ def test_a_question_for_one_detail_asks_wherever_it_stands(agent: str) -> None:
 def test_a_general_question_tagged_onto_advice_stays_below_the_bar() -> None:
     agent = "Restarting the router usually clears this, and the lights should turn green after a minute. Is it better now?"
     assert found(LATE, agent, "clarifying_question") == []
+
+
+def test_regret_with_an_adverb_is_an_apology_but_regret_to_inform_is_not() -> None:
+    assert found(LATE, "I truly regret the frustration we've caused you.", "apology") != []
+    assert found(LATE, "We sincerely regret our mistake.", "apology") != []
+    assert found(LATE, "I regret to inform you that the item is out of stock.", "apology") == []
