@@ -681,3 +681,20 @@ def test_regret_with_an_adverb_is_an_apology_but_regret_to_inform_is_not() -> No
     assert found(LATE, "I truly regret the frustration we've caused you.", "apology") != []
     assert found(LATE, "We sincerely regret our mistake.", "apology") != []
     assert found(LATE, "I regret to inform you that the item is out of stock.", "apology") == []
+
+
+@pytest.mark.parametrize(
+    ("agent", "label", "evidence"),
+    [
+        ("Let's look into this further in DM.", "ownership", "Let's look into"),
+        ("Let's get this sorted for you.", "ownership", "Let's get this sorted"),
+        ("It's a bummer to hear you're having this issue.", "empathy", "a bummer"),
+        ("What a bummer, I'm sorry.", "empathy", "What a bummer"),
+    ],
+)
+def test_lets_and_bummer_are_read(agent: str, label: str, evidence: str) -> None:
+    assert any(evidence in got for got in found(LATE, agent, label))
+
+
+def test_let_us_know_is_no_ownership() -> None:
+    assert found(LATE, "Let us know if that works.", "ownership") == []
