@@ -643,6 +643,8 @@ def test_hard_to_say_or_fair_to_others_is_no_empathy(agent: str) -> None:
         ("I'm really worried the parcel won't come before the wedding.", "It sounds like you're concerned about the timing."),
         # An explicit restating frame before a clause of its own restates, whatever its words.
         ("The app logs me out every five minutes.", "So what you're saying is the session keeps ending on its own?"),
+        ("My engineer didn't turn up today.", "So what I hear you saying is nobody came to fix the line as promised."),
+        ("The app is really slow since the update.", "So you feel like the app got slower after the update?"),
     ],
 )
 def test_restating_in_other_words_is_paraphrase(customer: str, agent: str) -> None:
@@ -653,6 +655,7 @@ def test_restating_in_other_words_is_paraphrase(customer: str, agent: str) -> No
     ("customer", "agent"),
     [
         ("The app logs me out every five minutes.", "If I understand correctly."),
+        ("My engineer didn't turn up today.", "So it sounds like an outage in your area."),
         ("I'm really worried the parcel won't come before the wedding.", "Concerns about delivery can be raised on our website."),
     ],
 )
