@@ -701,3 +701,14 @@ def test_lets_and_bummer_are_read(agent: str, label: str, evidence: str) -> None
 
 def test_let_us_know_is_no_ownership() -> None:
     assert found(LATE, "Let us know if that works.", "ownership") == []
+
+
+@pytest.mark.parametrize(
+    "agent", ["Can you talk a bit more about the error you see?", "Can you talk me through what you clicked?"]
+)
+def test_asking_the_customer_to_say_more_is_a_clarifying_question(agent: str) -> None:
+    assert found(LATE, agent, "clarifying_question") != []
+
+
+def test_suggesting_a_talk_with_someone_else_is_no_clarifying_question() -> None:
+    assert found(LATE, "Can you talk to your manager about it?", "clarifying_question") == []
