@@ -712,3 +712,13 @@ def test_asking_the_customer_to_say_more_is_a_clarifying_question(agent: str) ->
 
 def test_suggesting_a_talk_with_someone_else_is_no_clarifying_question() -> None:
     assert found(LATE, "Can you talk to your manager about it?", "clarifying_question") == []
+
+
+@pytest.mark.parametrize("agent", ["What about the new plan is confusing?", "What about your bill has you worried?"])
+def test_what_about_a_thing_asking_what_troubles_the_customer_is_a_question(agent: str) -> None:
+    assert found(LATE, agent, "clarifying_question") != []
+
+
+@pytest.mark.parametrize("agent", ["What about the premium plan?", "What about a call tomorrow?"])
+def test_what_about_an_option_is_a_suggestion(agent: str) -> None:
+    assert found(LATE, agent, "clarifying_question") == []
