@@ -722,3 +722,8 @@ def test_what_about_a_thing_asking_what_troubles_the_customer_is_a_question(agen
 @pytest.mark.parametrize("agent", ["What about the premium plan?", "What about a call tomorrow?"])
 def test_what_about_an_option_is_a_suggestion(agent: str) -> None:
     assert found(LATE, agent, "clarifying_question") == []
+
+
+def test_a_question_framed_by_reassurance_asks_in_full() -> None:
+    agent = "Don't worry, we'll get this sorted for you today. Did the courier leave a card?"
+    assert found("My parcel never came.", agent, "clarifying_question") == ["Did the courier leave a card?"]

@@ -226,9 +226,10 @@ class ClarifyingQuestion:
         self._gated = gated("clarifying_question")
         self._lex = self._gated.lexicon
         self._confront = gated("confrontational")
-        # Sentences that acknowledge the customer ("I'm so sorry about the double charge") frame a
-        # question; they are not the advice or story that makes a tagged-on question secondary.
-        self._framing = (gated("empathy"), gated("apology"), gated("greeting"))
+        # Sentences that acknowledge or reassure the customer ("I'm so sorry about the double charge",
+        # "Don't worry, we'll get this sorted") frame a question; they are not the advice or story that
+        # makes a tagged-on question secondary.
+        self._framing = (gated("empathy"), gated("apology"), gated("greeting"), gated("reassurance"))
         self._not = GatedPatterns("clarifying_question", "not_a_question")
         self._bare = context_patterns("clarifying_question", "bare_question")
         self._version = f"{self.version}+lex{self._lex.version}"
