@@ -727,3 +727,32 @@ def test_what_about_an_option_is_a_suggestion(agent: str) -> None:
 def test_a_question_framed_by_reassurance_asks_in_full() -> None:
     agent = "Don't worry, we'll get this sorted for you today. Did the courier leave a card?"
     assert found("My parcel never came.", agent, "clarifying_question") == ["Did the courier leave a card?"]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("The 8:33 bus never came to 10th and Walnut.", "never came"),
+        ("You can never get the order right.", "You can never get the order right"),
+        ("Live chat with them is worse than the post office.", "is worse than"),
+        ("I am not getting any support from you.", "not getting any support"),
+        ("Awaiting my discount code, not received it and not in junk folder.", "not received it"),
+        ("I went to your store and was mistreated.", "was mistreated"),
+        ("The driver could not be contacted.", "driver could not be contacted"),
+        ("16 minutes to get on a live chat. Pitiful.", "Pitiful"),
+        ("I am beyond pissed.", "pissed"),
+    ],
+)
+def test_gaps_and_verdicts_said_plainly_are_complaints(text: str, said: str) -> None:
+    assert said in evidence(text, "complaint")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've never received such great service, thank you!",
+        "My friend could not be reached by phone so I'm writing for her.",
+    ],
+)
+def test_praise_and_a_friend_out_of_reach_are_no_complaints(text: str) -> None:
+    assert evidence(text, "complaint") == []
