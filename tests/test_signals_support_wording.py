@@ -756,3 +756,22 @@ def test_gaps_and_verdicts_said_plainly_are_complaints(text: str, said: str) -> 
 )
 def test_praise_and_a_friend_out_of_reach_are_no_complaints(text: str) -> None:
     assert evidence(text, "complaint") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've made an order but put the wrong address, can you help?",
+        "I accidentally ordered a jersey and shipped to the wrong address. Can I change it please?",
+        "My mistake, I typed the wrong postcode.",
+    ],
+)
+def test_the_customers_own_slip_is_no_complaint(text: str) -> None:
+    assert evidence(text, "complaint") == []
+
+
+@pytest.mark.parametrize(
+    "text", ["You sent it to the wrong address!", "I have told you twice that you put the wrong address on it."]
+)
+def test_the_companys_slip_is_a_complaint(text: str) -> None:
+    assert evidence(text, "complaint") != []
