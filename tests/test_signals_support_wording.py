@@ -580,7 +580,6 @@ def test_imagining_an_answer_or_a_hard_device_is_no_empathy(agent: str) -> None:
         ("Your frustration is completely valid.", "Your frustration is completely valid"),
         ("I can see this is really bothering you.", "bothering you"),
         ("Today must have been a hard day for you.", "must have been a hard day"),
-        ("You're not alone in this, lots of customers were affected.", "You're not alone"),
         ("I can definitely understand why.", "I can definitely understand why"),
     ],
 )
@@ -609,7 +608,6 @@ def test_what_is_normal_for_a_device_or_a_charge_is_no_empathy(agent: str) -> No
         ("It sounds like you don't feel listened to.", "you don't feel listened to"),
         ("That sounds really challenging.", "That sounds really challenging"),
         ("It sounds like you feel torn between the two plans.", "It sounds like you feel torn"),
-        ("Well, the good thing is your not alone.", "your not alone"),
     ],
 )
 def test_the_situation_named_in_few_words_is_empathy(agent: str, evidence: str) -> None:
@@ -775,3 +773,11 @@ def test_the_customers_own_slip_is_no_complaint(text: str) -> None:
 )
 def test_the_companys_slip_is_a_complaint(text: str) -> None:
     assert evidence(text, "complaint") != []
+
+
+@pytest.mark.parametrize(
+    "agent", ["You're not alone in this, lots of customers were affected.", "Well, the good thing is your not alone."]
+)
+def test_not_alone_is_reassurance_not_a_named_feeling(agent: str) -> None:
+    assert found(WEEK_OFFLINE, agent, "reassurance") != []
+    assert found(WEEK_OFFLINE, agent, "empathy") == []
