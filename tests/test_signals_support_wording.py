@@ -781,3 +781,28 @@ def test_the_companys_slip_is_a_complaint(text: str) -> None:
 def test_not_alone_is_reassurance_not_a_named_feeling(agent: str) -> None:
     assert found(WEEK_OFFLINE, agent, "reassurance") != []
     assert found(WEEK_OFFLINE, agent, "empathy") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Never flying @usairways again.",
+        "I was completely ripped off today, never fly this airline.",
+        "No notice, no apology. Done flying with you.",
+        "Dealt with horrible customer service. Finally switched to Delta.",
+    ],
+)
+def test_leaving_said_in_passing_is_a_churn_threat(text: str) -> None:
+    assert evidence(text, "churn_threat") != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I never fly on weekends, can I move it to Monday?",
+        "I've switched to the annual plan, thanks.",
+        "I have switched to paperless billing.",
+    ],
+)
+def test_habits_and_plan_changes_are_no_churn_threat(text: str) -> None:
+    assert evidence(text, "churn_threat") == []
