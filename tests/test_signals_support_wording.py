@@ -124,7 +124,7 @@ def test_charged_for_what_was_cancelled_or_sent_back_is_a_complaint() -> None:
 
 def test_a_need_tied_to_an_event_coming_up_is_urgent() -> None:
     text = "I need this sorted before my flight tomorrow morning."
-    assert evidence(text, "urgency") == ["need this sorted before my flight"]
+    assert evidence(text, "urgency") == ["need this sorted before my flight tomorrow"]
     assert evidence("Can I change the seat before my flight?", "urgency") == []
     # The customer who says there is no rush is not urgent, event or not.
     assert evidence("No rush at all, I just need it before my holiday in August.", "urgency") == []
@@ -806,3 +806,23 @@ def test_leaving_said_in_passing_is_a_churn_threat(text: str) -> None:
 )
 def test_habits_and_plan_changes_are_no_churn_threat(text: str) -> None:
     assert evidence(text, "churn_threat") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can you help me with a delayed flight as I'm going to miss my connection?",
+        "Probably gonna miss my flight...",
+        "I need a flight tomorrow.",
+        "I need my work clothes from that bag for tomorrow morning.",
+    ],
+)
+def test_a_deadline_about_to_be_missed_is_urgent(text: str) -> None:
+    assert evidence(text, "urgency") != []
+
+
+@pytest.mark.parametrize(
+    "text", ["I missed my flight last week, can I get a refund?", "I'll need to check with my wife and call back tomorrow."]
+)
+def test_a_missed_flight_in_the_past_or_a_later_call_is_not_urgent(text: str) -> None:
+    assert evidence(text, "urgency") == []
