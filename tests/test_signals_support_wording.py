@@ -826,3 +826,21 @@ def test_a_deadline_about_to_be_missed_is_urgent(text: str) -> None:
 )
 def test_a_missed_flight_in_the_past_or_a_later_call_is_not_urgent(text: str) -> None:
     assert evidence(text, "urgency") == []
+
+
+def test_asking_for_a_person_instead_of_the_machine_is_an_escalation_request() -> None:
+    assert evidence("Really need to speak to agent not computer.", "escalation_request") != []
+    assert evidence("I spoke to an agent yesterday and she was lovely.", "escalation_request") == []
+
+
+def test_wont_be_flying_you_is_a_churn_threat() -> None:
+    assert evidence("Well we won't be flying you. Rebooked on another airline.", "churn_threat") != []
+
+
+def test_screwed_up_by_the_company_is_a_complaint_not_the_customers_own_slip() -> None:
+    assert evidence("Thanks to you my trip is all screwed up.", "complaint") != []
+    assert evidence("I messed up my password again, can you reset it?", "complaint") == []
+
+
+def test_an_unhappy_hashtag_is_a_complaint() -> None:
+    assert evidence("Long lines and four people working check-in! #unhappy", "complaint") != []
