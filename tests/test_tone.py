@@ -274,3 +274,19 @@ def test_token_ids_read_a_byte_no_utf8_holds_like_the_others() -> None:
 def test_talking_down_to_the_reader_is_cold(talking_down: str, plain: str) -> None:
     assert score(talking_down) < score(plain)
     assert score(talking_down) < 0
+
+
+def test_a_question_opening_on_do_is_not_an_imperative() -> None:
+    assert "imperative at start" not in TONE.explain("Do you have the order number?")
+    assert "imperative at start" in TONE.explain("Do it now.")
+    assert score("Do you have the order number?") > score("Do it now.")
+
+
+def test_making_sure_is_not_the_sarcastic_sure_you_are() -> None:
+    assert "sarcasm marker" not in TONE.explain("Please make sure you are signed in to the main account.")
+    assert "sarcasm marker" in TONE.explain("Oh sure you are.")
+
+
+@pytest.mark.parametrize("text", ["Don't hesitate to contact us.", "Take care.", "You're amazing.", "Do you mind sending it again?"])
+def test_warm_phrases_opening_a_sentence_stay_warm(text: str) -> None:
+    assert score(text) > 0
