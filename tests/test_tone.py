@@ -290,3 +290,10 @@ def test_making_sure_is_not_the_sarcastic_sure_you_are() -> None:
 @pytest.mark.parametrize("text", ["Don't hesitate to contact us.", "Take care.", "You're amazing.", "Do you mind sending it again?"])
 def test_warm_phrases_opening_a_sentence_stay_warm(text: str) -> None:
     assert score(text) > 0
+
+
+def test_a_suggestion_or_a_polite_why_is_not_questioning_a_decision() -> None:
+    for text in ("Why not give the new app a try?", "May I ask why the order was cancelled?", "Thanks buddy!"):
+        explained = TONE.explain(text)
+        assert "why (questioning a decision)" not in explained and "condescension" not in explained, (text, explained)
+    assert "why (questioning a decision)" in TONE.explain("Why was the order cancelled?")
