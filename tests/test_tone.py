@@ -296,4 +296,4 @@ def test_a_suggestion_or_a_polite_why_is_not_questioning_a_decision() -> None:
     for text in ("Why not give the new app a try?", "May I ask why the order was cancelled?", "Thanks buddy!"):
         explained = TONE.explain(text)
         assert "why (questioning a decision)" not in explained and "condescension" not in explained, (text, explained)
-    assert "why (questioning a decision)" in TONE.explain("Why was the order cancelled?")
+    assert "why (questioning a decision)" in TONE.explain("I don't see why the order was cancelled.")
