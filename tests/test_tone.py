@@ -297,3 +297,14 @@ def test_a_suggestion_or_a_polite_why_is_not_questioning_a_decision() -> None:
         explained = TONE.explain(text)
         assert "why (questioning a decision)" not in explained and "condescension" not in explained, (text, explained)
     assert "why (questioning a decision)" in TONE.explain("I don't see why the order was cancelled.")
+
+
+def test_questions_opening_on_do_these_or_now_do_you_are_not_imperatives() -> None:
+    for text in ("Do these steps make sense?", "Now do you have the order number?"):
+        assert "imperative at start" not in TONE.explain(text), text
+
+
+def test_owning_ones_own_ignorance_is_no_insult() -> None:
+    for text in ("Pardon my ignorance, but where is the reset button?", "Now I feel stupid, it was unplugged."):
+        assert "insult" not in TONE.explain(text), text
+    assert "insult" in TONE.explain("You are stupid.")
