@@ -308,3 +308,18 @@ def test_owning_ones_own_ignorance_is_no_insult() -> None:
     for text in ("Pardon my ignorance, but where is the reset button?", "Now I feel stupid, it was unplugged."):
         assert "insult" not in TONE.explain(text), text
     assert "insult" in TONE.explain("You are stupid.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm so sorry for your loss. I'll take care of this so you don't have to deal with it more than once.",
+        "After three times I don't blame you at all.",
+        "Please don't be hard on yourself, it's an easy mistake to make.",
+        "I understand why that bill was a shock.",
+    ],
+)
+def test_sparing_clearing_and_understanding_the_customer_is_warm(text: str) -> None:
+    explained = TONE.explain(text)
+    assert "dismissal" not in explained and "why (questioning a decision)" not in explained, explained
+    assert score(text) > 0
