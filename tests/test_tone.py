@@ -323,3 +323,9 @@ def test_sparing_clearing_and_understanding_the_customer_is_warm(text: str) -> N
     explained = TONE.explain(text)
     assert "dismissal" not in explained and "why (questioning a decision)" not in explained, explained
     assert score(text) > 0
+
+
+def test_an_option_offered_is_not_a_sentence_initial_you_directive() -> None:
+    for text in ("You can switch back anytime in your account settings.", "You'll get an email confirming the change."):
+        assert "sentence-initial you" not in TONE.explain(text), text
+    assert "sentence-initial you" in TONE.explain("You never read my messages.")
