@@ -287,7 +287,9 @@ def test_making_sure_is_not_the_sarcastic_sure_you_are() -> None:
     assert "sarcasm marker" in TONE.explain("Oh sure you are.")
 
 
-@pytest.mark.parametrize("text", ["Don't hesitate to contact us.", "Take care.", "You're amazing.", "Do you mind sending it again?"])
+@pytest.mark.parametrize(
+    "text", ["Don't hesitate to contact us.", "Take care.", "You're amazing.", "Do you mind sending it again?"]
+)
 def test_warm_phrases_opening_a_sentence_stay_warm(text: str) -> None:
     assert score(text) > 0
 
