@@ -844,3 +844,8 @@ def test_screwed_up_by_the_company_is_a_complaint_not_the_customers_own_slip() -
 
 def test_an_unhappy_hashtag_is_a_complaint() -> None:
     assert evidence("Long lines and four people working check-in! #unhappy", "complaint") != []
+
+
+def test_committing_effort_to_a_named_outcome_is_ownership() -> None:
+    assert found(LATE, "I'll do my best to get this sorted today.", "ownership") != []
+    assert found(LATE, "I'll do my best.", "ownership") == []

@@ -331,3 +331,8 @@ def test_an_option_offered_is_not_a_sentence_initial_you_directive() -> None:
     for text in ("You can switch back anytime in your account settings.", "You'll get an email confirming the change."):
         assert "sentence-initial you" not in TONE.explain(text), text
     assert "sentence-initial you" in TONE.explain("You never read my messages.")
+
+
+def test_an_invitation_to_say_more_is_not_an_order() -> None:
+    assert "imperative at start" not in TONE.explain("Tell me more about your situation.")
+    assert "imperative at start" in TONE.explain("Tell me your order number.")
