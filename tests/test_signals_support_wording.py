@@ -849,3 +849,10 @@ def test_an_unhappy_hashtag_is_a_complaint() -> None:
 def test_committing_effort_to_a_named_outcome_is_ownership() -> None:
     assert found(LATE, "I'll do my best to get this sorted today.", "ownership") != []
     assert found(LATE, "I'll do my best.", "ownership") == []
+
+
+def test_a_closing_check_restates_the_sentence_before_it() -> None:
+    customer = "The app logs me out every time and I lose my basket."
+    restated = "The basket empties every time the app logs out. Correct me if I'm wrong."
+    assert found(customer, restated, "paraphrase") == [restated]
+    assert found(customer, "We've had a few reports of this today. Correct me if I'm wrong.", "paraphrase") == []

@@ -70,6 +70,11 @@ class Paraphrase:
                 if len(said) < 2 and k + 1 < len(bounds) and bounds[k + 1][1] - s <= _LONG:
                     e = bounds[k + 1][1]
                     said = stems_of(text[s:h_start] + " " + text[h_end:e])
+                elif len(said) < 2 and k > 0 and e - bounds[k - 1][0] <= _LONG:
+                    # A check that closes the restatement ("It looks like you have a lot to do. Correct me
+                    # if I'm wrong."): the content is in the sentence before it.
+                    s = bounds[k - 1][0]
+                    said = stems_of(text[s:h_start] + " " + text[h_end:e])
             shared = said & heard
             n = len(shared)
             base = rules[h_rule].confidence
