@@ -118,6 +118,7 @@ CUED = [
     ("My parcel was supposed to arrive on Monday.", "frustration", "My parcel was supposed to arrive"),
     ("Why am I still receiving a bill after I closed the account?", "frustration", "still receiving"),
     ("I'm still getting charged for the old plan.", "frustration", "still getting charged"),
+    ("Great service 👎", "frustration", "👎"),
     ("At the airport desk today #CustomerServiceFail", "frustration", "#CustomerServiceFail"),
 ]
 
