@@ -856,3 +856,9 @@ def test_a_closing_check_restates_the_sentence_before_it() -> None:
     restated = "The basket empties every time the app logs out. Correct me if I'm wrong."
     assert found(customer, restated, "paraphrase") == [restated]
     assert found(customer, "We've had a few reports of this today. Correct me if I'm wrong.", "paraphrase") == []
+
+
+def test_the_own_slip_exception_holds_for_complaints_found_through_the_cues_too() -> None:
+    # "frustrating" is an emotion cue, not a complaint phrase: the complaint would come from the cue route.
+    assert evidence("I accidentally ordered the wrong size and it is so frustrating.", "complaint") == []
+    assert evidence("The app crashed again and it is so frustrating.", "complaint") != []

@@ -332,13 +332,12 @@ class Complaint(FastLexiconDetector):
         if not strongest:
             return []
         unless = self._lex.unless
-        if (
-            unless is not None
-            and p.norm is not None
-            and self._unless_heads is not None
-            and self._unless_heads.isdisjoint(p.heads)
-        ):
-            unless = None  # every ``unless`` match starts at one of these head words, and none is in the turn
+        heads: list[bytes] | None = None
+        if unless is not None and p.norm is not None and self._unless_heads is not None:
+            # Every ``unless`` match starts at one of its head words: tried there only (as ``_hits`` does),
+            # on the lower-cased text; none in the turn, no veto.
+            heads = sorted(self._unless_heads.intersection(p.heads))
+            unless = self._unless_fast if heads else None
         lead = DISSATISFIED[parts.index(max(parts))]
         conf = clamp_confidence(min(0.8, 0.5 + 0.5 * (share - CUE_COMPLAINT_AT)))
         why_key = (round(share, 2), lead)
@@ -350,8 +349,10 @@ class Complaint(FastLexiconDetector):
         ver = self._ver
         out: list[Finding] = []
         for s, (start, end, _, e) in sorted(strongest.items()):
-            if unless is not None and unless.search(text, s, e) is not None:
-                continue
+            if unless is not None:
+                vetoed = _vetoed(unless, p.low, (s, e), p, heads) if heads is not None else unless.search(text, s, e) is not None
+                if vetoed:
+                    continue
             out.append(new_finding(Finding, ("complaint", start, end, conf, why, self.name, ver, None)))
         return out
 
