@@ -862,3 +862,35 @@ def test_the_own_slip_exception_holds_for_complaints_found_through_the_cues_too(
     # "frustrating" is an emotion cue, not a complaint phrase: the complaint would come from the cue route.
     assert evidence("I accidentally ordered the wrong size and it is so frustrating.", "complaint") == []
     assert evidence("The app crashed again and it is so frustrating.", "complaint") != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm so irritated at y'all. Stop wasting my time.",
+        "iOS 11.2.5 is absolutely ridden with bugs.",
+        "The money was taken and I was charged for someone else's service.",
+        "You fleeced me, where is my popcorn?",
+        "The most unreliable paid-for software I have ever used.",
+        "Makes your site worthless!!!",
+        "Mine needs a new transmission after 5 years. Not a happy customer!",
+        "400 errors on your help page. What am I paying for?",
+        "Wasnt helpful, plz dm me",
+        "Since the update the battery drains so fast.",
+        "Omg my taxi smells so bad",
+    ],
+)
+def test_complaints_lexicon_eleven(text: str) -> None:
+    assert evidence(text, "complaint") != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The staff were really helpful, thank you.",
+        "Is the battery life better on the new model?",
+        "Would it not be helpful to add a second address?",
+    ],
+)
+def test_helpful_staff_and_battery_questions_are_no_complaints(text: str) -> None:
+    assert evidence(text, "complaint") == []
