@@ -336,3 +336,21 @@ def test_an_option_offered_is_not_a_sentence_initial_you_directive() -> None:
 def test_an_invitation_to_say_more_is_not_an_order() -> None:
     assert "imperative at start" not in TONE.explain("Tell me more about your situation.")
     assert "imperative at start" in TONE.explain("Tell me your order number.")
+
+
+@pytest.mark.parametrize(
+    ("text", "strategy"),
+    [
+        ("I tried a few fixes on the account. What do you think?", "direct wh-question"),
+        ("So what you're saying is the parcel never came?", "dismissal"),
+        ("Think we should add a second address?", "imperative at start"),
+        ("Whatever works for you, we can call tomorrow.", "dismissal"),
+    ],
+)
+def test_invitations_and_restatements_are_not_read_as_cold(text: str, strategy: str) -> None:
+    assert strategy not in TONE.explain(text)
+
+
+def test_so_what_and_whatever_alone_still_dismiss() -> None:
+    assert "dismissal" in TONE.explain("So what? It still works.")
+    assert "dismissal" in TONE.explain("Whatever.")
