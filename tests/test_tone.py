@@ -354,3 +354,19 @@ def test_invitations_and_restatements_are_not_read_as_cold(text: str, strategy: 
 def test_so_what_and_whatever_alone_still_dismiss() -> None:
     assert "dismissal" in TONE.explain("So what? It still works.")
     assert "dismissal" in TONE.explain("Whatever.")
+
+
+@pytest.mark.parametrize(
+    ("text", "strategy"),
+    [
+        ("I was curious why the second charge went through.", "why (questioning a decision)"),
+        ("Drop me a line if it happens again.", "imperative at start"),
+        ("Tell me if anything on the invoice looks wrong.", "imperative at start"),
+    ],
+)
+def test_curiosity_and_friendly_invitations_are_not_cold(text: str, strategy: str) -> None:
+    assert strategy not in TONE.explain(text)
+
+
+def test_praise_for_several_ideas_is_deference() -> None:
+    assert "deference" in TONE.explain("You make some good points.")
