@@ -134,13 +134,7 @@ class FastLexiconDetector(LexiconDetector):
         hits = [(start, stop, rules[r]) for start, stop, r in found]
         if not hits:
             return hits
-        fast = p.norm is not None
-        scan = p.low if fast else p.text
-        unless = self._unless_fast if fast else self._lex.unless
-        # Every ``unless`` match starts at one of its head words: where none occurs, it cannot match.
-        heads = None if not fast or self._unless_heads is None else sorted(self._unless_heads.intersection(p.heads))
-        if heads is not None and not heads:
-            unless = None
+        unless, scan, heads = self._veto_plan(p)
         kept: list[tuple[int, int, Rule]] = []
         checked: dict[tuple[int, int], bool] = {}
         end = -1
@@ -157,6 +151,18 @@ class FastLexiconDetector(LexiconDetector):
             end = stop
             kept.append((start, stop, rule))
         return kept
+
+    def _veto_plan(self, p: Prep) -> tuple[re.Pattern[str] | None, str, list[bytes] | None]:
+        """How to test the lexicon's ``unless`` on ``p``'s sentences with :func:`_vetoed`: the pattern (None when
+        none can match), the text it reads, and the head words where a match may start (None: search)."""
+        fast = p.norm is not None
+        scan = p.low if fast else p.text
+        unless = self._unless_fast if fast else self._lex.unless
+        # Every ``unless`` match starts at one of its head words: where none occurs, it cannot match.
+        heads = None if not fast or self._unless_heads is None else sorted(self._unless_heads.intersection(p.heads))
+        if heads is not None and not heads:
+            unless = None
+        return unless, scan, heads
 
     def _findings(self, turn: Turn, ctx: TurnContext, hits: list[tuple[int, int, Rule]]) -> Iterator[Finding]:
         lex = self._lex
@@ -331,13 +337,7 @@ class Complaint(FastLexiconDetector):
                 strongest[s] = (start, end, cue.weight, e)
         if not strongest:
             return []
-        unless = self._lex.unless
-        heads: list[bytes] | None = None
-        if unless is not None and p.norm is not None and self._unless_heads is not None:
-            # Every ``unless`` match starts at one of its head words: tried there only (as ``_hits`` does),
-            # on the lower-cased text; none in the turn, no veto.
-            heads = sorted(self._unless_heads.intersection(p.heads))
-            unless = self._unless_fast if heads else None
+        unless, scan, heads = self._veto_plan(p)
         lead = DISSATISFIED[parts.index(max(parts))]
         conf = clamp_confidence(min(0.8, 0.5 + 0.5 * (share - CUE_COMPLAINT_AT)))
         why_key = (round(share, 2), lead)
@@ -349,10 +349,8 @@ class Complaint(FastLexiconDetector):
         ver = self._ver
         out: list[Finding] = []
         for s, (start, end, _, e) in sorted(strongest.items()):
-            if unless is not None:
-                vetoed = _vetoed(unless, p.low, (s, e), p, heads) if heads is not None else unless.search(text, s, e) is not None
-                if vetoed:
-                    continue
+            if unless is not None and _vetoed(unless, scan, (s, e), p, heads):
+                continue
             out.append(new_finding(Finding, ("complaint", start, end, conf, why, self.name, ver, None)))
         return out
 
