@@ -35,6 +35,11 @@ CUED = [
     ("Waited 3 days for a callback.", "frustration", "3 days"),
     ("Oh great, the app logs me out. Thanks for nothing.", "frustration", "Thanks for nothing"),
     ("I want my money back for the broken kettle.", "frustration", "want my money back"),
+    ("The bank says my account could be closed this week. I'm terrified.", "anxiety", "terrified"),
+    ("I'm nervous about the payment, what happens if it fails before my rent is due?", "anxiety", "nervous"),
+    ("I don't understand this invoice. What is this extra fee and why is it on my bill?", "confusion", "I don't understand this"),
+    ("I'm confused, the website says free shipping but I was charged for it?", "confusion", "I'm confused"),
+    ("Honestly frightened that the boiler will fail again tonight.", "anxiety", "frightened"),
     ("Your courier was rude to my mother.", "anger", "rude"),
     ("Never again will I order from you.", "anger", "Never again"),
     ("The box arrived crushed and the lamp is cracked.", "disappointment", "arrived crushed"),
@@ -387,11 +392,13 @@ def test_a_service_verdict_overrules_the_fear_the_model_reads_into_terrible() ->
 
 
 def test_other_anger_cues_never_take_what_the_model_read() -> None:
-    # "scam" is an anger cue without overrules: a frightened customer stays frightened.
+    # "scam" is an anger cue without overrules: a frightened customer stays frightened (and
+    # "terrified", an anxiety cue, may only add to the anxiety).
     feared = emotion(anxiety=0.9, neutral=0.1)
     adjusted = default_cues().adjust(feared, "I'm terrified this is a scam.")
     assert adjusted.label == "anxiety"
-    assert adjusted.scores["anxiety"] == pytest.approx(0.9)
+    assert adjusted.scores["anxiety"] >= 0.9 - 1e-6
+    assert default_cues().adjust(feared, "This is a scam.").scores["anxiety"] == pytest.approx(0.9)
 
 
 def test_overruled_mass_moves_only_with_the_cue_that_overrules_it() -> None:

@@ -35,11 +35,8 @@ CASES: list[tuple[str, set[str]]] = [
     ("I am furious. Third time I'm calling about this double charge and you people keep hanging up on me!", ANGER_FAMILY),
     ("This is ridiculous, the app logs me out every five minutes. So annoying.", ANGER_FAMILY),
     ("I'm really worried, the parcel was due on Monday and tracking hasn't moved. I'm scared it got lost.", {"anxiety"}),
-    ("I'm nervous about the payment, what happens if it fails before my rent is due?", {"anxiety"}),
     ("Thank you so much, the refund came through and everything works again. You've been so helpful!", {"gratitude"}),
     ("Thanks a lot for sorting this out so quickly, much appreciated.", {"gratitude"}),
-    ("I don't understand this invoice. What is this extra fee and why is it on my bill?", {"confusion"}),
-    ("I'm confused, the website says free shipping but I was charged for it?", {"confusion"}),
     ("Great, the new plan works perfectly and I love the faster speed!", {"satisfaction", "gratitude"}),
     ("I'm so disappointed, the jacket arrived torn and it was a birthday present.", {"disappointment", "sadness"}),
     ("My order number is 4521 and the delivery address is 12 Elm Street.", {"neutral"}),
@@ -63,6 +60,10 @@ ODD = [
     "\x01separator\x01inside\x01",
     "İSTANBUL ΣΊΣΥΦΟΣ straße",
 ]
+
+
+# Model version 4 reads these questions as curiosity (neutral) more than version 3 did; the pipeline's
+# cues read the wording that says the feeling outright (tests/test_emotion_cues.py holds all three).
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +101,9 @@ def test_ekman_scores(model: EmotionClassifier) -> None:
         assert set(row) == set(EKMAN)
         assert math.isclose(sum(row.values()), 1.0, abs_tol=1e-4)
     best = [max(r, key=r.__getitem__) for r in rows]
-    assert (best[2], best[3], best[5], best[7]) == ("anger", "fear", "joy", "surprise")
+    assert (best[2], best[3], best[4]) == ("anger", "fear", "joy")
+    (puzzled,) = model.ekman_scores(["I don't understand this invoice. What is this extra fee and why is it on my bill?"])
+    assert max(puzzled, key=puzzled.__getitem__) == "surprise"
 
 
 def test_intensity_tracks_strength(model: EmotionClassifier) -> None:
@@ -432,3 +435,66 @@ def test_a_team_model_replaces_the_shipped_one_by_setting(tmp_path: Path, monkey
         assert info.value.code == "E201"
     finally:
         load_default.cache_clear()
+
+
+def test_a_hidden_layer_model_is_reproducible_and_reads_like_the_linear_one(tmp_path: Path) -> None:
+    from heartdesk.models.train_emotion import main
+
+    data = tmp_path / "goemotions"
+    data.mkdir()
+    _write_split(data, "train", _TRAIN_ROWS * 3)
+    first, second = tmp_path / "a.npz", tmp_path / "b.npz"
+    assert main(tmp_path, first, 7, hidden=8) == 0
+    assert main(tmp_path, second, 7, hidden=8) == 0
+    assert first.read_bytes() == second.read_bytes()
+    with np.load(first) as z:
+        assert z["hidden_out"].shape == (8, 35)
+        assert z["word_w"].shape[1] == 35 + 8 and z["bias"].shape == (35 + 8,)
+    model = EmotionClassifier.load(first)
+    texts = ["Thank you so much, really appreciated", "I'm worried my parcel is lost", "You charged me twice, I'm furious"]
+    got = model.predict(texts)
+    assert [e.label for e in got] == ["gratitude", "anxiety", "anger"]
+    # A batch reads each text exactly as a batch of one does (the hidden layer is summed unit by unit).
+    for text, emotion in zip(texts, got, strict=True):
+        assert model.predict([text])[0] == emotion
+
+
+def test_a_hidden_layer_model_learns_the_teachers_reading(tmp_path: Path) -> None:
+    from heartdesk.models.train_emotion import main
+
+    data = tmp_path / "goemotions"
+    data.mkdir()
+    rows = _TRAIN_ROWS * 3
+    _write_split(data, "train", rows)
+    gold = [int(labels.split(",")[0]) for _, labels in rows]
+    teacher = tmp_path / "teacher.npz"
+    _write_teacher(teacher, [t for t, _ in rows], [15 if g == 9 else g for g in gold])
+    taught = tmp_path / "taught.npz"
+    assert main(tmp_path, taught, 3, teacher=teacher, hidden=8) == 0
+    assert EmotionClassifier.load(taught).predict(["I'm so disappointed with the quality"])[0].label == "gratitude"
+    # The multi-label switch belongs to the linear heads; a negative width is refused.
+    assert main(tmp_path, tmp_path / "x.npz", 3, teacher=teacher, fine_multi=0.3, hidden=8) == 2
+    assert main(tmp_path, tmp_path / "y.npz", 3, hidden=-1) == 2
+    assert not (tmp_path / "x.npz").exists() and not (tmp_path / "y.npz").exists()
+
+
+def test_the_hidden_layer_gradients_match_finite_differences() -> None:
+    import scipy.sparse as sp
+
+    from heartdesk.models.student import Targets, _grads
+
+    rng = np.random.RandomState(0)
+    x = sp.csr_matrix(rng.rand(4, 6).astype(np.float32) * (rng.rand(4, 6) < 0.5))
+    logits = rng.randn(4, 35).astype(np.float32)
+    t = Targets.from_teacher(logits)
+    params = [rng.randn(6, 35) * 0.3, rng.randn(35) * 0.3, rng.randn(6, 3) * 0.5, rng.randn(3) * 0.5, rng.randn(3, 35) * 0.3]
+    params = [p.astype(np.float64) for p in params]
+    grads, _ = _grads(params, x.astype(np.float64), t)  # type: ignore[arg-type]
+    eps = 1e-6
+    for which, idx in [(0, (2, 5)), (0, (4, 30)), (1, (3,)), (2, (1, 2)), (3, (0,)), (4, (2, 10))]:
+        bumped = [p.copy() for p in params]
+        bumped[which][idx] += eps
+        up = _grads(bumped, x.astype(np.float64), t)[1]  # type: ignore[arg-type]
+        bumped[which][idx] -= 2 * eps
+        down = _grads(bumped, x.astype(np.float64), t)[1]  # type: ignore[arg-type]
+        assert math.isclose(grads[which][idx], (up - down) / (2 * eps), rel_tol=1e-3, abs_tol=1e-6), (which, idx)

@@ -231,11 +231,18 @@ def train_emotion(
             help="With --teacher: the 28-label head also learns every label whose teacher sigmoid reaches this.",
         ),
     ] = None,
+    hidden: Annotated[
+        int,
+        typer.Option(
+            "--hidden",
+            help="Fit both heads as one network with this many hidden units (the shipped model: 32); 0: linear SVMs.",
+        ),
+    ] = 0,
 ) -> None:
     """Train the customer-emotion model from GoEmotions (Apache-2.0). Needs the 'train' extra."""
     from heartdesk.models.train_emotion import main as train_main
 
-    raise typer.Exit(train_main(data_dir=data, out=out, seed=seed, teacher=teacher, fine_multi=fine_multi_label))
+    raise typer.Exit(train_main(data_dir=data, out=out, seed=seed, teacher=teacher, fine_multi=fine_multi_label, hidden=hidden))
 
 
 @native_app.command("status")

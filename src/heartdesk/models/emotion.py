@@ -35,6 +35,7 @@ DEFAULT_PATH = DATA_DIR / "emotion.npz"
 Floats = npt.NDArray[np.float32]
 
 _N_EK = len(EKMAN)
+_N_OUT = _N_EK + len(GOEMOTIONS)
 # label -> Ekman group, label -> customer emotion, as 0/1 matrices.
 _FINE_TO_EK = np.zeros((len(GOEMOTIONS), _N_EK), np.float32)
 _FINE_TO_PROD = np.zeros((len(GOEMOTIONS), len(EMOTIONS)), np.float32)
@@ -69,10 +70,11 @@ def _terms(raw: npt.NDArray[np.uint8]) -> list[str]:
 
 
 class EmotionClassifier:
-    name = "emotion-goemotions-linear"
+    name = "emotion-goemotions"
     # 2: heads learnt from a MiniLM teacher's labels; 3: the 28-label head from every label the
-    # teacher scores >= 0.3, not its top label alone (docs/models.md).
-    version = "3"
+    # teacher scores >= 0.3, not its top label alone; 4: both heads one network with a hidden layer,
+    # fitted to the teacher's probabilities (docs/models.md).
+    version = "4"
 
     def __init__(self, arrays: dict[str, npt.NDArray[np.generic]]) -> None:
         toks = _terms(arrays["tok_terms"])  # type: ignore[arg-type]
@@ -123,6 +125,9 @@ class EmotionClassifier:
             np.hstack([arrays["char_w"].astype(np.float32) * char_idf[:, None], (char_idf**2)[:, None]])
         )
         self._bias = arrays["bias"].astype(np.float32)
+        # A hidden layer (model version 4): the tables' columns past the 35 outputs are its units'
+        # pre-activations, and ``hidden_out`` maps the units to the outputs.
+        self._hidden_out = arrays["hidden_out"].astype(np.float32) if "hidden_out" in arrays else None
         self._mix, self._ek_temp, self._fine_temp = (float(v) for v in arrays["head"].astype(np.float64))
         self._k = k
         meta = json.loads(_terms(arrays["meta"])[0]) if "meta" in arrays else {}  # type: ignore[arg-type]
@@ -198,6 +203,14 @@ class EmotionClassifier:
         out: Floats = np.asarray(word[:, :k] / np.sqrt(np.maximum(word[:, k:], 1e-12)), dtype=np.float32)
         out += char[:, :k] / np.sqrt(np.maximum(char[:, k:], 1e-12))
         out += self._bias
+        if self._hidden_out is not None:
+            h = np.maximum(out[:, _N_OUT:], 0.0)
+            z = out[:, :_N_OUT].copy()
+            # Unit by unit, not as one matrix product: BLAS picks its kernel by the number of rows,
+            # so a text's scores would differ in the last bits between a batch of one and of many.
+            for j, row in enumerate(self._hidden_out):
+                z += h[:, j : j + 1] * row
+            out = z
         return out, b
 
     def _probs(self, texts: Sequence[str]) -> tuple[Floats, Floats, Batch]:

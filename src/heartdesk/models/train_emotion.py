@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from heartdesk.models import DATA_DIR
+from heartdesk.models import DATA_DIR, student
 from heartdesk.models.calibrate import gold_matrix, macro_f1, per_class_f1, tune_bias
 from heartdesk.models.distill import Teacher, TeacherError
 from heartdesk.models.features import char_ngrams, ngrams, words
@@ -174,7 +174,7 @@ class _Head:
 def fit_temperature(scores: npt.NDArray[np.float32], gold: npt.NDArray[np.bool_]) -> float:
     """Scale that turns SVM margins into probabilities: minimises the log-loss of the gold *set*."""
     best_t, best_loss = 1.0, np.inf
-    for t in np.logspace(0, 1.5, 61):
+    for t in np.logspace(-0.5, 1.5, 81):  # a network's logits may need cooling as well as sharpening
         z = scores * t
         z = z - z.max(1, keepdims=True)
         p = np.exp(z)
@@ -212,9 +212,18 @@ def teacher_fine_rows(
     return rows.astype(np.int64), ys.astype(np.int64)
 
 
-def main(data_dir: Path, out: Path | None, seed: int, teacher: Path | None = None, fine_multi: float | None = None) -> int:
+def main(
+    data_dir: Path,
+    out: Path | None,
+    seed: int,
+    teacher: Path | None = None,
+    fine_multi: float | None = None,
+    hidden: int = 0,
+) -> int:
     """``fine_multi``: with a teacher, fit the 28-label head to every label whose teacher sigmoid is at
-    least this (plus the argmax) instead of the argmax alone; ``None`` keeps the argmax only."""
+    least this (plus the argmax) instead of the argmax alone; ``None`` keeps the argmax only.
+    ``hidden``: fit both heads as one network with this many hidden units (``student.py``) to soft
+    targets (the teacher's probabilities, or the gold sets) instead of two linear SVMs."""
     t0 = time.time()
     np.random.seed(seed)
     out = out or DEFAULT_OUT
@@ -224,8 +233,11 @@ def main(data_dir: Path, out: Path | None, seed: int, teacher: Path | None = Non
         print(f"GoEmotions train.tsv not found under {data_dir}: {exc}", file=sys.stderr)
         return 2
     ek = ekman_sets(fine)
-    if fine_multi is not None and (teacher is None or not 0.0 < fine_multi < 1.0):
-        print("--fine-multi-label needs --teacher and a threshold between 0 and 1", file=sys.stderr)
+    if fine_multi is not None and (teacher is None or not 0.0 < fine_multi < 1.0 or hidden):
+        print("--fine-multi-label needs --teacher, no --hidden, and a threshold between 0 and 1", file=sys.stderr)
+        return 2
+    if hidden < 0:
+        print("--hidden must be 0 (linear heads) or a number of hidden units", file=sys.stderr)
         return 2
     feat = Featuriser().fit(texts)
     if teacher is None:
@@ -249,6 +261,11 @@ def main(data_dir: Path, out: Path | None, seed: int, teacher: Path | None = Non
             _log(f"28-label head: {len(fys)} rows (teacher sigmoid >= {fine_multi} or argmax)", t0)
     x = feat.transform(fit_texts)  # the train texts are its first rows either way
     _log(f"features {x.shape} from {len(fit_texts)} texts", t0)
+    # The network's soft targets: the teacher's probabilities on the transfer set, or the gold sets.
+    soft = student.Targets.from_gold(ek, fine)
+    if hidden and teacher is not None:
+        with np.load(teacher) as z:
+            soft = student.Targets.from_teacher(z["logits"])
 
     # Out-of-fold margins of both heads, for tuning: folds split by train text, never by row, and a
     # perturbed copy always falls in its text's fold.
@@ -258,6 +275,12 @@ def main(data_dir: Path, out: Path | None, seed: int, teacher: Path | None = Non
     oof_fine = np.zeros((len(texts), len(GOEMOTIONS)), np.float32)
     for f in range(FOLDS):
         te = np.flatnonzero(fold == f)
+        if hidden:
+            tr_rows = np.flatnonzero(fold[origin] != f)
+            z_oof = student.fit(x[tr_rows], soft.take(tr_rows), seed=seed, hidden=hidden, log=f"fold {f + 1}").scores(x[te])
+            oof_ek[te], oof_fine[te] = z_oof[:, : len(EKMAN)], z_oof[:, len(EKMAN) :]
+            _log(f"fold {f + 1}/{FOLDS}", t0)
+            continue
         tr = fold[origin[rows]] != f
         oof_ek[te] = _Head(x[rows[tr]], ys[tr], len(EKMAN), C_EKMAN, seed).scores(x[te])
         tr = fold[origin[frows]] != f
@@ -269,7 +292,8 @@ def main(data_dir: Path, out: Path | None, seed: int, teacher: Path | None = Non
     best: tuple[float, float, npt.NDArray[np.float32]] = (-1.0, 0.0, np.zeros(len(EKMAN), np.float32))
     for mix in MIXES:
         score = oof_ek + mix * group_max(oof_fine)
-        calib = tune_bias(score, gold, span=0.5)
+        # A network's logits are on a wider scale than the SVMs' margins: a wider bias grid.
+        calib = tune_bias(score, gold, span=1.0 if hidden else 0.5)
         f1 = macro_f1((score + calib).argmax(1), gold)
         _log(f"mix {mix}: out-of-fold macro-F1 {macro_f1(score.argmax(1), gold):.4f} -> {f1:.4f} calibrated", t0)
         if f1 > best[0]:
@@ -279,13 +303,19 @@ def main(data_dir: Path, out: Path | None, seed: int, teacher: Path | None = Non
     fine_temp = fit_temperature(oof_fine, gold_matrix(fine, len(GOEMOTIONS)))
     _log(f"chose mix {mix}, biases {np.round(calib, 3).tolist()}, temperatures {ek_temp:.2f} / {fine_temp:.2f}", t0)
 
-    ek_model = _Head(x[rows], ys, len(EKMAN), C_EKMAN, seed)
-    fine_model = _Head(x[frows], fys, len(GOEMOTIONS), C_FINE, seed)
+    hidden_out: npt.NDArray[np.float32] | None = None
+    if hidden:
+        net = student.fit(x, soft, seed=seed, hidden=hidden, log="all rows")
+        coef, bias, hidden_out = net.columns, net.bias, net.v  # features x (35 + hidden)
+        bias[: len(EKMAN)] += calib
+    else:
+        ek_model = _Head(x[rows], ys, len(EKMAN), C_EKMAN, seed)
+        fine_model = _Head(x[frows], fys, len(GOEMOTIONS), C_FINE, seed)
+        coef = np.vstack([ek_model.coef, fine_model.coef]).T.astype(np.float32)  # features x 35
+        bias = np.concatenate([ek_model.intercept + calib, fine_model.intercept]).astype(np.float32)
     _log("heads fitted", t0)
-    coef = np.vstack([ek_model.coef, fine_model.coef]).T.astype(np.float32)  # features x 35
-    bias = np.concatenate([ek_model.intercept + calib, fine_model.intercept]).astype(np.float32)
     trained_on = "GoEmotions train (Apache-2.0)" + (f", labels from the teacher {teacher.name}" if teacher else "")
-    save(out, feat, coef, bias, seed, np.array([mix, ek_temp, fine_temp], np.float32), trained_on)
+    save(out, feat, coef, bias, seed, np.array([mix, ek_temp, fine_temp], np.float32), trained_on, hidden_out)
     _log(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)", t0)
 
     try:
@@ -318,8 +348,12 @@ def save(
     seed: int,
     head: npt.NDArray[np.float32],
     trained_on: str = "GoEmotions train (Apache-2.0)",
+    hidden_out: npt.NDArray[np.float32] | None = None,
 ) -> None:
-    """Write the run-time artifact: vocabularies as newline-joined UTF-8, weights as float16."""
+    """Write the run-time artifact: vocabularies as newline-joined UTF-8, weights as float16.
+
+    With a hidden layer, ``coef`` holds the 35 output columns then the hidden units' input weights
+    (``bias`` likewise), and ``hidden_out`` maps the hidden units to the 35 outputs."""
     n_word = len(feat.word_vec.vocabulary_)
     w_word, w_char = coef[:n_word], coef[n_word:]
     word_terms = sorted(feat.word_vec.vocabulary_, key=feat.word_vec.vocabulary_.__getitem__)
@@ -333,6 +367,8 @@ def save(
         assert not any("\n" in t for t in terms)
         return np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8)
 
+    hidden = 0 if hidden_out is None else int(hidden_out.shape[0])
+    extra: dict[str, Any] = {} if hidden_out is None else {"hidden_out": hidden_out.astype(np.float32)}
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("wb") as fh:
         np.savez_compressed(
@@ -348,5 +384,6 @@ def save(
             char_w=w_char.astype(np.float16),
             bias=bias,
             head=head,  # mix, Ekman temperature, GoEmotions temperature
-            meta=joined([json.dumps({"seed": seed, "trained_on": trained_on, "heads": [7, 28]})]),
+            meta=joined([json.dumps({"seed": seed, "trained_on": trained_on, "heads": [7, 28], "hidden": hidden})]),
+            **extra,
         )
