@@ -329,17 +329,23 @@ def _write_teacher(path: Path, texts: list[str], fine_of: list[int]) -> None:
     np.savez_compressed(path.with_suffix(".texts.npz"), texts=joined)
 
 
-def test_a_teacher_decides_what_the_heads_learn(tmp_path: Path) -> None:
-    from heartdesk.models.train_emotion import main
-
+def _disagreeing_teacher(tmp_path: Path) -> Path:
+    """The toy training set, and a teacher that disagrees with its gold labels on one thing:
+    disappointment (9) reads as gratitude (15)."""
     data = tmp_path / "goemotions"
     data.mkdir()
     rows = _TRAIN_ROWS * 3
     _write_split(data, "train", rows)
     gold = [int(labels.split(",")[0]) for _, labels in rows]
-    # This teacher disagrees with the gold labels on one thing: disappointment (9) reads as gratitude (15).
     teacher = tmp_path / "teacher.npz"
     _write_teacher(teacher, [t for t, _ in rows], [15 if g == 9 else g for g in gold])
+    return teacher
+
+
+def test_a_teacher_decides_what_the_heads_learn(tmp_path: Path) -> None:
+    from heartdesk.models.train_emotion import main
+
+    teacher = _disagreeing_teacher(tmp_path)
     plain, taught = tmp_path / "plain.npz", tmp_path / "taught.npz"
     assert main(tmp_path, plain, 3) == 0
     assert main(tmp_path, taught, 3, teacher=teacher) == 0
@@ -462,13 +468,7 @@ def test_a_hidden_layer_model_is_reproducible_and_reads_like_the_linear_one(tmp_
 def test_a_hidden_layer_model_learns_the_teachers_reading(tmp_path: Path) -> None:
     from heartdesk.models.train_emotion import main
 
-    data = tmp_path / "goemotions"
-    data.mkdir()
-    rows = _TRAIN_ROWS * 3
-    _write_split(data, "train", rows)
-    gold = [int(labels.split(",")[0]) for _, labels in rows]
-    teacher = tmp_path / "teacher.npz"
-    _write_teacher(teacher, [t for t, _ in rows], [15 if g == 9 else g for g in gold])
+    teacher = _disagreeing_teacher(tmp_path)
     taught = tmp_path / "taught.npz"
     assert main(tmp_path, taught, 3, teacher=teacher, hidden=8) == 0
     assert EmotionClassifier.load(taught).predict(["I'm so disappointed with the quality"])[0].label == "gratitude"
