@@ -199,14 +199,14 @@ LITERAL_WORDS = st.sampled_from(
 @given(st.lists(LITERAL_WORDS, max_size=30).map(" ".join), st.integers(0, 200))
 def test_a_rest_without_the_required_strings_holds_no_further_match(text: str, at: int) -> None:
     """The agent scan skips the search for a further match when the rest of the turn lacks one of the
-    pattern's required strings (``_rest_holds``): the search would have found nothing there."""
-    from heartdesk.signals.agent_match import _rest_holds
+    pattern's required strings (``rest_holds``): the search would have found nothing there."""
+    from heartdesk.signals.agent_anchors import rest_holds
 
     low = text.lower()
     at = min(at, len(low))
     skipped = 0
     for fast, lits in _agent_patterns_with_literals():
-        if not _rest_holds(low, at, lits):
+        if not rest_holds(low, at, lits):
             skipped += 1
             assert fast.search(low, at) is None, (fast.pattern, text, at)
     if at == 0 and not text:

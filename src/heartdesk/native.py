@@ -50,6 +50,7 @@ MODULES: tuple[str, ...] = (
     "heartdesk.signals.context",
     "heartdesk.signals.conversation",
     "heartdesk.signals.customer",
+    "heartdesk.signals.customer_issue",
     "heartdesk.signals.customer_prep",
     "heartdesk.signals.customer_scan",
     "heartdesk.signals.customer_sets",

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +34,8 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import numpy.typing as npt
+
+from heartdesk.incidents.terms import WORD, terms, words
 
 __all__ = [
     "Config",
@@ -50,24 +51,6 @@ __all__ = [
 ]
 
 F32 = npt.NDArray[np.float32]
-
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_STOP = frozenset(
-    """a about above after again all am an and any are as at be been before being below both but by can
-    could did do does doing don't down during each few for from further had has have having he her here
-    hers him his how i i'm i've if in into is it it's its just me more most my no nor not now of off on once
-    only or other our ours out over own same she should so some such than that the their them then there
-    these they this those through to too under until up very was we we're were what when where which while
-    who whom why will with would you your yours hi hello hey thanks thank please pls guys team anyone
-    someone help also still again today yesterday morning just really since get got getting can't cannot
-    doesn't isn't won't didn't keep keeps kept one any anything everything something nothing us our ok
-    okay yes yeah hope know let lot like need needs want wanted trying tried try going seems seem
-    every look looks looking see seeing seen waiting wait working work works worked stopped stop
-    anymore any more time times day days week weeks month hours minutes ago now new whole same
-    problem problems issue issues happening happened happen going wrong fine right people everyone
-    staff customers customer clients client team our we've they're i'd i'll go goes went make made
-    say says said tell told come comes came use used using""".split()
-)
 
 
 @dataclass(frozen=True)
@@ -148,56 +131,9 @@ class Group:
 def problem_statement(first_turn: str, real_issue: str | None = None) -> str:
     """The text to match on: the ``real_issue`` sentence when the engine found a usable one
     (at least four words), else the customer's first turn."""
-    if real_issue and len(_WORD.findall(real_issue.lower())) >= 4:
+    if real_issue and len(WORD.findall(real_issue.lower())) >= 4:
         return real_issue
     return first_turn
-
-
-# A small hand-written table of customer-service synonyms (canonical form first). It only
-# folds words that customers use interchangeably for the same symptom; written for heartdesk.
-_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "login": ("log", "logging", "logon", "signin", "sign", "signing", "credentials"),
-    "declined": ("decline", "refused", "rejected", "rejects", "reject"),
-    "fail": ("fails", "failing", "failed", "failure", "failures", "broken", "broke", "error", "errors"),
-    "parcel": ("package", "packages", "parcels", "shipment", "shipments"),
-    "delivery": ("delivered", "deliveries", "deliver", "courier"),
-    "crash": ("crashes", "crashing", "crashed", "quits", "closes", "dies"),
-    "email": ("emails", "mail", "inbox"),
-    "arrive": ("arrives", "arriving", "arrived", "receiving", "received", "reaching", "reach"),
-    "charge": ("charged", "charges", "billed", "debits", "debit"),
-    "twice": ("double", "duplicate", "2x"),
-    "slow": ("sluggish", "crawling", "slowly"),
-    "load": ("loads", "loading", "loaded"),
-    "sms": ("text", "texts"),
-    "code": ("codes", "passcode", "otp"),
-    "refund": ("refunds", "refunded"),
-    "upload": ("uploads", "uploading", "uploaded", "attach", "attachments", "attachment"),
-    "timeout": ("timeouts", "timing", "504", "503"),
-    "notification": ("notifications", "notify", "alerts", "alert"),
-    "sync": ("syncing", "synced", "synchronise", "updating", "refreshed"),
-    "stock": ("inventory", "quantities"),
-    "disconnect": ("disconnects", "disconnecting", "drops", "drop", "cut"),
-    "price": ("prices", "pricing", "priced"),
-}
-_CANON = {w: c for c, ws in _SYNONYMS.items() for w in ws}
-
-
-def _canon(w: str) -> str:
-    if w in _CANON:
-        return _CANON[w]
-    if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
-        w = w[:-1]
-    return _CANON.get(w, w)
-
-
-def _words(text: str) -> list[str]:
-    return [_canon(w) for w in _WORD.findall(text.lower()) if w not in _STOP and not (len(w) == 1 and not w.isdigit())]
-
-
-def terms(text: str) -> list[str]:
-    """Word unigrams and bigrams of the content words (what ``shared_terms`` reports)."""
-    ws = _words(text)
-    return ws + [f"{a} {b}" for a, b in itertools.pairwise(ws)]
 
 
 def _h(s: str) -> int:
@@ -208,7 +144,7 @@ def _features(text: str, cfg: Config) -> dict[int, float]:
     """Hashed feature -> damped, type-weighted term frequency."""
     mask = (1 << cfg.bits) - 1
     counts: dict[int, float] = {}
-    ws = _words(text)
+    ws = words(text)
     for t in ws + [f"{a} {b}" for a, b in itertools.pairwise(ws)]:
         k = _h("w" + t) & mask
         counts[k] = counts.get(k, 0.0) + 1.0

@@ -24,14 +24,17 @@ from heartdesk.signals.agent_anchors import (
     caseless_source,
     has_prefix,
     keys_of,
+    lacks,
     lower_pattern,
     required_literals,
     required_sets,
+    resolve_overlaps,
+    rest_holds,
 )
 from heartdesk.signals.agent_text import collect_batch
 from heartdesk.signals.agent_unless import unbounded, without_unless
 from heartdesk.signals.agent_words import is_word, word_index, word_starts
-from heartdesk.signals.lexicon import Rule, top_level_alternatives
+from heartdesk.signals.lexicon import top_level_alternatives
 from heartdesk.signals.pattern_heads import parser, start_words
 from heartdesk.signals.prefilter import Prefilter
 from heartdesk.signals.text import widen_apostrophes
@@ -223,7 +226,7 @@ def scan_uncached(text: str, prefiltered: bool) -> dict[int, list[tuple[int, int
                 elif en > st:
                     hits.append((st, en, idx))
                     # Most patterns match once: a search for another would scan the rest of the turn.
-                    m = search(low, en) if _rest_holds(low, en, literals[o]) else None
+                    m = search(low, en) if rest_holds(low, en, literals[o]) else None
                 else:
                     m = search(low, st + 1)
             if not hits:
@@ -244,23 +247,12 @@ def scan_uncached(text: str, prefiltered: bool) -> dict[int, list[tuple[int, int
         gl = _GATED[lid]
         lex = gl.lexicon
         if len(out) > 1:
-            out = _resolve(out, lex.rules)
-        if lex.unless is not None and not (low is not None and _lacks(low, gl.unless_needs)):
+            out = resolve_overlaps(out, lex.rules)
+        if lex.unless is not None and not (low is not None and lacks(low, gl.unless_needs)):
             fast = gl.unless_fast if low is not None and text.isascii() else None
             out = without_unless(text, out, lex.unless, fast, low)
         raw[lid] = out
     return raw
-
-
-def _rest_holds(low: str, at: int, needs: tuple[tuple[str, ...], ...]) -> bool:
-    """Whether ``low[at:]`` holds a string of each of ``needs`` (else no match can start at ``at`` or after)."""
-    for strings in needs:
-        for lit in strings:
-            if low.find(lit, at) >= 0:
-                break
-        else:
-            return False
-    return True
 
 
 def _spans_at(text: str, low: str, o: int, keys: set[bytes]) -> list[tuple[int, int]]:
@@ -328,24 +320,6 @@ def scan_all(texts: Sequence[str]) -> list[dict[int, list[tuple[int, int, int]]]
     return scans
 
 
-# Under IGNORECASE "ı" matches "i" and "ſ" matches "s", though neither lower-cases to them.
-_FOLDS_ODDLY = ("\u0131", "\u017f")
-
-
-def _lacks(low: str, needs: tuple[tuple[str, ...], ...]) -> bool:
-    """Whether the lower-cased turn lacks every string of one of ``needs`` (then the regex they
-    come from cannot match anywhere in it)."""
-    if not needs or _FOLDS_ODDLY[0] in low or _FOLDS_ODDLY[1] in low:
-        return False
-    for strings in needs:
-        for lit in strings:
-            if lit in low:
-                break
-        else:
-            return True
-    return False
-
-
 @cache
 def gated(name: str) -> GatedLexicon:
     """The shared :class:`GatedLexicon` of a built-in lexicon (one per name, so one scan serves all)."""
@@ -404,22 +378,3 @@ class GatedLexicon:
     def hits(self, text: str) -> list[tuple[int, int, int]]:
         """(start, end, rule index) of each match; overlaps resolved in favour of the longest."""
         return scan(text).get(self.id, _NO_HITS)
-
-
-def _resolve(hits: list[tuple[int, int, int]], rules: tuple[Rule, ...]) -> list[tuple[int, int, int]]:
-    """Overlapping hits of one lexicon: keep the longest (the fullest evidence), then the surest."""
-    if len(hits) > 64:
-        # A huge turn (a pasted log): keep the earliest of overlapping hits, in linear time.
-        hits.sort()
-        out: list[tuple[int, int, int]] = []
-        for h in hits:
-            if not out or h[0] >= out[-1][1]:
-                out.append(h)
-        return out
-    hits.sort(key=lambda h: (h[0] - h[1], -rules[h[2]].confidence, h[0]))
-    kept: list[tuple[int, int, int]] = []
-    for h in hits:
-        if all(h[1] <= k[0] or h[0] >= k[1] for k in kept):
-            kept.append(h)
-    kept.sort()
-    return kept

@@ -5,4 +5,4 @@ Built-ins use the very registry a plugin uses; this module is only the list.
 
 from __future__ import annotations
 
-from heartdesk.signals import agent, conversation, customer  # noqa: F401
+from heartdesk.signals import agent, conversation, customer, customer_issue  # noqa: F401

@@ -25,8 +25,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from heartdesk.desk.schema import Incident, Message, Ticket, incident_tickets
-from heartdesk.incidents.grouping import Config, Index, problem_statement, terms, vectorize
+from heartdesk.incidents.grouping import Config, Index, problem_statement, vectorize
 from heartdesk.incidents.grouping import Ticket as Item
+from heartdesk.incidents.terms import terms
 
 #: Statuses of tickets that can still gather others (the queue's open statuses).
 OPEN = ("new", "open", "pending", "escalated")
