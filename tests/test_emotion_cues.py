@@ -125,6 +125,18 @@ CUED = [
     ("I'm still getting charged for the old plan.", "frustration", "still getting charged"),
     ("Great service 👎", "frustration", "👎"),
     ("At the airport desk today #CustomerServiceFail", "frustration", "#CustomerServiceFail"),
+    # Cues 14: sarcasm, problems that persist, saying it all again.
+    ("Thanks to you my trip is all screwed up.", "frustration", "Thanks to you my trip is all screwed"),
+    ("The parcel came in the end, no thanks to your courier.", "frustration", "no thanks to"),
+    ("I lost a day of work thanks to your useless engineer.", "frustration", "thanks to your useless"),
+    ("Stuck at the depot all day thanks to the wrong address.", "frustration", "Stuck at the depot all day thanks to"),
+    ("Oh wonderful, the app crashed again.", "frustration", "wonderful, the app crashed"),
+    ("Good job, you lost my bag again.", "frustration", "Good job, you lost"),
+    ("I love how nobody ever answers the phone.", "frustration", "love how nobody"),
+    ("The problem is still there after the update.", "frustration", "problem is still there"),
+    ("Same issue persisting after the reset.", "frustration", "issue persisting"),
+    ("Now I have to explain everything again to a new person.", "frustration", "have to explain everything again"),
+    ("I had to fill in the return form all over again.", "frustration", "had to fill in the return form all over"),
 ]
 
 CALM_TEXTS = [
@@ -169,6 +181,14 @@ CALM_TEXTS = [
     "I have been here for years and love the service.",
     "Could you pass me to the billing team please?",
     "I handled the return myself, all good.",
+    "Thanks to your engineer the heating works again.",  # "thanks to" for a fix is thanks
+    "I made it home on time thanks to your crew.",
+    "Great, it works now, thanks.",  # praise, then good news
+    "Great, I didn't know that.",
+    "Well done, you managed to fix it.",
+    "I love how easy the new app is.",
+    "Who do I call if the problem persists?",  # a condition, not a problem still there
+    "Do I need to send the form again or is the copy enough?",  # a question about the next step, not having to redo it
 ]
 
 
@@ -465,6 +485,12 @@ def test_thanks_or_praise_made_sarcastic_overrules_gratitude_and_satisfaction() 
     pleased = emotion(satisfaction=0.7, frustration=0.2, gratitude=0.1)  # the model on "This is a joke"
     assert default_cues().adjust(pleased, "This is a joke.").label == "frustration"
     assert default_cues().adjust(pleased, "Not happy at all.").label == "frustration"
+    # "thanks to" a failing, praise of a setback and "love how" about one are sarcasm too (cues 14).
+    for text in ("Thanks to you my trip is all screwed up.", "No thanks to your call centre, the bag turned up."):
+        assert default_cues().adjust(thanked, text).label == "frustration", text
+    for text in ("Well done, you managed to lose my parcel twice.", "I love how you can't get an agent on the phone."):
+        assert default_cues().adjust(pleased, text).label == "frustration", text
     # Sincere thanks and praise keep their reading.
+    assert default_cues().adjust(thanked, "Thanks to your team the issue was fixed in an hour.").label == "gratitude"
     assert default_cues().adjust(thanked, "Thanks, that fixed it.").label == "gratitude"
     assert default_cues().adjust(pleased, "I'm happy with the new plan.").label == "satisfaction"

@@ -370,3 +370,28 @@ def test_curiosity_and_friendly_invitations_are_not_cold(text: str, strategy: st
 
 def test_praise_for_several_ideas_is_deference() -> None:
     assert "deference" in TONE.explain("You make some good points.")
+
+
+@pytest.mark.parametrize(
+    ("negated", "plain"),
+    [
+        ("It's not bad at all, it works well now.", "It's bad, it stopped working."),
+        ("Nothing wrong with the order, it all arrived.", "Something is wrong with the order."),
+        ("Not too bad, thanks.", "Too bad, thanks."),  # not the dismissive "too bad"
+        ("No complaints about the new router.", "Complaints about the new router."),
+    ],
+)
+def test_a_negative_word_negated_is_not_read_as_a_complaint(negated: str, plain: str) -> None:
+    # Lexicon 13: "not bad", "nothing wrong" are faint praise, above neutral and above the plain wording.
+    assert score(negated) > 0.0
+    assert score(negated) > score(plain)
+
+
+def test_a_product_code_is_not_the_word_inside_it() -> None:
+    # "BS-220" is a model number, not the insult "bs"; the hyphen before a digit joins the code.
+    code = "Your model BS-220 is covered by the warranty until May."
+    assert score(code) == pytest.approx(score("Your model QX-220 is covered by the warranty until May."))
+    assert score(code) > score("That is BS, your model is covered by the warranty until May.")
+    assert tokens("BS-220 and XR-7b, but not well-known") == [b"bs220", b"and", b"xr7b", b"but", b"not", b"well", b"known"]
+    # The batch path and the one-text path read the code alike.
+    assert TONE.score([code, "x"], [NEUTRAL, NEUTRAL])[0] == pytest.approx(score(code))

@@ -104,10 +104,23 @@ _BUCKET_BITS = 18  # direct-address word table: 2^18 slots
 _ONE_MAX_CHARS = 4000  # a single text up to this long takes the plain-Python path (tone_one.py)
 
 
+#: A hyphen before a digit joins a product or model code ("BS-220", "XR-7"): dropped, so the code is one
+#: token and never the word before it ("bs" is an insult; "BS-220" is a blender).
+_CODE_HYPHEN = re.compile(rb"-(?=[0-9])")
+
+
+def fold(b: bytes) -> bytes:
+    """UTF-8 bytes as the scorer reads them: typographic apostrophes straightened, code hyphens
+    dropped, then ``_TABLE`` (lower case; anything but a letter, digit, ' or . ! ? a space)."""
+    b = b.replace(b"\xe2\x80\x99", b"'").replace(b"\xca\xbc", b"'")
+    if b"-" in b:
+        b = _CODE_HYPHEN.sub(b"", b)
+    return b.translate(_TABLE)
+
+
 def tokens(text: str | bytes) -> list[bytes]:
     """The scorer's tokens as bytes (a slow reference of ``RuleTone.token_ids``, used to read phrases)."""
-    b = text.encode("utf-8", "replace") if isinstance(text, str) else text
-    b = b.replace(b"\xe2\x80\x99", b"'").replace(b"\xca\xbc", b"'").translate(_TABLE)
+    b = fold(text.encode("utf-8", "replace") if isinstance(text, str) else text)
     for ch in _BOUNDS:
         b = b.replace(ch, b" " + ch + b" ")
     return b.split()
@@ -265,7 +278,7 @@ class RuleTone:
 
     def token_ids(self, big: bytes) -> npt.NDArray[np.int64]:
         """Token ids of a UTF-8 byte string, all in numpy: words are hashed in place, never sliced out."""
-        b = big.replace(b"\xe2\x80\x99", b"'").replace(b"\xca\xbc", b"'").translate(_TABLE)
+        b = fold(big)
         if len(b) > CHUNK:
             cut = b.rfind(b" ", 0, CHUNK)
             cut = CHUNK // 2 if cut <= 0 else cut

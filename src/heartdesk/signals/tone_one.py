@@ -19,8 +19,8 @@ from heartdesk.signals.tone import (
     _BOUNDS,
     _BUCKET_BITS,
     _SEP_S,
-    _TABLE,
     _UNK,
+    fold,
 )
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ class OneText:
         if _SEP_S in text:
             text = text.replace(_SEP_S, " ")
         raw = text.encode("utf-8", "surrogatepass")
-        b = raw.replace(b"\xe2\x80\x99", b"'").replace(b"\xca\xbc", b"'").translate(_TABLE)
+        b = fold(raw)
         for ch in _BOUNDS[:3]:
             if ch in b:
                 b = b.replace(ch, b" " + ch + b" ")
