@@ -200,7 +200,7 @@ LITERAL_WORDS = st.sampled_from(
 def test_a_rest_without_the_required_strings_holds_no_further_match(text: str, at: int) -> None:
     """The agent scan skips the search for a further match when the rest of the turn lacks one of the
     pattern's required strings (``rest_holds``): the search would have found nothing there."""
-    from heartdesk.signals.agent_anchors import rest_holds
+    from heartdesk.signals.agent_hits import rest_holds
 
     low = text.lower()
     at = min(at, len(low))

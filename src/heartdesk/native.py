@@ -42,6 +42,7 @@ MODULES: tuple[str, ...] = (
     "heartdesk.models.features",
     "heartdesk.signals.agent",
     "heartdesk.signals.agent_context",
+    "heartdesk.signals.agent_hits",
     "heartdesk.signals.agent_match",
     "heartdesk.signals.agent_patterns",
     "heartdesk.signals.agent_text",

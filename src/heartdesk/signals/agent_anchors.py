@@ -4,7 +4,6 @@ A pattern is parsed with Python's own regex parser and walked: every match must 
 word from each *required set* found (a literal word, or any word of an alternation), so a
 turn lacking all the words of a set cannot match and the pattern need not run there.
 A key is the whole word when the pattern spells it out, else its first four letters.
-The matcher's small pure helpers (required strings still ahead, overlapping hits) live here too.
 """
 
 from __future__ import annotations
@@ -12,8 +11,6 @@ from __future__ import annotations
 import importlib
 import re
 from typing import Any
-
-from heartdesk.signals.lexicon import Rule
 
 # The regex parser is what reads anchors off a pattern; it has no public API (nor type stubs).
 _parser: Any = importlib.import_module("re._parser")
@@ -259,51 +256,3 @@ def caseless_source(pattern: str) -> bool:
     if re.search(r"\\(?:x|u|U|N|0|[1-9]\d)|\(\?[aiLmsux-]", pattern):
         return False
     return all(c.isascii() or c.lower() == c.upper() for c in pattern)
-
-
-def rest_holds(low: str, at: int, needs: tuple[tuple[str, ...], ...]) -> bool:
-    """Whether ``low[at:]`` holds a string of each of ``needs`` (else no match can start at ``at`` or after)."""
-    for strings in needs:
-        for lit in strings:
-            if low.find(lit, at) >= 0:
-                break
-        else:
-            return False
-    return True
-
-
-# Under IGNORECASE "ı" matches "i" and "ſ" matches "s", though neither lower-cases to them.
-_FOLDS_ODDLY = ("\u0131", "\u017f")
-
-
-def lacks(low: str, needs: tuple[tuple[str, ...], ...]) -> bool:
-    """Whether the lower-cased turn lacks every string of one of ``needs`` (then the regex they
-    come from cannot match anywhere in it)."""
-    if not needs or _FOLDS_ODDLY[0] in low or _FOLDS_ODDLY[1] in low:
-        return False
-    for strings in needs:
-        for lit in strings:
-            if lit in low:
-                break
-        else:
-            return True
-    return False
-
-
-def resolve_overlaps(hits: list[tuple[int, int, int]], rules: tuple[Rule, ...]) -> list[tuple[int, int, int]]:
-    """Overlapping hits of one lexicon: keep the longest (the fullest evidence), then the surest."""
-    if len(hits) > 64:
-        # A huge turn (a pasted log): keep the earliest of overlapping hits, in linear time.
-        hits.sort()
-        out: list[tuple[int, int, int]] = []
-        for h in hits:
-            if not out or h[0] >= out[-1][1]:
-                out.append(h)
-        return out
-    hits.sort(key=lambda h: (h[0] - h[1], -rules[h[2]].confidence, h[0]))
-    kept: list[tuple[int, int, int]] = []
-    for h in hits:
-        if all(h[1] <= k[0] or h[0] >= k[1] for k in kept):
-            kept.append(h)
-    kept.sort()
-    return kept

@@ -24,13 +24,11 @@ from heartdesk.signals.agent_anchors import (
     caseless_source,
     has_prefix,
     keys_of,
-    lacks,
     lower_pattern,
     required_literals,
     required_sets,
-    resolve_overlaps,
-    rest_holds,
 )
+from heartdesk.signals.agent_hits import lacks, resolve_overlaps, rest_holds
 from heartdesk.signals.agent_text import collect_batch
 from heartdesk.signals.agent_unless import unbounded, without_unless
 from heartdesk.signals.agent_words import is_word, word_index, word_starts
