@@ -85,6 +85,7 @@ def present(agent: str, customer: str = HOSTILE) -> dict[str, list[str]]:
         ("confrontational", "We don't get these wrong.", "We don't get these wrong"),
         # Bare policy: the rule as the end of the matter.
         ("bare_policy", "That's how it works here.", "That's how it works"),
+        ("bare_policy", "That is just how the system works.", "That is just how the system works"),
         ("bare_policy", "The decision is final.", "decision is final"),
         ("bare_policy", "All sales are final.", "All sales are final"),
         ("bare_policy", "There's honestly nothing I can do.", "There's honestly nothing I can do"),
@@ -172,6 +173,7 @@ def test_problem_variants_are_found(label: str, agent: str, evidence: str) -> No
         ("defensive", "If you'd like, I can call you tomorrow."),
         ("defensive", "The fix is live and working for all customers now."),
         ("bare_policy", "No worries, no rush: take your time."),
+        ("bare_policy", "Let me explain how the system works: you pick a slot, then we confirm it."),
         ("confrontational", "Someone on our team will call you today."),
     ],
 )
