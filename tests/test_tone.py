@@ -395,3 +395,11 @@ def test_a_product_code_is_not_the_word_inside_it() -> None:
     assert tokens("BS-220 and XR-7b, but not well-known") == [b"bs220", b"and", b"xr7b", b"but", b"not", b"well", b"known"]
     # The batch path and the one-text path read the code alike.
     assert TONE.score([code, "x"], [NEUTRAL, NEUTRAL])[0] == pytest.approx(score(code))
+
+
+def test_naming_the_problem_is_not_hostile() -> None:
+    # Lexicon 13: "problem" is how a customer names the reason for writing, not a negative word.
+    assert score("I have a problem with my order, could you help?") == pytest.approx(
+        score("I have a question about my order, could you help?")
+    )
+    assert score("No problem at all, thanks!") > 0.3  # still the courtesy
