@@ -137,6 +137,9 @@ CUED = [
     ("Same issue persisting after the reset.", "frustration", "issue persisting"),
     ("Now I have to explain everything again to a new person.", "frustration", "have to explain everything again"),
     ("I had to fill in the return form all over again.", "frustration", "had to fill in the return form all over"),
+    ("I was really looking forward to this holiday.", "disappointment", "I was really looking forward to"),
+    ("I'm absolutely livid.", "anger", "I'm absolutely livid"),
+    ("I don't know what else to do, I've tried everything.", "frustration", "I don't know what else to do"),
 ]
 
 CALM_TEXTS = [
@@ -189,6 +192,8 @@ CALM_TEXTS = [
     "I love how easy the new app is.",
     "Who do I call if the problem persists?",  # a condition, not a problem still there
     "Do I need to send the form again or is the copy enough?",  # a question about the next step, not having to redo it
+    "I was looking forward to the new model, is it out yet?",  # anticipation asked about, not spoiled
+    "We're looking forward to our stay!",
 ]
 
 
@@ -490,6 +495,9 @@ def test_thanks_or_praise_made_sarcastic_overrules_gratitude_and_satisfaction() 
         assert default_cues().adjust(thanked, text).label == "frustration", text
     for text in ("Well done, you managed to lose my parcel twice.", "I love how you can't get an agent on the phone."):
         assert default_cues().adjust(pleased, text).label == "frustration", text
+    # Anger and spoiled plans said outright rule out the satisfaction read into "absolutely" or "looking forward".
+    assert default_cues().adjust(pleased, "I'm absolutely livid.").label == "anger"
+    assert default_cues().adjust(pleased, "We were so looking forward to it.").label == "disappointment"
     # Sincere thanks and praise keep their reading.
     assert default_cues().adjust(thanked, "Thanks to your team the issue was fixed in an hour.").label == "gratitude"
     assert default_cues().adjust(thanked, "Thanks, that fixed it.").label == "gratitude"

@@ -155,6 +155,9 @@ def test_churn_threat_negative(text: str) -> None:
         ("The jug is cracked and I need it for my son's party on Saturday.", "need it for my son's party on Saturday"),
         ("Could you get back to me today if possible?", "get back to me today"),
         ("I have no heating and it's -5 outside with a newborn.", "no heating"),
+        ("Can you please hurry up, the shop opens in an hour.", "please hurry up"),
+        ("I've got a meeting in ten minutes and the projector won't connect.", "meeting in ten minutes"),
+        ("Sorry, I'm in a rush, can you just send the code?", "in a rush"),
     ],
 )
 def test_urgency_positive(text: str, expected: str) -> None:
@@ -172,6 +175,9 @@ def test_urgency_positive(text: str, expected: str) -> None:
         "Is there an urgent care number I can call for the pharmacy?",
         "I had no power bill last month, is that right?",
         "There was no water damage, thanks for asking.",
+        "No hurry at all, next week is fine.",
+        "Hurry on over, the sale ends soon!",  # an advert's hurry, not the customer's
+        "The meeting in the morning went well.",
     ],
 )
 def test_urgency_negative(text: str) -> None:
