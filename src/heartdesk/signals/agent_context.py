@@ -245,7 +245,6 @@ class ClarifyingQuestion:
         requests = self._gated.hits(text)
         bounds = sentences(text)
         found: list[tuple[int, int, float, str]] = []
-        not_q: list[int] | None = None
         asks: dict[int, int] | None = None  # sentence index -> first request rule in it
         # Sentences holding a confrontational statement: their questions are not requests.
         hostile = {sentence_index(text, c) for c, _, _ in self._confront.hits(text)}
@@ -276,9 +275,7 @@ class ClarifyingQuestion:
                     conf, expl = rule.confidence, rule.explanation
             if conf == 0.0:
                 continue
-            if not_q is None:
-                not_q = self._not.candidates(text)
-            if not_q and self._not.any_match(not_q, sent.lower()):
+            if self._not.matches_in(text, sent.lower()):
                 continue
             if hostile and sentence_index(text, s) in hostile:
                 continue

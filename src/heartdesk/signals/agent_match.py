@@ -31,7 +31,7 @@ from heartdesk.signals.agent_anchors import (
 from heartdesk.signals.agent_hits import lacks, resolve_overlaps, rest_holds
 from heartdesk.signals.agent_text import collect_batch
 from heartdesk.signals.agent_unless import unbounded, without_unless
-from heartdesk.signals.agent_words import is_word, word_index, word_starts
+from heartdesk.signals.agent_words import has_any, is_word, word_index, word_starts
 from heartdesk.signals.lexicon import top_level_alternatives
 from heartdesk.signals.pattern_heads import parser, start_words
 from heartdesk.signals.prefilter import Prefilter
@@ -54,11 +54,12 @@ class _Pat:
 
     __slots__ = ("also", "boundary", "fast", "gate", "heads", "index", "lid", "literals", "order", "rx", "sent_start")
 
-    def __init__(self, lid: int, index: int, source: str, gates: list[frozenset[bytes]]):
+    def __init__(self, lid: int, index: int, source: str, gates: list[frozenset[bytes]], given: bool = False):
         self.lid = lid
         self.index = index
         self.order = len(_PATS)
         _PATS.append(self)
+        _GIVEN.append(given)  # the gate is the entry's own ``anchors``
         self.rx = re.compile(widen_apostrophes(source), re.IGNORECASE)
         self.sent_start = source.startswith(_SENT_START)
         self.boundary = source.startswith("\\b") and not source.startswith("\\b(?=")
@@ -124,6 +125,9 @@ _GATES: list[frozenset[bytes] | None] = []
 _SEARCH: list[Any] = []
 _LITERALS: list[tuple[tuple[str, ...], ...]] = []
 _HEADS: list[tuple[bytes, ...] | None] = []
+#: By pattern order: whether its gate is the entry's own ``anchors`` (a narrowing, not a consequence of its regex).
+_GIVEN: list[bool] = []
+_NO_KEYS: frozenset[bytes] = frozenset()
 _ALL_KEYS: set[bytes] = set()  # the keys of _BY_KEY, as a set: ``&`` then walks the turn's few words
 #: All patterns in one RE2 set (signals/prefilter.py): on an ASCII turn it names the few patterns that can
 #: match, at a cost that does not grow with their number (None elsewhere: the words gate them).
@@ -156,18 +160,22 @@ def scan(text: str) -> dict[int, list[tuple[int, int, int]]]:
 def scan_uncached(text: str, prefiltered: bool) -> dict[int, list[tuple[int, int, int]]]:
     """What :func:`scan` finds, computed afresh, with or without the RE2 prefilter (the
     same either way: it only spares the regex calls that would find nothing)."""
-    keys = word_index(text)
     low: str | None = text.lower()
     if len(low) != len(text):  # type: ignore[arg-type]
         low = None  # a few letters lower-case to two characters: offsets would shift
     # The prefilter reads the same lower-cased turn (it cannot tell for one whose length changed).
     reported = _PREFILTER.candidates_lowered(low) if prefiltered and low is not None else None
     # Sorting restores a fixed order (lexicon, then pattern) for the overlaps.
+    keys: set[bytes] | None = None
     if reported is not None:
-        # The word gates still apply: an entry's ``anchors`` may narrow it beyond its regex.
+        # Gates read off a pattern only spare searches that would find nothing, which the prefilter
+        # has mostly done already: the turn's word set (~8 µs) is not built for them. An entry's
+        # own ``anchors`` may narrow it beyond its regex: those still apply, read off the padded words.
         gates = _GATES
-        todo = sorted([o for o in reported if (g := gates[o]) is None or not keys.isdisjoint(g)])
+        given = _GIVEN
+        todo = sorted([o for o in reported if not given[o] or has_any(text, gates[o] or _NO_KEYS)])
     else:
+        keys = word_index(text)
         by_key = _BY_KEY  # the union runs in C
         todo = sorted(_UNGATED.union(*[by_key[k] for k in keys & _ALL_KEYS]))
     raw: dict[int, list[tuple[int, int, int]]] = {}
@@ -177,7 +185,7 @@ def scan_uncached(text: str, prefiltered: bool) -> dict[int, list[tuple[int, int
     heads = _HEADS
     for o in todo:
         also = alsos[o]
-        if also:
+        if also and keys is not None:
             for need in also:
                 if keys.isdisjoint(need):
                     break  # another required part of the pattern is missing
@@ -253,7 +261,7 @@ def scan_uncached(text: str, prefiltered: bool) -> dict[int, list[tuple[int, int
     return raw
 
 
-def _spans_at(text: str, low: str, o: int, keys: set[bytes]) -> list[tuple[int, int]]:
+def _spans_at(text: str, low: str, o: int, keys: set[bytes] | None) -> list[tuple[int, int]]:
     """What ``_PATS[o].spans`` finds, trying the fast form only where one of its head words starts.
 
     Positions are visited left to right and a match hides those it covers, as ``finditer``
@@ -262,7 +270,7 @@ def _spans_at(text: str, low: str, o: int, keys: set[bytes]) -> list[tuple[int, 
     """
     starts: list[int] = []
     for h in _HEADS[o] or ():
-        if h in keys:
+        if keys is None or h in keys:  # None: no word set built; word_starts finds none then
             starts += word_starts(text, h)
     if not starts:
         return []
@@ -360,7 +368,7 @@ class GatedLexicon:
             # A top-level alternation is split so each alternative gets its own anchors.
             for alt in top_level_alternatives(src):
                 sets = [frozenset(str(a) for a in given)] if given else required_sets(alt, whole=True)
-                pat = _Pat(self.id, i, alt, [keys_of(g) for g in sets])
+                pat = _Pat(self.id, i, alt, [keys_of(g) for g in sets], bool(given))
                 self._pats.append(pat)
                 if pat.gate is None:
                     _UNGATED.add(pat.order)

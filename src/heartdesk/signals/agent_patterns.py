@@ -72,3 +72,16 @@ class GatedPatterns:
         if may is None:
             return any(pats[pid].search(low) for pid in candidates)
         return any(pats[pid].search(low) for pid in candidates if pid in may)
+
+    def matches_in(self, text: str, low: str) -> bool:
+        """Whether a pattern matches in ``low`` (a lower-cased slice of ``text``).
+
+        The RE2 set names the patterns that can match in the slice itself, which is all the word
+        gates would tell (they are read off the patterns): the turn's word set is built only when
+        the prefilter cannot tell.
+        """
+        may = self._prefilter.candidates_lowered(low)
+        if may is None:
+            return self.any_match(self.candidates(text), low)
+        pats = self._pats
+        return any(pats[pid].search(low) for pid in may)
