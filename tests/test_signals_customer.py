@@ -373,6 +373,15 @@ def test_real_issue_picks_the_problem_sentence_in_a_rant() -> None:
             "Ugh. Just ugh. The app logs me out every time I open the payments tab. Fix it.",
             "The app logs me out every time I open the payments tab.",
         ),
+        # A failure said with a negation (real_issue lexicon 3).
+        (
+            "Unbelievable. Honestly the worst service ever. The router has not worked since Monday and nobody cares!!",
+            "The router has not worked since Monday and nobody cares!!",
+        ),
+        (
+            "I'm so fed up!! Three weeks and counting. My cancellation was never processed.",
+            "My cancellation was never processed.",
+        ),
     ],
 )
 def test_real_issue_other_industries(text: str, issue: str) -> None:
