@@ -86,6 +86,8 @@ def present(agent: str, customer: str = HOSTILE) -> dict[str, list[str]]:
         # Bare policy: the rule as the end of the matter.
         ("bare_policy", "That's how it works here.", "That's how it works"),
         ("bare_policy", "That is just how the system works.", "That is just how the system works"),
+        ("bare_policy", "I'm afraid that's not something we offer.", "that's not something we offer"),
+        ("bare_policy", "I'm not able to speed up the application.", "I'm not able to speed up"),
         ("bare_policy", "The decision is final.", "decision is final"),
         ("bare_policy", "All sales are final.", "All sales are final"),
         ("bare_policy", "There's honestly nothing I can do.", "There's honestly nothing I can do"),
@@ -174,6 +176,8 @@ def test_problem_variants_are_found(label: str, agent: str, evidence: str) -> No
         ("defensive", "The fix is live and working for all customers now."),
         ("bare_policy", "No worries, no rush: take your time."),
         ("bare_policy", "Let me explain how the system works: you pick a slot, then we confirm it."),
+        ("bare_policy", "I'm not able to see the payment yet, so I've asked billing to trace it and I'll update you by 3pm."),
+        ("bare_policy", "That's not something we offer yet, but I can add you to the waiting list."),
         ("confrontational", "Someone on our team will call you today."),
     ],
 )
