@@ -403,3 +403,20 @@ def test_naming_the_problem_is_not_hostile() -> None:
         score("I have a question about my order, could you help?")
     )
     assert score("No problem at all, thanks!") > 0.3  # still the courtesy
+
+
+def test_a_large_vocabulary_still_gets_a_collision_free_word_table() -> None:
+    # Tone lexicon 13 (730 words) found no collision-free bit window of the plain word hash: short words'
+    # polynomial hashes share bits. The table now multiplies the hash first; 3,000 words still fit.
+    words = [f"w{i}x" for i in range(3000)]
+    t = RuleTone(_lexicon([{"name": "many", "weight": 0.5, "cap": 1, "phrases": words}]))
+    expected = [math.tanh(0.5), math.tanh(0.5), 0.0]
+    assert t.score(["w2999x", "w17x and w1x", "nothing here"], []) == pytest.approx(expected, abs=1e-4)
+    assert t.score(["w2999x"], [])[0] == pytest.approx(math.tanh(0.5), abs=1e-4)  # the one-text path agrees
+
+
+def test_a_feeling_validated_reads_warm() -> None:
+    # Lexicon 13: not the negative word, the "not" or the opening "your" inside these.
+    validated = ("Your frustration is valid.", "That's not the experience we want for you.", "Your concerns are understandable.")
+    for text in validated:
+        assert score(text) > 0.2, text

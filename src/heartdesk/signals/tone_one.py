@@ -17,10 +17,10 @@ from heartdesk.models.wordhash import MASK64, MULT_INT, word_hash
 from heartdesk.signals.tone import (
     _BOUND,
     _BOUNDS,
-    _BUCKET_BITS,
     _SEP_S,
     _UNK,
     fold,
+    slot_of,
 )
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ class OneText:
             for tid in np.flatnonzero(t.opens).tolist():
                 opens.setdefault(tid, []).append(ti)
         self._opens = {tid: tuple(tis) for tid, tis in opens.items()}
-        self._word_keys, self._word_ids, self._shift = tone._word_keys, tone._word_ids, int(tone._shift)
+        self._word_keys, self._word_ids, self._mult = tone._word_keys, tone._word_ids, int(tone._mult)
         self._strategies = tone.strategies
         self._shout_min = tone.shout_min_letters
         self._memo: dict[bytes, int] = {}
@@ -113,7 +113,7 @@ class OneText:
     def _word_id(self, word: bytes) -> int:
         """The id the batch path's direct-address table gives ``word`` (hash and slot, as there)."""
         h = word_hash(word)
-        slot = (h >> self._shift) & ((1 << _BUCKET_BITS) - 1)
+        slot = slot_of(h, self._mult)
         return int(self._word_ids[slot]) if int(self._word_keys[slot]) == h else _UNK
 
 
