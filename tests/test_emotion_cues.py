@@ -502,3 +502,34 @@ def test_thanks_or_praise_made_sarcastic_overrules_gratitude_and_satisfaction() 
     assert default_cues().adjust(thanked, "Thanks to your team the issue was fixed in an hour.").label == "gratitude"
     assert default_cues().adjust(thanked, "Thanks, that fixed it.").label == "gratitude"
     assert default_cues().adjust(pleased, "I'm happy with the new plan.").label == "satisfaction"
+
+
+# --- a bare answer -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", ["no", "No.", "Nope", "No, I haven't.", "No I did not get an email", "Not yet.", "nah"])
+def test_a_bare_answer_is_not_read_as_frustration(answer: str) -> None:
+    # What the model reads into "No." (GoEmotions' disapproval, which maps to frustration).
+    disapproving = emotion(frustration=0.46, anger=0.15, neutral=0.39)
+    calmed = default_cues().adjust(disapproving, answer)
+    assert calmed.label == "neutral"
+    assert calmed.scores["frustration"] < 0.1 and sum(calmed.scores.values()) == pytest.approx(1.0)
+    assert calmed.cues == ()
+
+
+@pytest.mark.parametrize("text", ["No!!! This is unacceptable.", "No, still nothing.", "No. I want my money back.", "No way."])
+def test_a_no_with_more_to_say_keeps_its_reading(text: str) -> None:
+    disapproving = emotion(frustration=0.46, anger=0.15, neutral=0.39)
+    assert default_cues().adjust(disapproving, text).label != "neutral", text
+
+
+def test_a_bare_answer_the_model_reads_calm_is_left_alone() -> None:
+    calm = emotion(neutral=0.8, satisfaction=0.2)
+    assert default_cues().adjust(calm, "No.") is calm
+
+
+def test_a_broken_calm_answers_pattern_is_a_numbered_error(tmp_path: Path) -> None:
+    path = tmp_path / "cues.toml"
+    path.write_text("calm_answers = '''(no'''\n[[cues]]\nemotion = \"anger\"\nweight = 0.7\npattern = '''x'''\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="E131"):
+        CueLexicon.from_file(path)

@@ -81,8 +81,15 @@ class CueLexicon:
         cues: Sequence[tuple[str, float, str, Sequence[str]] | tuple[str, float, str, Sequence[str], Sequence[str]]],
         *,
         version: str = "1",
+        calm_answers: str | None = None,
     ) -> None:
         self.version = version
+        #: A bare answer to the agent's question ("No.", "Nope", "No, I haven't"), matched on the whole
+        #: lower-cased, stripped turn: the model reads its "no" as Reddit's disapproval (frustration).
+        try:
+            self._calm_answer = re.compile(widen_apostrophes(calm_answers)) if calm_answers else None
+        except re.error as exc:
+            raise LexiconError("E131", f"calm_answers: invalid pattern: {exc}") from None
         self._cues: list[_Cue] = []
         self._by_word: dict[bytes, list[int]] = {}
         self._by_substring: list[tuple[str, int]] = []
@@ -152,7 +159,8 @@ class CueLexicon:
             ]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise LexiconError("E132", f"{path}: every [[cues]] entry needs emotion, weight and pattern ({exc})") from None
-        return cls(cues, version=str(data.get("version", "1")))
+        answers = data.get("calm_answers")
+        return cls(cues, version=str(data.get("version", "1")), calm_answers=str(answers) if answers else None)
 
     def _candidates(self, lowered: str) -> set[int]:
         picked = set(self._always)
@@ -221,7 +229,16 @@ class CueLexicon:
     def adjust(self, emotion: Emotion, text: str) -> Emotion:
         """``emotion`` with the cues in ``text`` applied (the same object when there are none)."""
         found, overruled = self._scan(text, True)
-        return emotion if not found else apply(emotion, found, overruled)
+        if found:
+            return apply(emotion, found, overruled)
+        if (
+            self._calm_answer is not None
+            and emotion.label in _DISAPPROVAL
+            and len(text) <= _ANSWER_MAX
+            and self._calm_answer.fullmatch(text.strip().lower())
+        ):
+            return calm_answer(emotion)
+        return emotion
 
 
 def _word(ch: str) -> bool:
@@ -250,6 +267,27 @@ def _bounded(unbounded: re.Pattern[str], text: str) -> list[tuple[int, int]]:
         else:
             pos = start + 1
     return spans
+
+
+#: What the model reads into a bare "no": GoEmotions' disapproval, which maps to frustration (and some anger).
+_DISAPPROVAL = ("frustration", "anger")
+_ANSWER_MAX = 80  # characters: a bare answer is short
+
+
+def calm_answer(emotion: Emotion) -> Emotion:
+    """A bare answer's emotion: ``MAX_SHIFT`` of the disapproval mass moved to neutral, no cue."""
+    scores = dict(emotion.scores)
+    moved = 0.0
+    for k in _DISAPPROVAL:
+        v = scores.get(k, 0.0)
+        moved += v * MAX_SHIFT
+        scores[k] = v * (1.0 - MAX_SHIFT)
+    scores["neutral"] = scores.get("neutral", 0.0) + moved
+    label = max(EMOTIONS, key=lambda k: scores.get(k, 0.0))
+    # Intensity measures the felt (non-neutral) emotion: what is left of it.
+    intensity = rounded(min(emotion.intensity, 1.0 - scores["neutral"]), 4) if label == "neutral" else emotion.intensity
+    reported = {k: scores.get(k, 0.0) for k in emotion.scores} if emotion.scores else scores
+    return new_emotion(label, max(intensity, 0.0), reported, ())
 
 
 def apply(emotion: Emotion, cues: Sequence[EmotionCue], overruled: frozenset[str] = frozenset()) -> Emotion:
