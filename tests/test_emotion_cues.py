@@ -140,6 +140,8 @@ CUED = [
     ("I was really looking forward to this holiday.", "disappointment", "I was really looking forward to"),
     ("I'm absolutely livid.", "anger", "I'm absolutely livid"),
     ("I don't know what else to do, I've tried everything.", "frustration", "I don't know what else to do"),
+    ("Are you kidding me? I only clicked once.", "frustration", "Are you kidding"),
+    ("I want to speak to a manager.", "frustration", "speak to a manager"),
 ]
 
 CALM_TEXTS = [
@@ -194,6 +196,7 @@ CALM_TEXTS = [
     "Do I need to send the form again or is the copy enough?",  # a question about the next step, not having to redo it
     "I was looking forward to the new model, is it out yet?",  # anticipation asked about, not spoiled
     "We're looking forward to our stay!",
+    "Is the offer serious or a typo?",
 ]
 
 
