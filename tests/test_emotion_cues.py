@@ -533,6 +533,7 @@ def test_a_bare_answer_the_model_reads_calm_is_left_alone() -> None:
 
 def test_a_broken_calm_answers_pattern_is_a_numbered_error(tmp_path: Path) -> None:
     path = tmp_path / "cues.toml"
-    path.write_text("calm_answers = '''(no'''\n[[cues]]\nemotion = \"anger\"\nweight = 0.7\npattern = '''x'''\n", encoding="utf-8")
+    broken = "calm_answers = '''(no'''\n[[cues]]\nemotion = \"anger\"\nweight = 0.7\npattern = '''x'''\n"
+    path.write_text(broken, encoding="utf-8")
     with pytest.raises(LexiconError, match="E131"):
         CueLexicon.from_file(path)
