@@ -30,6 +30,18 @@ def word_hash(word: bytes) -> int:
     return h
 
 
+#: Odd 64-bit multipliers to try in turn for a direct-address table of word hashes (Fibonacci hashing:
+#: a word's slot is the top bits of its hash times the multiplier). The polynomial hash's own bit windows
+#: collide far more often than chance for short words: tone lexicon 13 (730 words) found no collision-free
+#: window of the plain hash in 2^18 slots.
+SLOT_MULTIPLIERS = tuple(((0x9E3779B97F4A7C15 * (2 * k + 1)) & MASK64) | 1 for k in range(64))
+
+
+def slot_of(h: int, mult: int, bits: int) -> int:
+    """The slot of word hash ``h`` in a table of ``2**bits`` slots under multiplier ``mult``."""
+    return ((h * mult) & MASK64) >> (64 - bits)
+
+
 def _powers(base: int, n: int) -> Hashes:
     out = np.full(n, base, dtype=np.uint64)
     out[0] = 1

@@ -38,7 +38,7 @@ import numpy.typing as npt
 
 from heartdesk.errors import HeartdeskError
 from heartdesk.model import Emotion
-from heartdesk.models.wordhash import CHUNK, MULT_INT, span_hashes, word_hash  # shared with the emotion model
+from heartdesk.models.wordhash import CHUNK, MULT_INT, SLOT_MULTIPLIERS, slot_of, span_hashes, word_hash  # emotion's too
 
 if TYPE_CHECKING:
     from heartdesk.signals.tone_one import OneText
@@ -351,29 +351,18 @@ def _hash(ids: list[int]) -> int:
     return h
 
 
-#: Odd 64-bit multipliers tried in turn for the word table (Fibonacci hashing: a word's slot is the top
-#: ``_BUCKET_BITS`` bits of its hash times the multiplier). The word hash alone is a polynomial over a
-#: word's bytes, whose bit windows collide far more often than chance for short words (tone lexicon 13,
-#: 730 words, found no collision-free window of the plain hash).
-_MULTIPLIERS = tuple(((0x9E3779B97F4A7C15 * (2 * k + 1)) & 0xFFFFFFFFFFFFFFFF) | 1 for k in range(64))
-
-
-def slot_of(h: int, mult: int) -> int:
-    """The word table's slot of word hash ``h`` (see :data:`_MULTIPLIERS`)."""
-    return ((h * mult) & 0xFFFFFFFFFFFFFFFF) >> (64 - _BUCKET_BITS)
-
-
 def _word_table(words: dict[int, int]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64], np.uint64]:
     """Direct-address table hash -> id: pick the first multiplier under which no two words share a slot."""
     size = 1 << _BUCKET_BITS
-    for mult in _MULTIPLIERS:
-        slots = {slot_of(h, mult) for h in words}
+    for mult in SLOT_MULTIPLIERS:
+        slots = {slot_of(h, mult, _BUCKET_BITS) for h in words}
         if len(slots) == len(words):
             keys = np.zeros(size, dtype=np.uint64)
             ids = np.full(size, _UNK, dtype=np.int64)
             for h, i in words.items():
-                keys[slot_of(h, mult)] = h
-                ids[slot_of(h, mult)] = i
+                slot = slot_of(h, mult, _BUCKET_BITS)
+                keys[slot] = h
+                ids[slot] = i
             # An empty slot holds key 0, which no real word hashes to (it would need all bytes 255).
             return keys, ids, np.uint64(mult)
     raise ToneLexiconError("E124", "tone vocabulary: no collision-free word table")

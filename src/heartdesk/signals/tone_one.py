@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from heartdesk.models.wordhash import MASK64, MULT_INT, word_hash
+from heartdesk.models.wordhash import MASK64, MULT_INT, slot_of, word_hash
 from heartdesk.signals.tone import (
     _BOUND,
     _BOUNDS,
+    _BUCKET_BITS,
     _SEP_S,
     _UNK,
     fold,
-    slot_of,
 )
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ class OneText:
     def _word_id(self, word: bytes) -> int:
         """The id the batch path's direct-address table gives ``word`` (hash and slot, as there)."""
         h = word_hash(word)
-        slot = slot_of(h, self._mult)
+        slot = slot_of(h, self._mult, _BUCKET_BITS)
         return int(self._word_ids[slot]) if int(self._word_keys[slot]) == h else _UNK
 
 
