@@ -17,7 +17,7 @@ class GatedPatterns:
     """A ``[context]`` pattern list run like a gated lexicon: only the patterns whose words are in the turn.
 
     The patterns are compiled lower-cased and case-sensitive (see :class:`_Pat`): give
-    :meth:`any_match` the lower-cased slice to test, so that ``^``/``$`` anchor on it.
+    :meth:`matches_in` the lower-cased slice to test, so that ``^``/``$`` anchor on it.
     """
 
     def __init__(self, lexicon: str, key: str) -> None:
@@ -63,16 +63,6 @@ class GatedPatterns:
                         out.append(pid)
         return out
 
-    def any_match(self, candidates: list[int], low: str) -> bool:
-        """Whether one of ``candidates`` (from :meth:`candidates`) matches somewhere in ``low``."""
-        if not candidates:
-            return False
-        pats = self._pats
-        may = self._prefilter.candidates_lowered(low)
-        if may is None:
-            return any(pats[pid].search(low) for pid in candidates)
-        return any(pats[pid].search(low) for pid in candidates if pid in may)
-
     def matches_in(self, text: str, low: str) -> bool:
         """Whether a pattern matches in ``low`` (a lower-cased slice of ``text``).
 
@@ -81,7 +71,5 @@ class GatedPatterns:
         the prefilter cannot tell.
         """
         may = self._prefilter.candidates_lowered(low)
-        if may is None:
-            return self.any_match(self.candidates(text), low)
         pats = self._pats
-        return any(pats[pid].search(low) for pid in may)
+        return any(pats[pid].search(low) for pid in (self.candidates(text) if may is None else may))
