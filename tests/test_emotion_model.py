@@ -23,6 +23,7 @@ from heartdesk.models.features import (
     is_shout,
     ngrams,
     raw_tokens,
+    segment_sum,
     words,
 )
 from heartdesk.models.labels import EKMAN, GOEMOTIONS, TO_EKMAN, TO_PRODUCT
@@ -248,6 +249,23 @@ def test_word_table_matches_by_hash_and_length() -> None:
     hashes = np.array([word_hash(b"refund"), word_hash(b"late"), word_hash(b"nope")], dtype=np.uint64)
     assert table.ids(hashes, np.array([6, 4, 4])).tolist() == [3, 9, -1]
     assert table.ids(hashes[:1], np.array([5])).tolist() == [-1]  # same hash, other length: not the word
+
+
+def test_segment_sums_are_per_text_and_the_same_whatever_the_piece_size() -> None:
+    rng = np.random.default_rng(7)
+    table = rng.normal(size=(50, 5)).astype(np.float32)
+    lens = [3, 0, 7, 1, 0, 12, 2, 5]  # texts 1 and 4 have no rows
+    doc = np.repeat(np.arange(len(lens)), lens)
+    rows = rng.integers(0, 50, size=doc.size)
+    want = np.zeros((len(lens), 5), np.float32)
+    for t in range(len(lens)):
+        want[t] = table[rows[doc == t]].astype(np.float64).sum(axis=0).astype(np.float32)
+    for piece_rows in (1, 4, 10, 2048):  # one text per piece, pieces cut between texts, one piece
+        got = segment_sum(rows, doc, table, len(lens), piece_rows)
+        assert got.dtype == np.float32
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+        assert np.array_equal(got, segment_sum(rows, doc, table, len(lens), 2048))
+    assert segment_sum(rows[:0], doc[:0], table, 3).tolist() == [[0.0] * 5] * 3
 
 
 def test_label_maps_are_complete() -> None:

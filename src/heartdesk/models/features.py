@@ -260,21 +260,38 @@ def _hashes(val: npt.NDArray[np.uint64], starts: Ints, ends: Ints) -> npt.NDArra
     return np.concatenate(out) if out else np.zeros(0, np.uint64)
 
 
-def segment_sum(rows: Ints, doc: Ints, table: npt.NDArray[np.float32], n: int) -> npt.NDArray[np.float32]:
+#: Rows summed per piece by :func:`segment_sum`: a batch's gathered rows in float64 (1,800 texts, ~40,000
+#: rows of 68 columns: 21 MB) spill every cache and cost page faults; pieces of ~2,000 rows (1 MB) stay in
+#: the cache. Measured on the benchmark's customer turns: 8.9 -> 4.3 µs a turn, the same sums.
+SEGMENT_ROWS = 2048
+
+
+def segment_sum(
+    rows: Ints, doc: Ints, table: npt.NDArray[np.float32], n: int, piece_rows: int = SEGMENT_ROWS
+) -> npt.NDArray[np.float32]:
     """Per-text sum of ``table[rows]``; ``rows``/``doc`` are aligned and sorted by ``doc``.
 
     Summed in float64 and rounded once to float32: numpy adds a long ``reduceat`` in buffered
     chunks whose edges fall where the batch puts them, so float32 sums would make one text's
-    features depend, in the last bit, on the texts batched with it.
+    features depend, in the last bit, on the texts batched with it. The rows are gathered and
+    summed a piece at a time (``piece_rows``), cut between texts: a text's sum is the same
+    whichever piece holds it.
     """
     out = np.zeros((n, *table.shape[1:]), dtype=np.float64)
     if rows.size == 0:
         return out.astype(np.float32)
     counts = np.bincount(doc, minlength=n)
-    starts = np.zeros(n, dtype=np.int64)
-    np.cumsum(counts[:-1], out=starts[1:])
-    nz = counts > 0
-    out[nz] = np.add.reduceat(table.take(rows, axis=0).astype(np.float64), starts[nz], axis=0)
+    texts = np.flatnonzero(counts)  # texts with rows, in order
+    ends = np.cumsum(counts[texts])
+    starts = ends - counts[texts]
+    i, m = 0, int(texts.size)
+    while i < m:
+        lo = int(starts[i])
+        # The texts whose rows end within piece_rows of this one's first row (at least this one).
+        j = max(int(np.searchsorted(ends, lo + piece_rows, side="right")), i + 1)
+        piece = table.take(rows[lo : int(ends[j - 1])], axis=0).astype(np.float64)
+        out[texts[i:j]] = np.add.reduceat(piece, starts[i:j] - lo, axis=0)
+        i = j
     return out.astype(np.float32)
 
 
