@@ -537,3 +537,38 @@ def test_a_broken_calm_answers_pattern_is_a_numbered_error(tmp_path: Path) -> No
     path.write_text(broken, encoding="utf-8")
     with pytest.raises(LexiconError, match="E131"):
         CueLexicon.from_file(path)
+
+
+def test_anger_said_outright_is_anger_even_beside_what_reads_as_frustration() -> None:
+    # The model on "I'm furious. You've charged me three times!": frustration first; the charge is a
+    # frustration cue too, weaker than the anger said in so many words.
+    read = emotion(frustration=0.38, anger=0.13, neutral=0.29, sadness=0.1, disappointment=0.1)
+    assert default_cues().adjust(read, "I'm furious. You've charged me three times!").label == "anger"
+    sad = emotion(sadness=0.37, disappointment=0.18, frustration=0.15, neutral=0.24, anger=0.06)
+    assert default_cues().adjust(sad, "I am so angry right now, this is the third time my order was lost.").label == "anger"
+    assert default_cues().adjust(sad, "I'm so mad!!! Nobody answers.").label == "anger"
+    # Anger that is over does not rule out the thanks; "mad about" (keen on) is no anger cue at all.
+    thanked = emotion(gratitude=0.9, neutral=0.1)
+    assert default_cues().adjust(thanked, "I was furious at first, but you fixed it quickly, thank you!").label == "gratitude"
+    assert all(c.emotion != "anger" for c in default_cues().find("I was mad about this phone, so I bought two."))
+
+
+def test_a_reading_stands_when_its_own_cue_is_stronger_than_the_wording_that_rules_it_out(tmp_path: Path) -> None:
+    def lexicon(frustration_weight: float) -> CueLexicon:
+        path = tmp_path / f"cues{frustration_weight}.toml"
+        path.write_text(
+            '[[cues]]\nemotion = "anger"\nweight = 0.7\npattern = "\\\\bfurious\\\\b"\ntriggers = ["furious"]\n'
+            'overrules = ["frustration"]\n'
+            f'[[cues]]\nemotion = "frustration"\nweight = {frustration_weight}\npattern = "\\\\bon hold\\\\b"\n'
+            'triggers = ["hold"]\n',
+            encoding="utf-8",
+        )
+        return CueLexicon.from_file(path)
+
+    read = emotion(frustration=0.5, anger=0.1, neutral=0.4)
+    text = "Furious, on hold again."
+    weaker = lexicon(0.6).adjust(read, text)  # the frustration cue is weaker: frustration is ruled out
+    assert weaker.label == "anger" and weaker.scores["frustration"] < 0.5
+    stronger = lexicon(0.8).adjust(read, text)  # stronger: the frustration reading stands and gains
+    assert stronger.label == "frustration" and stronger.scores["frustration"] > 0.5
+    assert len(stronger.cues) == len(weaker.cues) == 2  # both cues stay the turn's evidence

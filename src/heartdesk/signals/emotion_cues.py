@@ -203,7 +203,8 @@ class CueLexicon:
         else:
             picked = set(range(len(self._cues)))
         out: list[EmotionCue] = []
-        overruled: frozenset[str] = frozenset()
+        #: Per emotion some matched wording rules out, the weight of the strongest such cue.
+        against: dict[str, float] | None = None
         # ASCII (most turns): RE2 finds the spans where it runs the cue exactly (signals/re2_spans.py).
         data = lowered.encode("ascii") if picked and gated and same_length and lowered.isascii() else None
         finders = self._finders
@@ -222,9 +223,21 @@ class CueLexicon:
                 found = [_new(EmotionCue, (a, b, emotion, weight)) for a, b in spans if b > a]
                 out += found
                 if found and cue.overrules:
-                    overruled |= cue.overrules
+                    if against is None:
+                        against = {}
+                    for e in cue.overrules:
+                        if cue.weight > against.get(e, 0.0):
+                            against[e] = cue.weight
         out.sort()
-        return tuple(out), overruled
+        if against is None:
+            return tuple(out), _NONE_OVERRULED
+        # An emotion is ruled out when no cue for it is stronger than the wording that rules it out:
+        # "I'm furious. You've charged me three times!" is anger, though the charge alone reads as frustration.
+        strongest: dict[str, float] = {}
+        for c in out:
+            if c.weight > strongest.get(c.emotion, 0.0):
+                strongest[c.emotion] = c.weight
+        return tuple(out), frozenset([e for e, w in against.items() if w >= strongest.get(e, 0.0)])
 
     def adjust(self, emotion: Emotion, text: str) -> Emotion:
         """``emotion`` with the cues in ``text`` applied (the same object when there are none)."""
@@ -293,13 +306,18 @@ def calm_answer(emotion: Emotion) -> Emotion:
 def apply(emotion: Emotion, cues: Sequence[EmotionCue], overruled: frozenset[str] = frozenset()) -> Emotion:
     """Move calm mass to the cues' emotions, in proportion to their weights.
 
-    ``overruled`` emotions (that the matched wording rules out) are moved like calm mass, in full.
+    ``overruled`` emotions (that the matched wording rules out) are moved like calm mass, in full, and
+    their own cues pull nothing (:meth:`CueLexicon.adjust` rules out only emotions whose own cues are
+    no stronger than the wording that rules them out).
     """
     scores = dict(emotion.scores)
     # Per emotion, the strongest evidence counts in full and more of it adds less and less.
     keep: dict[str, float] = {}
     for cue in cues:
-        keep[cue.emotion] = keep.get(cue.emotion, 1.0) * (1.0 - cue.weight)
+        if cue.emotion not in overruled:
+            keep[cue.emotion] = keep.get(cue.emotion, 1.0) * (1.0 - cue.weight)
+    if not keep:
+        return new_emotion(emotion.label, emotion.intensity, emotion.scores, tuple(cues))
     pull = {e: 1.0 - k for e, k in keep.items()}
     strength = 1.0
     for left in keep.values():
@@ -308,8 +326,7 @@ def apply(emotion: Emotion, cues: Sequence[EmotionCue], overruled: frozenset[str
     # it finally arrived after 3 days" is relief, not frustration.
     shares = _CALM_SHARES
     if overruled:
-        pulled_to = {cue.emotion for cue in cues}
-        shares = tuple({**_SHARE, **{e: 1.0 for e in overruled if e not in pulled_to}}.items())
+        shares = tuple({**_SHARE, **{e: 1.0 for e in overruled}}.items())
     if 1.0 - strength >= CONFUSION_MOVES_AT and "confusion" not in overruled:
         # The model reads most questions as confusion; against strong evidence ("I've been on hold for
         # an hour. What am I to do?") half of it moves too. Confusion's own label survives as calm does.
@@ -339,6 +356,7 @@ def apply(emotion: Emotion, cues: Sequence[EmotionCue], overruled: frozenset[str
 _SHARE = {k: CALM_SHARE.get(k, 1.0) for k in CALM}
 _CALM_SHARES = tuple(_SHARE.items())
 _ALL_EMOTIONS = frozenset(EMOTIONS)
+_NONE_OVERRULED: frozenset[str] = frozenset()
 
 
 #: Emotions felt as one family when judging how strongly: "furious" and "on hold for an hour" add up.
