@@ -894,3 +894,14 @@ def test_complaints_lexicon_eleven(text: str) -> None:
 )
 def test_helpful_staff_and_battery_questions_are_no_complaints(text: str) -> None:
     assert evidence(text, "complaint") == []
+
+
+def test_a_policy_with_an_alternative_offered_is_neither_bare_nor_cold() -> None:
+    bare = "Unfortunately that's our policy."
+    offered = "Unfortunately that's our policy, but what I can do is offer you a voucher."
+    assert found(LATE, bare, "bare_policy") == ["that's our policy"]
+    assert found(LATE, offered, "bare_policy") == []
+    tones = load_default().score([bare, offered], [None, None])
+    assert tones[1] > tones[0] + 0.25  # the offer warms the reply (tone lexicon 14)
+    sorry = "I'm so sorry, that's our policy, but what I can do is offer you a voucher."
+    assert found(LATE, sorry, "emotional_fix") == ["I can do is offer you a voucher"]
