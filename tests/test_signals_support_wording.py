@@ -904,4 +904,4 @@ def test_a_policy_with_an_alternative_offered_is_neither_bare_nor_cold() -> None
     tones = load_default().score([bare, offered], [None, None])
     assert tones[1] > tones[0] + 0.25  # the offer warms the reply (tone lexicon 14)
     sorry = "I'm so sorry, that's our policy, but what I can do is offer you a voucher."
-    assert found(LATE, sorry, "emotional_fix") == ["I can do is offer you a voucher"]
+    assert found(LATE, sorry, "emotional_fix") == ["what I can do is offer you a voucher"]
