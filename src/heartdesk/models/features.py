@@ -261,8 +261,8 @@ def _hashes(val: npt.NDArray[np.uint64], starts: Ints, ends: Ints) -> npt.NDArra
 
 
 #: Rows summed per piece by :func:`segment_sum`: a batch's gathered rows in float64 (1,800 texts, ~40,000
-#: rows of 68 columns: 21 MB) spill every cache and cost page faults; pieces of ~2,000 rows (1 MB) stay in
-#: the cache. Measured on the benchmark's customer turns: 8.9 -> 4.3 µs a turn, the same sums.
+#: rows of 68 columns: 21 MB) spill every cache; pieces of ~2,000 rows (1 MB) stay in it. Measured on the
+#: benchmark's customer turns: 8.9 -> 4.3 µs a turn, the same sums (docs/accuracy.md, sixteenth session).
 SEGMENT_ROWS = 2048
 
 
