@@ -531,12 +531,37 @@ def test_a_bare_answer_the_model_reads_calm_is_left_alone() -> None:
     assert default_cues().adjust(calm, "No.") is calm
 
 
-def test_a_broken_calm_answers_pattern_is_a_numbered_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("key", ["calm_answers", "calm_requests", "calm_requests_unless"])
+def test_a_broken_calm_pattern_is_a_numbered_error(tmp_path: Path, key: str) -> None:
     path = tmp_path / "cues.toml"
-    broken = "calm_answers = '''(no'''\n[[cues]]\nemotion = \"anger\"\nweight = 0.7\npattern = '''x'''\n"
+    broken = f"{key} = '''(no'''\n[[cues]]\nemotion = \"anger\"\nweight = 0.7\npattern = '''x'''\n"
     path.write_text(broken, encoding="utf-8")
-    with pytest.raises(LexiconError, match="E131"):
+    with pytest.raises(LexiconError, match=rf"E131.*{key}"):
         CueLexicon.from_file(path)
+
+
+def test_a_plain_request_is_no_satisfaction() -> None:
+    # The model on "I'd like to cancel my order please, I ordered the wrong size.": the "like" read as satisfaction.
+    liked = emotion(satisfaction=0.35, gratitude=0.16, neutral=0.15, frustration=0.14, sadness=0.2)
+    for text in ("I'd like to cancel my order please, I ordered the wrong size.", "I would like a refund."):
+        calm = default_cues().adjust(liked, text)
+        assert calm.label == "neutral", text
+        assert calm.scores["satisfaction"] < 0.1 and calm.scores["frustration"] == pytest.approx(0.14)
+    # Thanks or praise keep the reading; so does "like" that is no request.
+    for text in ("I'd like to thank Terri for her help, she was great.", "I like the new app a lot."):
+        assert default_cues().adjust(liked, text) is liked, text
+    # Beside a cue, the request rules satisfaction out: its mass goes to the cue's emotion.
+    pleased = emotion(satisfaction=0.6, neutral=0.3, frustration=0.1)
+    rebook = "I'd like to book another flight, I've been on hold for 95 minutes."
+    assert default_cues().adjust(pleased, rebook).label == "frustration"
+
+
+def test_resignation_and_exasperation_rule_out_the_calm_or_sad_reading() -> None:
+    pleased = emotion(satisfaction=0.5, neutral=0.5)  # the model on "Fine, whatever."
+    assert default_cues().adjust(pleased, "Fine, whatever.").label == "frustration"
+    assert all(c.emotion != "frustration" for c in default_cues().find("Whatever works best for you, I'm flexible."))
+    sad = emotion(sadness=0.41, disappointment=0.18, frustration=0.16, neutral=0.25)  # "tired" read as sad
+    assert default_cues().adjust(sad, "Honestly I'm just tired of chasing you for a refund.").label == "frustration"
 
 
 def test_anger_said_outright_is_anger_even_beside_what_reads_as_frustration() -> None:

@@ -55,6 +55,7 @@ MODULES: tuple[str, ...] = (
     "heartdesk.signals.customer_prep",
     "heartdesk.signals.customer_scan",
     "heartdesk.signals.customer_sets",
+    "heartdesk.signals.emotion_calm",
     "heartdesk.signals.emotion_cues",
     "heartdesk.signals.pipeline",
     "heartdesk.signals.prefilter",

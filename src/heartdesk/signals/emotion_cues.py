@@ -28,6 +28,7 @@ from pathlib import Path
 
 from heartdesk.model import EMOTIONS, Emotion, EmotionCue, new_emotion
 from heartdesk.signals.context import rounded
+from heartdesk.signals.emotion_calm import ANSWER_MAX, DISAPPROVAL, PLEASED, SHIFT, calm_shift
 from heartdesk.signals.lexicon import LexiconError, top_level_alternatives
 from heartdesk.signals.prefilter import Prefilter
 from heartdesk.signals.re2_spans import Re2Finder, finder
@@ -35,8 +36,9 @@ from heartdesk.signals.text import PLAIN_WORD_BYTES, WORD_BYTES, widen_apostroph
 
 __all__ = ["MAX_SHIFT", "CueLexicon", "adjust", "default_cues"]
 
-#: The most of the calm mass that cues can move: the model keeps a say even against many cues.
-MAX_SHIFT = 0.85
+#: The most of the calm mass that cues can move: the model keeps a say even against many cues (and the
+#: share of a misread mass that a bare answer or a plain request moves back, ``emotion_calm.SHIFT``).
+MAX_SHIFT = SHIFT
 CALM = ("neutral", "satisfaction", "gratitude")
 #: The share of each calm emotion's mass that cues may move (the rest of it is never moved).
 CALM_SHARE = {"neutral": 1.0, "satisfaction": 0.25, "gratitude": 0.25}
@@ -82,14 +84,18 @@ class CueLexicon:
         *,
         version: str = "1",
         calm_answers: str | None = None,
+        calm_requests: str | None = None,
+        calm_requests_unless: str | None = None,
     ) -> None:
         self.version = version
         #: A bare answer to the agent's question ("No.", "Nope", "No, I haven't"), matched on the whole
         #: lower-cased, stripped turn: the model reads its "no" as Reddit's disapproval (frustration).
-        try:
-            self._calm_answer = re.compile(widen_apostrophes(calm_answers)) if calm_answers else None
-        except re.error as exc:
-            raise LexiconError("E131", f"calm_answers: invalid pattern: {exc}") from None
+        #: A plain request ("I'd like to cancel my order"), searched in the lower-cased turn: the model
+        #: reads its "like" as satisfaction; not where ``calm_requests_unless`` finds praise or thanks.
+        #: See ``emotion_calm.py``.
+        self._calm_answer = _compiled("calm_answers", calm_answers)
+        self._calm_request = _compiled("calm_requests", calm_requests)
+        self._calm_request_unless = _compiled("calm_requests_unless", calm_requests_unless)
         self._cues: list[_Cue] = []
         self._by_word: dict[bytes, list[int]] = {}
         self._by_substring: list[tuple[str, int]] = []
@@ -159,8 +165,8 @@ class CueLexicon:
             ]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise LexiconError("E132", f"{path}: every [[cues]] entry needs emotion, weight and pattern ({exc})") from None
-        answers = data.get("calm_answers")
-        return cls(cues, version=str(data.get("version", "1")), calm_answers=str(answers) if answers else None)
+        calm = {k: str(data[k]) for k in ("calm_answers", "calm_requests", "calm_requests_unless") if data.get(k)}
+        return cls(cues, version=str(data.get("version", "1")), **calm)
 
     def _candidates(self, lowered: str) -> set[int]:
         picked = set(self._always)
@@ -243,15 +249,35 @@ class CueLexicon:
         """``emotion`` with the cues in ``text`` applied (the same object when there are none)."""
         found, overruled = self._scan(text, True)
         if found:
+            if emotion.label in PLEASED and "satisfaction" not in overruled and self._requests(text):
+                overruled = overruled | _REQUEST_RULES_OUT  # "I'd like to rebook, I've been on hold for 95 minutes"
             return apply(emotion, found, overruled)
         if (
             self._calm_answer is not None
-            and emotion.label in _DISAPPROVAL
-            and len(text) <= _ANSWER_MAX
+            and emotion.label in DISAPPROVAL
+            and len(text) <= ANSWER_MAX
             and self._calm_answer.fullmatch(text.strip().lower())
         ):
-            return calm_answer(emotion)
+            return calm_shift(emotion, DISAPPROVAL)
+        if emotion.label in PLEASED and self._requests(text):
+            return calm_shift(emotion, PLEASED)
         return emotion
+
+    def _requests(self, text: str) -> bool:
+        """Whether ``text`` makes a plain request ("I'd like a refund") and neither thanks nor praises."""
+        if self._calm_request is None:
+            return False
+        low = text[:_LIMIT].lower()
+        return self._calm_request.search(low) is not None and not (
+            self._calm_request_unless is not None and self._calm_request_unless.search(low)
+        )
+
+
+def _compiled(key: str, pattern: str | None) -> re.Pattern[str] | None:
+    try:
+        return re.compile(widen_apostrophes(pattern)) if pattern else None
+    except re.error as exc:
+        raise LexiconError("E131", f"{key}: invalid pattern: {exc}") from None
 
 
 def _word(ch: str) -> bool:
@@ -283,26 +309,6 @@ def _bounded(unbounded: re.Pattern[str], text: str) -> list[tuple[int, int]]:
 
 
 #: What the model reads into a bare "no": GoEmotions' disapproval, which maps to frustration (and some anger).
-_DISAPPROVAL = ("frustration", "anger")
-_ANSWER_MAX = 80  # characters: a bare answer is short
-
-
-def calm_answer(emotion: Emotion) -> Emotion:
-    """A bare answer's emotion: ``MAX_SHIFT`` of the disapproval mass moved to neutral, no cue."""
-    scores = dict(emotion.scores)
-    moved = 0.0
-    for k in _DISAPPROVAL:
-        v = scores.get(k, 0.0)
-        moved += v * MAX_SHIFT
-        scores[k] = v * (1.0 - MAX_SHIFT)
-    scores["neutral"] = scores.get("neutral", 0.0) + moved
-    label = max(EMOTIONS, key=lambda k: scores.get(k, 0.0))
-    # Intensity measures the felt (non-neutral) emotion: what is left of it.
-    intensity = rounded(min(emotion.intensity, 1.0 - scores["neutral"]), 4) if label == "neutral" else emotion.intensity
-    reported = {k: scores.get(k, 0.0) for k in emotion.scores} if emotion.scores else scores
-    return new_emotion(label, max(intensity, 0.0), reported, ())
-
-
 def apply(emotion: Emotion, cues: Sequence[EmotionCue], overruled: frozenset[str] = frozenset()) -> Emotion:
     """Move calm mass to the cues' emotions, in proportion to their weights.
 
@@ -357,6 +363,7 @@ _SHARE = {k: CALM_SHARE.get(k, 1.0) for k in CALM}
 _CALM_SHARES = tuple(_SHARE.items())
 _ALL_EMOTIONS = frozenset(EMOTIONS)
 _NONE_OVERRULED: frozenset[str] = frozenset()
+_REQUEST_RULES_OUT = frozenset(PLEASED)
 
 
 #: Emotions felt as one family when judging how strongly: "furious" and "on hold for an hour" add up.

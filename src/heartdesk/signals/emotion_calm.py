@@ -1,0 +1,46 @@
+"""Wording that makes the emotion model's reading *calmer*: a bare answer, a plain request.
+
+The cues (``emotion_cues.py``) move calm mass towards the distress the model misses. Two kinds of
+customer turn need the opposite: the model reads a distress or a pleasure into words that, in a
+support chat, carry neither.
+
+* A bare answer to the agent's question ("No.", "Nope", "No, I haven't"): the model reads its "no"
+  as Reddit's *disapproval*, i.e. frustration (0.46 for "No.").
+* A plain request ("I'd like to cancel my order, I ordered the wrong size", "I would like a refund"):
+  the model reads the "like" as *satisfaction* (0.35 against 0.15 neutral for the first).
+
+:func:`calm_shift` moves ``MAX_SHIFT`` of the misread mass to neutral; the cue lexicon decides when
+(its ``calm_answers`` and ``calm_requests`` patterns, and only where no cue was found).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from heartdesk.model import EMOTIONS, Emotion, new_emotion
+from heartdesk.signals.context import rounded
+
+__all__ = ["ANSWER_MAX", "DISAPPROVAL", "PLEASED", "SHIFT", "calm_shift"]
+
+#: What a bare answer's "no" is misread as, and a request's "like".
+DISAPPROVAL = ("frustration", "anger")
+PLEASED = ("satisfaction",)
+ANSWER_MAX = 80  # characters: a bare answer is short
+#: Share of the misread mass that moves; also the most of the calm mass cues may move (``emotion_cues.MAX_SHIFT``).
+SHIFT = 0.85
+
+
+def calm_shift(emotion: Emotion, moving: Sequence[str]) -> Emotion:
+    """``emotion`` with ``SHIFT`` of the mass of ``moving`` moved to neutral, and no cue."""
+    scores = dict(emotion.scores)
+    moved = 0.0
+    for k in moving:
+        v = scores.get(k, 0.0)
+        moved += v * SHIFT
+        scores[k] = v * (1.0 - SHIFT)
+    scores["neutral"] = scores.get("neutral", 0.0) + moved
+    label = max(EMOTIONS, key=lambda k: scores.get(k, 0.0))
+    # Intensity measures the felt (non-neutral) emotion: what is left of it.
+    intensity = rounded(min(emotion.intensity, 1.0 - scores["neutral"]), 4) if label == "neutral" else emotion.intensity
+    reported = {k: scores.get(k, 0.0) for k in emotion.scores} if emotion.scores else scores
+    return new_emotion(label, max(intensity, 0.0), reported, ())
