@@ -22,7 +22,8 @@ from heartdesk.signals.context import rounded
 
 __all__ = ["ANSWER_MAX", "DISAPPROVAL", "PLEASED", "SHIFT", "calm_shift"]
 
-#: What a bare answer's "no" is misread as, and a request's "like".
+#: What the model reads into a bare answer's "no" (GoEmotions' disapproval, which maps to frustration and some
+#: anger), and into a request's "like".
 DISAPPROVAL = ("frustration", "anger")
 PLEASED = ("satisfaction",)
 ANSWER_MAX = 80  # characters: a bare answer is short

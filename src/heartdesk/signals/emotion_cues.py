@@ -308,7 +308,6 @@ def _bounded(unbounded: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     return spans
 
 
-#: What the model reads into a bare "no": GoEmotions' disapproval, which maps to frustration (and some anger).
 def apply(emotion: Emotion, cues: Sequence[EmotionCue], overruled: frozenset[str] = frozenset()) -> Emotion:
     """Move calm mass to the cues' emotions, in proportion to their weights.
 
