@@ -905,3 +905,21 @@ def test_a_policy_with_an_alternative_offered_is_neither_bare_nor_cold() -> None
     assert tones[1] > tones[0] + 0.25  # the offer warms the reply (tone lexicon 14)
     sorry = "I'm so sorry, that's our policy, but what I can do is offer you a voucher."
     assert found(LATE, sorry, "emotional_fix") == ["what I can do is offer you a voucher"]
+
+
+def test_blame_for_what_the_customer_did_not_back_up_is_confrontational() -> None:
+    agent = "Well, you should have backed them up. We're not responsible for that."
+    assert found(HOSTILE, agent, "confrontational") == ["you should have backed them up"]
+    assert found(HOSTILE, "You should have received an email with the tracking number.", "confrontational") == []
+
+
+def test_a_document_emailed_or_sent_over_is_a_logical_fix() -> None:
+    for agent, evidence in (
+        ("No problem, I've just emailed it to you.", "I've just emailed it"),
+        ("I've emailed you the invoice and the receipt.", "I've emailed you the invoice"),
+        ("I've sent it over, it should arrive in a minute.", "I've sent it over"),
+    ):
+        assert found(LATE, agent, "logical_fix") == [evidence], agent
+    # Contact about the matter is no fix, and a question about an email is none either.
+    for agent in ("We emailed you about this last week.", "Have you emailed us the photos yet?"):
+        assert found(LATE, agent, "logical_fix") == [], agent
