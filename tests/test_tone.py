@@ -420,3 +420,11 @@ def test_a_feeling_validated_reads_warm() -> None:
     validated = ("Your frustration is valid.", "That's not the experience we want for you.", "Your concerns are understandable.")
     for text in validated:
         assert score(text) > 0.2, text
+
+
+def test_offering_more_help_at_the_close_is_not_a_cold_question() -> None:
+    # Tone lexicon 14: the closing offer reads like its "help" wording, above a bare direct question.
+    offer = score("Is there anything else I can do for you?")
+    assert offer > 0.0
+    assert offer == pytest.approx(score("Is there anything else I can help you with today?"), abs=0.1)
+    assert offer > score("Is there anything else?")
