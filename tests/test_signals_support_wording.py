@@ -923,3 +923,17 @@ def test_a_document_emailed_or_sent_over_is_a_logical_fix() -> None:
     # Contact about the matter is no fix, and a question about an email is none either.
     for agent in ("We emailed you about this last week.", "Have you emailed us the photos yet?"):
         assert found(LATE, agent, "logical_fix") == [], agent
+
+
+def test_looking_at_other_providers_is_a_churn_threat() -> None:
+    text = "If you can't fix this I'll have to look at other providers."
+    assert evidence(text, "churn_threat") == ["look at other providers"]
+    assert evidence("I'm shopping around for cheaper providers now.", "churn_threat") == ["shopping around for cheaper providers"]
+    assert evidence("Can we look at other options for the delivery?", "churn_threat") == []
+
+
+def test_a_demo_within_the_hour_is_urgent_and_a_days_takings_lost_is_business_impact() -> None:
+    assert evidence("Our whole team can't log in and we have a client demo in an hour.", "urgency") == ["demo in an hour"]
+    bakery = "I run a small bakery and the card reader outage cost me a day's takings."
+    assert evidence(bakery, "business_impact") == ["cost me a day's takings"]
+    assert evidence("It cost me a day's wait, that's all.", "business_impact") == []
