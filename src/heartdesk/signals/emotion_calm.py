@@ -9,8 +9,9 @@ support chat, carry neither.
 * A plain request ("I'd like to cancel my order, I ordered the wrong size", "I would like a refund"):
   the model reads the "like" as *satisfaction* (0.35 against 0.15 neutral for the first).
 
-:func:`calm_shift` moves ``MAX_SHIFT`` of the misread mass to neutral; the cue lexicon decides when
-(its ``calm_answers`` and ``calm_requests`` patterns, and only where no cue was found).
+:func:`calm_shift` moves ``SHIFT`` of the misread mass to neutral where no cue was found; the cue
+lexicon decides when (its ``calm_answers`` and ``calm_requests`` patterns). Beside a cue, a plain request
+instead rules satisfaction out, and its mass goes to the cue's emotion (``CueLexicon.adjust``).
 """
 
 from __future__ import annotations

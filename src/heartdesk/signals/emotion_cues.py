@@ -249,7 +249,7 @@ class CueLexicon:
         """``emotion`` with the cues in ``text`` applied (the same object when there are none)."""
         found, overruled = self._scan(text, True)
         if found:
-            if emotion.label in PLEASED and "satisfaction" not in overruled and self._requests(text):
+            if emotion.label in PLEASED and not _REQUEST_RULES_OUT <= overruled and self._requests(text):
                 overruled = overruled | _REQUEST_RULES_OUT  # "I'd like to rebook, I've been on hold for 95 minutes"
             return apply(emotion, found, overruled)
         if (
