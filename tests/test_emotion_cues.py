@@ -531,7 +531,7 @@ def test_a_bare_answer_the_model_reads_calm_is_left_alone() -> None:
     assert default_cues().adjust(calm, "No.") is calm
 
 
-@pytest.mark.parametrize("key", ["calm_answers", "calm_requests", "calm_requests_unless"])
+@pytest.mark.parametrize("key", ["calm_answers", "calm_requests", "calm_requests_unless", "calm_apologies"])
 def test_a_broken_calm_pattern_is_a_numbered_error(tmp_path: Path, key: str) -> None:
     path = tmp_path / "cues.toml"
     broken = f"{key} = '''(no'''\n[[cues]]\nemotion = \"anger\"\nweight = 0.7\npattern = '''x'''\n"
@@ -597,3 +597,77 @@ def test_a_reading_stands_when_its_own_cue_is_stronger_than_the_wording_that_rul
     stronger = lexicon(0.8).adjust(read, text)  # stronger: the frustration reading stands and gains
     assert stronger.label == "frustration" and stronger.scores["frustration"] > 0.5
     assert len(stronger.cues) == len(weaker.cues) == 2  # both cues stay the turn's evidence
+
+
+# --- emotion cues 17 -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry to bother you again, but has there been any update?",
+        "Sorry for the late reply, I was travelling.",
+        "Sorry if this is a silly question, but how do I change my password?",
+        "Apologies for chasing, is there any news?",
+        "Sorry, I meant order 1234, not 1243.",
+    ],
+)
+def test_a_customers_polite_apology_is_no_sadness(text: str) -> None:
+    # What the model reads into "sorry" (GoEmotions' remorse, which maps to sadness).
+    remorse = emotion(sadness=0.8, neutral=0.15, gratitude=0.05)
+    calm = default_cues().adjust(remorse, text)
+    assert calm.label == "neutral", text
+    assert calm.scores["sadness"] < 0.15 and sum(calm.scores.values()) == pytest.approx(1.0)
+
+
+def test_an_apology_beside_a_loss_or_a_cue_keeps_what_the_wording_says() -> None:
+    remorse = emotion(sadness=0.8, neutral=0.15, gratitude=0.05)
+    # Grief is sadness, apology or not; a closing "sorry" after a loss is no polite formula.
+    assert default_cues().adjust(remorse, "Sorry to bother you, my husband passed away last week.").label == "sadness"
+    assert default_cues().adjust(remorse, "My dog died and I need to cancel his insurance, sorry.").label == "sadness"
+    # Beside another cue, the apology's sadness goes to neutral first and the cue takes its share.
+    chased = default_cues().adjust(remorse, "Sorry to chase, but I've been waiting for 3 weeks for my refund.")
+    assert chased.label == "frustration" and chased.scores["sadness"] < 0.15
+    # The customer's own late reply is no lateness of the service.
+    assert all(c.emotion != "frustration" for c in default_cues().find("Sorry for the late reply."))
+    assert any(c.emotion == "frustration" for c in default_cues().find("The engineer was late again."))
+
+
+def test_thanks_taken_back_is_frustration() -> None:
+    thanked = emotion(gratitude=0.9, neutral=0.1)
+    for text in (
+        "Thanks a lot, now I have to start all over again.",
+        "Thanks, but it still doesn't work.",
+        "Thanks for the reply, but that doesn't answer my question.",
+        "I appreciate your help but this still isn't resolved.",
+    ):
+        assert default_cues().adjust(thanked, text).label == "frustration", text
+    for text in ("Thanks, but I don't need it anymore.", "Thanks, now I know where to look.", "Thanks, but I'm fine now."):
+        assert default_cues().adjust(thanked, text).label == "gratitude", text
+
+
+def test_just_wanting_it_over_is_frustration_and_a_preface_is_not() -> None:
+    pleased = emotion(satisfaction=0.5, neutral=0.4, frustration=0.1)
+    for text in ("I just want my money back.", "I just want it to work, that's all.", "We just want to go home."):
+        assert default_cues().adjust(pleased, text).label == "frustration", text
+    prefaces = ("I just want to say thank you to Sam.", "I just want to check the address.", "I just want to thank the crew!")
+    for text in prefaces:
+        assert all(c.emotion != "frustration" for c in default_cues().find(text)), text
+
+
+def test_stress_unhappiness_and_a_supervisor_asked_for_rule_out_the_models_reading() -> None:
+    sad = emotion(sadness=0.7, neutral=0.2, anxiety=0.1)
+    assert default_cues().adjust(sad, "I'm so stressed, the wedding is on Saturday.").label == "anxiety"
+    assert default_cues().adjust(sad, "I'm sorry to say I'm very unhappy with the service.").label == "frustration"
+    pleased = emotion(satisfaction=0.52, neutral=0.38, frustration=0.1)  # "please" read as satisfaction
+    assert default_cues().adjust(pleased, "Please escalate this, I need a supervisor.").label == "frustration"
+    confused = emotion(confusion=0.34, neutral=0.3, frustration=0.2, sadness=0.16)
+    assert default_cues().adjust(confused, "Honestly I don't even know what to say anymore.").label == "frustration"
+    angry_words = "I'm really mad about the situation with my account."
+    assert any(c.emotion == "anger" for c in default_cues().find(angry_words))
+
+
+def test_urgency_denied_is_no_anxiety_cue() -> None:
+    for text in ("It's not urgent, but could you check my invoice?", "It isn't an emergency.", "No rush, I'm not worried."):
+        assert all(c.emotion != "anxiety" for c in default_cues().find(text)), text
+    assert any(c.emotion == "anxiety" for c in default_cues().find("It's urgent, I'm worried."))

@@ -937,3 +937,75 @@ def test_a_demo_within_the_hour_is_urgent_and_a_days_takings_lost_is_business_im
     bakery = "I run a small bakery and the card reader outage cost me a day's takings."
     assert evidence(bakery, "business_impact") == ["cost me a day's takings"]
     assert evidence("It cost me a day's wait, that's all.", "business_impact") == []
+
+
+# --- seventeenth session -----------------------------------------------------------------------------------
+
+WAITING = "I've been waiting three weeks for my refund."
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence_text"),
+    [
+        ("I was told a technician would call between 8 and 12. It's now 3pm.", "I was told a technician would"),
+        ("We were promised a call this morning and got nothing.", "We were promised"),
+        ("Seriously? That's the best you can do?", "That's the best you can do"),
+        ("The product description clearly said waterproof. It isn't.", "description clearly said"),
+        ("I honestly feel like nobody there cares.", "nobody there cares"),
+    ],
+)
+def test_complaints_lexicon_twelve(text: str, evidence_text: str) -> None:
+    assert evidence_text in evidence(text, "complaint")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I was told to contact you about my refund.", "Is that all you can see on the account?", "The label clearly says fragile."],
+)
+def test_an_instruction_passed_on_or_a_label_read_out_is_no_complaint(text: str) -> None:
+    assert evidence(text, "complaint") == []
+
+
+def test_a_departure_and_a_request_to_speed_up_are_urgent_and_urgency_denied_is_not() -> None:
+    text = "Is there any way to speed this up? I'm leaving the country on Friday."
+    assert evidence(text, "urgency") == ["speed this up", "I'm leaving the country on Friday"]
+    assert evidence("We fly out tomorrow and the passports haven't arrived.", "urgency") == ["We fly out tomorrow"]
+    for calm in ("I'm leaving a review about this.", "It's not an emergency, just curious about the new pricing."):
+        assert evidence(calm, "urgency") == [], calm
+
+
+def test_days_of_work_lost_are_business_impact() -> None:
+    assert evidence("This has cost me two days of work already.", "business_impact") == ["cost me two days of work"]
+    assert evidence("I lost a day of work waiting in for the engineer.", "business_impact") == ["lost a day of work"]
+    assert evidence("It took two days of work to set up, but it runs well now.", "business_impact") == []
+
+
+def test_the_wait_called_unreasonable_is_warm_empathy() -> None:
+    for agent, said in (
+        ("I hear you, three weeks is far too long to wait for your own money.", "three weeks is far too long"),
+        ("You shouldn't have had to wait this long. I'll chase it today.", "You shouldn't have had to wait this long"),
+        ("That sounds really disruptive, especially when you're working from home.", "That sounds really disruptive"),
+    ):
+        assert found(WAITING, agent, "empathy") == [said], agent
+        assert load_default().score([agent], [None])[0] > 0.3, agent  # tone lexicon 15: not cold
+    assert found(WAITING, "The message is too long to send.", "empathy") == []
+    assert load_default().score(["You should have read the terms."], [None])[0] < 0
+
+
+def test_the_terms_pointed_at_as_the_whole_answer_are_a_bare_policy() -> None:
+    assert found(WAITING, "Refunds take up to 30 days as stated in our terms.", "bare_policy") == ["as stated in our terms"]
+    kinder = "I'm sorry for the wait. Refunds take up to 30 days as stated in our terms, but I've asked the team to speed it up."
+    assert found(WAITING, kinder, "bare_policy") == []
+
+
+def test_customer_apologies_and_taken_back_thanks_read_right_in_the_engine() -> None:
+    def label(text: str) -> str:
+        emo = analyze(Conversation.of("t", ("customer", text))).turns[0].emotion
+        assert emo is not None
+        return emo.label
+
+    assert label("Sorry to bother you again, but has there been any update?") == "neutral"
+    assert label("Thanks a lot, now I have to start all over again.") == "frustration"
+    assert label("Great, another automated reply. Just what I needed.") == "frustration"
+    assert label("I just want my money back.") == "frustration"
+    assert label("That's really kind of you, thank you so much for sorting this out.") == "gratitude"

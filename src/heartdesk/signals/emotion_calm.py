@@ -1,4 +1,4 @@
-"""Wording that makes the emotion model's reading *calmer*: a bare answer, a plain request.
+"""Wording that makes the emotion model's reading *calmer*: a bare answer, a plain request, a polite apology.
 
 The cues (``emotion_cues.py``) move calm mass towards the distress the model misses. Two kinds of
 customer turn need the opposite: the model reads a distress or a pleasure into words that, in a
@@ -8,10 +8,14 @@ support chat, carry neither.
   as Reddit's *disapproval*, i.e. frustration (0.46 for "No.").
 * A plain request ("I'd like to cancel my order, I ordered the wrong size", "I would like a refund"):
   the model reads the "like" as *satisfaction* (0.35 against 0.15 neutral for the first).
+* A polite apology ("Sorry to bother you again, but has there been any update?", "Sorry for the late reply"):
+  the model reads the "sorry" as *remorse*, i.e. sadness (0.80 and 0.98).
 
 :func:`calm_shift` moves ``SHIFT`` of the misread mass to neutral where no cue was found; the cue
-lexicon decides when (its ``calm_answers`` and ``calm_requests`` patterns). Beside a cue, a plain request
-instead rules satisfaction out, and its mass goes to the cue's emotion (``CueLexicon.adjust``).
+lexicon decides when (its ``calm_answers``, ``calm_requests`` and ``calm_apologies`` patterns). Beside a cue, a
+plain request instead rules satisfaction out, and its mass goes to the cue's emotion; a polite apology still
+moves sadness to neutral first, and the cues then take their share of it as of any calm mass (not where a cue
+of the turn is one of sadness: "Sorry to bother you, my husband passed away"; ``CueLexicon.adjust``).
 """
 
 from __future__ import annotations
@@ -21,12 +25,14 @@ from collections.abc import Sequence
 from heartdesk.model import EMOTIONS, Emotion, new_emotion
 from heartdesk.signals.context import rounded
 
-__all__ = ["ANSWER_MAX", "DISAPPROVAL", "PLEASED", "SHIFT", "calm_shift"]
+__all__ = ["ANSWER_MAX", "DISAPPROVAL", "PLEASED", "REMORSE", "SHIFT", "calm_shift"]
 
 #: What the model reads into a bare answer's "no" (GoEmotions' disapproval, which maps to frustration and some
 #: anger), and into a request's "like".
 DISAPPROVAL = ("frustration", "anger")
 PLEASED = ("satisfaction",)
+#: What the model reads into a polite "sorry" (GoEmotions' remorse, which maps to sadness).
+REMORSE = ("sadness",)
 ANSWER_MAX = 80  # characters: a bare answer is short
 #: Share of the misread mass that moves; also the most of the calm mass cues may move (``emotion_cues.MAX_SHIFT``).
 SHIFT = 0.85

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from heartdesk.model import EMOTIONS, Emotion, EmotionCue, new_emotion
 from heartdesk.signals.context import rounded
-from heartdesk.signals.emotion_calm import ANSWER_MAX, DISAPPROVAL, PLEASED, SHIFT, calm_shift
+from heartdesk.signals.emotion_calm import ANSWER_MAX, DISAPPROVAL, PLEASED, REMORSE, SHIFT, calm_shift
 from heartdesk.signals.lexicon import LexiconError, top_level_alternatives
 from heartdesk.signals.prefilter import Prefilter
 from heartdesk.signals.re2_spans import Re2Finder, finder
@@ -48,6 +48,8 @@ CALM_SHARE = {"neutral": 1.0, "satisfaction": 0.25, "gratitude": 0.25}
 #: gave 0.605 at 0.904, 18 % of the new distress labels on tweets annotated neutral or positive.
 CONFUSION_MOVES_AT = 0.8
 CONFUSION_SHARE = 0.5
+#: The top-level keys of a cue file that make the model's reading calmer (``emotion_calm.py``).
+CALM_KEYS = ("calm_answers", "calm_requests", "calm_requests_unless", "calm_apologies")
 _LIMIT = 100_000  # like the detectors, cues read the first 100k characters of a turn
 
 
@@ -86,16 +88,19 @@ class CueLexicon:
         calm_answers: str | None = None,
         calm_requests: str | None = None,
         calm_requests_unless: str | None = None,
+        calm_apologies: str | None = None,
     ) -> None:
         self.version = version
         #: A bare answer to the agent's question ("No.", "Nope", "No, I haven't"), matched on the whole
         #: lower-cased, stripped turn: the model reads its "no" as Reddit's disapproval (frustration).
         #: A plain request ("I'd like to cancel my order"), searched in the lower-cased turn: the model
         #: reads its "like" as satisfaction; not where ``calm_requests_unless`` finds praise or thanks.
-        #: See ``emotion_calm.py``.
+        #: A customer's polite apology ("Sorry to bother you again", "sorry for the late reply"), searched in the
+        #: lower-cased turn: the model reads its "sorry" as remorse (sadness). See ``emotion_calm.py``.
         self._calm_answer = _compiled("calm_answers", calm_answers)
         self._calm_request = _compiled("calm_requests", calm_requests)
         self._calm_request_unless = _compiled("calm_requests_unless", calm_requests_unless)
+        self._calm_apology = _compiled("calm_apologies", calm_apologies)
         self._cues: list[_Cue] = []
         self._by_word: dict[bytes, list[int]] = {}
         self._by_substring: list[tuple[str, int]] = []
@@ -165,7 +170,7 @@ class CueLexicon:
             ]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise LexiconError("E132", f"{path}: every [[cues]] entry needs emotion, weight and pattern ({exc})") from None
-        calm = {k: str(data[k]) for k in ("calm_answers", "calm_requests", "calm_requests_unless") if data.get(k)}
+        calm = {k: str(data[k]) for k in CALM_KEYS if data.get(k)}
         return cls(cues, version=str(data.get("version", "1")), **calm)
 
     def _candidates(self, lowered: str) -> set[int]:
@@ -251,6 +256,10 @@ class CueLexicon:
         if found:
             if emotion.label in PLEASED and not _REQUEST_RULES_OUT <= overruled and self._requests(text):
                 overruled = overruled | _REQUEST_RULES_OUT  # "I'd like to rebook, I've been on hold for 95 minutes"
+            elif emotion.label in REMORSE and self._apologises(text) and all(c.emotion not in REMORSE for c in found):
+                # The apology says nothing of the cue's emotion: its sadness goes to neutral first, and the cues
+                # then move their share of that ("Sorry to chase, but I've been waiting for 3 weeks").
+                emotion = calm_shift(emotion, REMORSE)
             return apply(emotion, found, overruled)
         if (
             self._calm_answer is not None
@@ -261,7 +270,13 @@ class CueLexicon:
             return calm_shift(emotion, DISAPPROVAL)
         if emotion.label in PLEASED and self._requests(text):
             return calm_shift(emotion, PLEASED)
+        if emotion.label in REMORSE and self._apologises(text):
+            return calm_shift(emotion, REMORSE)
         return emotion
+
+    def _apologises(self, text: str) -> bool:
+        """Whether ``text`` holds a customer's polite apology ("sorry to bother you", "sorry for the late reply")."""
+        return self._calm_apology is not None and self._calm_apology.search(text[:_LIMIT].lower()) is not None
 
     def _requests(self, text: str) -> bool:
         """Whether ``text`` makes a plain request ("I'd like a refund") and neither thanks nor praises."""
