@@ -610,6 +610,8 @@ def test_a_reading_stands_when_its_own_cue_is_stronger_than_the_wording_that_rul
         "Sorry if this is a silly question, but how do I change my password?",
         "Apologies for chasing, is there any news?",
         "Sorry, I meant order 1234, not 1243.",
+        "Sorry to bother you 🙏 any news on order 5521?",  # past ASCII: the Python search, not RE2
+        "Désolé — sorry for the late reply!",
     ],
 )
 def test_a_customers_polite_apology_is_no_sadness(text: str) -> None:

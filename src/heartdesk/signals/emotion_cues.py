@@ -150,6 +150,7 @@ class CueLexicon:
             self._prefilter.add(i, cue.regex.pattern, cue.regex.flags)
         self._finders_built = False
         self._finders: list[Re2Finder | None] = []
+        self._apology_finder: Re2Finder | None = None
 
     @classmethod
     def from_file(cls, path: Path) -> CueLexicon:
@@ -205,6 +206,8 @@ class CueLexicon:
         if not self._finders_built:
             # Built on first use, like the prefilter: HEARTDESK_NO_PREFILTER is read then.
             self._finders = [finder(c.regex.pattern, c.regex.flags) for c in self._cues]
+            apology = self._calm_apology
+            self._apology_finder = None if apology is None else finder(apology.pattern, apology.flags)
             self._finders_built = True
         if gated:
             # The prefilter may name too many cues, never too few (None: not an ASCII turn, RE2 missing or
@@ -276,7 +279,14 @@ class CueLexicon:
 
     def _apologises(self, text: str) -> bool:
         """Whether ``text`` holds a customer's polite apology ("sorry to bother you", "sorry for the late reply")."""
-        return self._calm_apology is not None and self._calm_apology.search(text[:_LIMIT].lower()) is not None
+        if self._calm_apology is None:
+            return False
+        low = text[:_LIMIT].lower()
+        # Asked only after ``_scan`` (which builds the finders); RE2 reads an ASCII turn in one pass.
+        fast = self._apology_finder
+        if fast is not None and low.isascii() and len(low) == len(text[:_LIMIT]):
+            return fast.found(low.encode("ascii"), low)
+        return self._calm_apology.search(low) is not None
 
     def _requests(self, text: str) -> bool:
         """Whether ``text`` makes a plain request ("I'd like a refund") and neither thanks nor praises."""
