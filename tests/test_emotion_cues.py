@@ -673,3 +673,17 @@ def test_urgency_denied_is_no_anxiety_cue() -> None:
     for text in ("It's not urgent, but could you check my invoice?", "It isn't an emergency.", "No rush, I'm not worried."):
         assert all(c.emotion != "anxiety" for c in default_cues().find(text)), text
     assert any(c.emotion == "anxiety" for c in default_cues().find("It's urgent, I'm worried."))
+
+
+def test_chasing_what_has_not_come_and_an_order_with_now_are_frustration() -> None:
+    calm = emotion(neutral=0.9, confusion=0.1)
+    for text in ("WHERE IS MY REFUND", "Where are our bags?", "Fix it. Now.", "Sort this out now!", "lol ok whatever"):
+        assert default_cues().adjust(calm, text).label == "frustration", text
+    for text in ("Where is my order number on the invoice?", "Is it fixed now?", "Whatever works best for you."):
+        assert default_cues().adjust(calm, text).label == "neutral", text
+
+
+def test_a_request_opening_on_please_is_no_satisfaction() -> None:
+    pleased = emotion(satisfaction=0.36, neutral=0.34, frustration=0.1, gratitude=0.2)  # the model's "please"
+    assert default_cues().adjust(pleased, "Please cancel my subscription effective immediately.").label == "neutral"
+    assert default_cues().adjust(pleased, "Please send the invoice again, you were great!") is pleased

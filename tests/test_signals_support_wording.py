@@ -1009,3 +1009,9 @@ def test_customer_apologies_and_taken_back_thanks_read_right_in_the_engine() -> 
     assert label("Great, another automated reply. Just what I needed.") == "frustration"
     assert label("I just want my money back.") == "frustration"
     assert label("That's really kind of you, thank you so much for sorting this out.") == "gratitude"
+
+
+def test_asking_where_the_refund_is_is_a_complaint_and_asking_for_its_number_is_not() -> None:
+    assert evidence("Where is my order? I placed it two weeks ago.", "complaint") == ["Where is my order"]
+    assert evidence("WHERE IS MY REFUND", "complaint") == ["WHERE IS MY REFUND"]
+    assert evidence("Where is my order number on the invoice?", "complaint") == []
