@@ -1015,3 +1015,27 @@ def test_asking_where_the_refund_is_is_a_complaint_and_asking_for_its_number_is_
     assert evidence("Where is my order? I placed it two weeks ago.", "complaint") == ["Where is my order"]
     assert evidence("WHERE IS MY REFUND", "complaint") == ["WHERE IS MY REFUND"]
     assert evidence("Where is my order number on the invoice?", "complaint") == []
+
+
+CHARGED = "This is ridiculous, I've been charged for a plan I cancelled!"
+
+
+def test_the_companys_record_held_up_as_the_answer_is_defensive() -> None:
+    agent = "Our system shows the plan was active, so the charge is correct."
+    assert found(CHARGED, agent, "defensive") == ["so the charge is correct"]
+    assert found(CHARGED, "Our system shows the refund went out on Monday.", "defensive") == []
+
+
+def test_a_missed_step_guessed_at_is_confrontational_and_a_delay_explained_is_not() -> None:
+    laptop = "My laptop won't turn on after the update."
+    assert found(laptop, "You probably didn't let the update finish.", "confrontational") == ["You probably didn't let"]
+    assert found(laptop, "You probably haven't received the email yet.", "confrontational") == []
+
+
+def test_a_fix_promised_until_resolved_is_no_fix_yet_and_a_one_word_goodbye_closes() -> None:
+    laptop = "My laptop won't turn on after the update."
+    assert found(laptop, "I'll personally keep an eye on this case until it's resolved.", "logical_fix") == []
+    assert found(laptop, "Good news, it's resolved now.", "logical_fix") == ["it's resolved"]
+    thanks = "Thanks so much, that's sorted it!"
+    assert found(thanks, "No worries. Bye.", "closing") == ["Bye"]
+    assert found(thanks, "Say bye to the old plan, you're on the new one now.", "closing") == []
