@@ -687,3 +687,11 @@ def test_a_request_opening_on_please_is_no_satisfaction() -> None:
     pleased = emotion(satisfaction=0.36, neutral=0.34, frustration=0.1, gratitude=0.2)  # the model's "please"
     assert default_cues().adjust(pleased, "Please cancel my subscription effective immediately.").label == "neutral"
     assert default_cues().adjust(pleased, "Please send the invoice again, you were great!") is pleased
+
+
+def test_a_promise_heard_before_is_frustration() -> None:
+    thanked = emotion(gratitude=0.9, neutral=0.1)
+    for text in ("Thanks, but I've heard that before.", "That's what you said last week.", "You told me the same thing yesterday."):
+        assert default_cues().adjust(thanked, text).label == "frustration", text
+    for text in ("Never heard that before, haha.", "I've heard great things about your new plan!"):
+        assert all(c.emotion != "frustration" for c in default_cues().find(text)), text

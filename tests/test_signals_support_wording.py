@@ -1039,3 +1039,11 @@ def test_a_fix_promised_until_resolved_is_no_fix_yet_and_a_one_word_goodbye_clos
     thanks = "Thanks so much, that's sorted it!"
     assert found(thanks, "No worries. Bye.", "closing") == ["Bye"]
     assert found(thanks, "Say bye to the old plan, you're on the new one now.", "closing") == []
+
+
+def test_a_complaint_announced_and_staff_who_brushed_the_customer_off_are_complaints() -> None:
+    letter = "Hello, I am writing to complain about the service I received on Saturday. The staff member was dismissive."
+    assert evidence(letter, "complaint") == ["writing to complain", "staff member was dismissive"]
+    assert evidence("I'd like to make a complaint about my delivery driver.", "complaint") == ["I'd like to make a complaint"]
+    for text in ("How do I make a complaint?", "I can't complain, the service was great.", "Where can I find the complaint form?"):
+        assert evidence(text, "complaint") == [], text
