@@ -691,7 +691,8 @@ def test_a_request_opening_on_please_is_no_satisfaction() -> None:
 
 def test_a_promise_heard_before_is_frustration() -> None:
     thanked = emotion(gratitude=0.9, neutral=0.1)
-    for text in ("Thanks, but I've heard that before.", "That's what you said last week.", "You told me the same thing yesterday."):
+    heard = ("Thanks, but I've heard that before.", "That's what you said last week.", "You told me the same thing yesterday.")
+    for text in heard:
         assert default_cues().adjust(thanked, text).label == "frustration", text
     for text in ("Never heard that before, haha.", "I've heard great things about your new plan!"):
         assert all(c.emotion != "frustration" for c in default_cues().find(text)), text
