@@ -1047,3 +1047,18 @@ def test_a_complaint_announced_and_staff_who_brushed_the_customer_off_are_compla
     assert evidence("I'd like to make a complaint about my delivery driver.", "complaint") == ["I'd like to make a complaint"]
     for text in ("How do I make a complaint?", "I can't complain, the service was great.", "Where is the complaint form?"):
         assert evidence(text, "complaint") == [], text
+
+
+PAYING = "Your website is a joke, I've tried to pay three times and it keeps failing!"
+
+
+def test_the_fault_denied_by_a_test_on_our_side_or_other_customers_is_defensive() -> None:
+    for agent, said in (
+        ("It works fine on our end.", "It works fine on our end"),
+        ("There's nothing wrong with our website.", "There's nothing wrong with our website"),
+        ("Lots of customers pay online every day without issues.", "Lots of customers pay online every day without issues"),
+    ):
+        assert found(PAYING, agent, "defensive") == [said], agent
+    assert found(PAYING, "It works fine on our end now, could you try again?", "defensive") == []
+    assert found("Can I pay online?", "Yes, lots of customers pay online every day without issues.", "defensive") == []
+    assert found(PAYING, "I'm not sure what you want me to say.", "dismissive") == ["I'm not sure what you want me to say"]
