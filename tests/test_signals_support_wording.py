@@ -1062,3 +1062,26 @@ def test_the_fault_denied_by_a_test_on_our_side_or_other_customers_is_defensive(
     assert found(PAYING, "It works fine on our end now, could you try again?", "defensive") == []
     assert found("Can I pay online?", "Yes, lots of customers pay online every day without issues.", "defensive") == []
     assert found(PAYING, "I'm not sure what you want me to say.", "dismissive") == ["I'm not sure what you want me to say"]
+
+
+def test_a_business_customer_weighing_vendors_is_a_churn_threat() -> None:
+    text = "We're evaluating other vendors because of these outages."
+    assert evidence(text, "churn_threat") == ["evaluating other vendors"]
+    assert evidence("We're evaluating other options for the rollout.", "churn_threat") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("The API keeps returning 500 errors since your deploy this morning.", "keeps returning 500 errors"),
+        ("This is the second outage this month. Our CTO is asking questions.", "second outage this month"),
+        ("I've submitted meter readings every month and you still sent an estimated bill.", "you still sent"),
+        ("I've been on the phone with your team for an hour and got nowhere.", "got nowhere"),
+    ],
+)
+def test_getting_nowhere_and_failures_that_repeat_are_complaints(text: str, said: str) -> None:
+    assert said in evidence(text, "complaint")
+
+
+def test_being_told_what_is_still_needed_is_no_complaint() -> None:
+    assert evidence("You still need to send the form.", "complaint") == []
