@@ -519,6 +519,51 @@ def test_defensive_needs_a_hostile_customer_and_blame() -> None:
     assert found("This is ridiculous!!!", "You should have received a tracking email yesterday.", "defensive") == []
 
 
+HOSTILE_PROBES = [
+    "This is RIDICULOUS",
+    "this is ridiculous",
+    "WHERE IS MY REFUND",
+    "Where is my refund?!",
+    "I'm fed up!!",
+    "You people are useless",
+    "you guys never call back",
+    "I want a refund",
+    "I’m sick and tired of this",
+    "Hell no",
+    "hello there",
+    "Shell account",
+    "It's a JOKE",
+    "joke",
+    "jokes aside, thanks",
+    "I am NOT happy",
+    "OK",
+    "ASAP please",
+    "Je suis très en colère, c'est RIDICULE",
+    "naïve question: is it a scam?",
+    "give me my money back",
+    "F***ing app",
+    "your staff lost my bag",
+    "Your service is great",
+    "absurd!",
+    "mad at you",
+    "madam",
+    "Ridiculous?!",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_PROBES)
+def test_the_hostile_wording_check_agrees_with_the_plain_regex(text: str) -> None:
+    # The fast check asks RE2 on the lower-cased turn and checks shouting apart; the reference is the one
+    # case-insensitive regex of both lists, as the lexicon file states them.
+    import re
+
+    parts = agent_text.context_parts("defensive", "hostile_customer") + agent_text.context_parts("defensive", "hostile_shouting")
+    reference = re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE | re.MULTILINE)
+    defensive = next(d for d in Pipeline().detectors if d.name == "defensive")
+    assert defensive._hostile_words(text) == (reference.search(text) is not None), text
+
+
 # --- greeting / closing ------------------------------------------------------------------
 
 

@@ -209,7 +209,8 @@ class Defensive(AgentLexiconDetector):
     requires = ("emotion", "tone")
     produces = ("defensive",)
     lexicon = "defensive"
-    _hostile = context_patterns("defensive", "hostile_customer")
+    _hostile = context_search("defensive", "hostile_customer")
+    _shouting = context_patterns("defensive", "hostile_shouting")
 
     def hostility(self, ctx: TurnContext) -> float:
         prev = ctx.previous_customer_turns(2)
@@ -226,9 +227,15 @@ class Defensive(AgentLexiconDetector):
             )
         tone = ctx.tones[i] if i < len(ctx.tones) else 0.0
         level = max(angry, 0.6 * distress(emo), -tone)
-        if self._hostile is not None and any(self._hostile.search(t.text) for _, t in prev):
-            level = max(level, 0.8)
+        if level < 0.8 and any(self._hostile_words(t.text) for _, t in prev):
+            level = 0.8
         return min(1.0, level)
+
+    def _hostile_words(self, text: str) -> bool:
+        """Whether ``text`` holds hostile wording or shouting (the lexicon's ``[context]`` lists)."""
+        if self._hostile is not None and found_in(self._hostile, text):
+            return True
+        return self._shouting is not None and self._shouting.search(text) is not None
 
     _last: tuple[TurnContext | None, float] = (None, 0.0)
 
