@@ -1085,3 +1085,17 @@ def test_getting_nowhere_and_failures_that_repeat_are_complaints(text: str, said
 
 def test_being_told_what_is_still_needed_is_no_complaint() -> None:
     assert evidence("You still need to send the form.", "complaint") == []
+
+
+def test_asking_for_someone_senior_or_taking_it_outside_is_an_escalation_request() -> None:
+    assert evidence("Is there a manager I can talk to?", "escalation_request") == ["Is there a manager I can talk"]
+    assert evidence("Is there a manager's discount?", "escalation_request") == []
+    assert evidence("I'd like to speak to a human, not a bot.", "escalation_request") == ["I'd like to speak to a human"]
+
+    def label(text: str) -> str:
+        emo = analyze(Conversation.of("t", ("customer", text))).turns[0].emotion
+        assert emo is not None
+        return emo.label
+
+    for text in ("I'll be taking this to the ombudsman.", "I'm going to post about this on Twitter."):
+        assert label(text) == "frustration", text
