@@ -1096,3 +1096,17 @@ def test_asking_for_someone_senior_or_taking_it_outside_is_an_escalation_request
 
     for text in ("I'll be taking this to the ombudsman.", "I'm going to post about this on Twitter."):
         assert emotion_label(text) == "frustration", text
+
+
+OFFLINE = "I've been without internet for 5 days and I work from home!"
+
+
+def test_reliance_seen_and_a_booking_prioritised_and_the_queue_order_as_the_answer() -> None:
+    agent = "I can see how much you rely on it for work, so I've prioritised your booking."
+    assert found(OFFLINE, agent, "empathy") == ["I can see how much you rely on"]
+    assert found(OFFLINE, agent, "logical_fix") == ["I've prioritised"]
+    assert found(OFFLINE, "I can see how much you paid for the plan.", "empathy") == []
+    queue = "Engineers are booked on a first come, first served basis."
+    assert found(OFFLINE, queue, "bare_policy") == ["on a first come, first served basis"]
+    kinder = queue[:-1] + ", but I've asked for a cancellation slot for you."
+    assert found(OFFLINE, kinder, "bare_policy") == []
