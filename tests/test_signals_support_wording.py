@@ -1110,3 +1110,12 @@ def test_reliance_seen_and_a_booking_prioritised_and_the_queue_order_as_the_answ
     assert found(OFFLINE, queue, "bare_policy") == ["on a first come, first served basis"]
     kinder = queue[:-1] + ", but I've asked for a cancellation slot for you."
     assert found(OFFLINE, kinder, "bare_policy") == []
+
+
+def test_asking_indirectly_where_it_is_and_nobody_able_to_say_are_complaints() -> None:
+    assert evidence("Can someone please just tell me where my money is?", "complaint") == ["where my money is"]
+    assert evidence("Still no sign of my order, can you check where it is?", "complaint") == ["no sign of my order"]
+    assert "Nobody can tell" in evidence("Nobody can tell me. Three calls so far.", "complaint")
+    for text in ("Could you tell me where my nearest store is?", "There's no sign of damage on the box."):
+        assert evidence(text, "complaint") == [], text
+    assert emotion_label("Nobody can tell me where my bags are.") == "frustration"
