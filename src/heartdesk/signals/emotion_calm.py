@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from heartdesk.model import EMOTIONS, Emotion, new_emotion
+from heartdesk.model import EMOTIONS, Emotion
+from heartdesk.models.emotion import make_emotion as new_emotion
 from heartdesk.signals.context import rounded
 
 __all__ = ["ANSWER_MAX", "DISAPPROVAL", "PLEASED", "REMORSE", "SHIFT", "calm_shift"]
