@@ -121,7 +121,8 @@ def test_context_lists_are_run_by_re2_on_ascii_turns() -> None:
 
     for search in _context_searches():
         agent_unless.found_in(search, "Refunds are not possible.")
-        assert isinstance(agent_unless._finders[search[0]], agent_unless.Re2Finder)
+        entry = agent_unless._finders[id(search[0])]
+        assert entry[0] is search[0] and isinstance(entry[1], agent_unless.Re2Finder)
 
 
 @pytest.mark.parametrize("text", _CONTEXT_TEXTS)

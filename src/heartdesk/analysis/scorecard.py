@@ -180,7 +180,9 @@ def _none(name: str) -> Dimension:
 
 
 def _trajectory(conversation: Conversation, customer_turns: Sequence[TurnAnalysis], distresses: list[float]) -> Trajectory:
-    emos = [(t.index, t.emotion, d) for t, d in zip(customer_turns, distresses, strict=True) if t.emotion is not None]
+    # Indexed, not zipped: ``zip(..., strict=True)`` takes the keyword path of a type call (~1,700
+    # instructions), three times per conversation here.
+    emos = [(t.index, t.emotion, distresses[k]) for k, t in enumerate(customer_turns) if t.emotion is not None]
     if not emos:
         return Trajectory(None, None, 0.0, 0.0, 0.0, "no customer turn")
     # The opening is the worse of the customer's first two turns (when there are three or more):
@@ -202,8 +204,9 @@ def _trajectory(conversation: Conversation, customer_turns: Sequence[TurnAnalysi
         if len(_MOVES) < _EFFECTS_MAX:  # custom emotion models may bring their own labels
             _MOVES[(kind, first.label, last.label)] = summary
     out = object.__new__(Trajectory)  # as ``_new_dimension``: the frozen dataclass's __init__ costs twice as much
-    for set_field, value in zip(_SET_TRAJECTORY, (first.label, last.label, d0, d1, change, summary), strict=True):
-        set_field(out, value)
+    values = (first.label, last.label, d0, d1, change, summary)
+    for k, set_field in enumerate(_SET_TRAJECTORY):
+        set_field(out, values[k])
     return out
 
 
@@ -292,6 +295,6 @@ def build_scorecard(conversation: Conversation, turns: Sequence[TurnAnalysis]) -
     tone = _new_dimension("tone", tone_score, tuple(tone_ev), f"tone {tone_score}/100; mean agent tone {mean_tone:+.2f}")
     card = object.__new__(Scorecard)
     values = (empathy, listening, tone, ownership, resolution, etiquette, trajectory, last_customer, escalations, interruptions)
-    for set_field, value in zip(_SET_SCORECARD, values, strict=True):
-        set_field(card, value)
+    for k, set_field in enumerate(_SET_SCORECARD):
+        set_field(card, values[k])
     return card

@@ -261,7 +261,7 @@ class EmotionClassifier:
         intensity = np.clip(strength * boost, 0.0, 1.0).round(4)
         labels = [EMOTIONS[t] for t in top.tolist()]
         return [
-            make_emotion(label, i, dict(zip(EMOTIONS, row, strict=True)), ())
+            make_emotion(label, i, {k: row[j] for j, k in enumerate(EMOTIONS)}, ())
             for label, i, row in zip(labels, intensity.tolist(), scores.tolist(), strict=True)
         ]
 

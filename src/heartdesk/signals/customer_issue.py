@@ -105,7 +105,7 @@ class RealIssue:
         if sum(vent) + 2.0 * upset < VENT_MIN:
             return
         problem = _weights(self._problem, self._problem_scan.find(p), p)
-        net = [a - 0.8 * v for a, v in zip(problem, vent, strict=True)]
+        net = [a - 0.8 * vent[k] for k, a in enumerate(problem)]
         best = max(range(len(bounds)), key=net.__getitem__)
         if problem[best] < PROBLEM_MIN or net[best] <= 0:
             return
