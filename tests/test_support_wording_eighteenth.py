@@ -1,0 +1,118 @@
+"""Support wording read right in the eighteenth session (emotion cues 18, complaint lexicon 13, bare_policy
+lexicon 8), each with the look-alike it must leave alone. Examples written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from heartdesk import Conversation, analyze
+from heartdesk.model import EMOTIONS, Emotion
+from heartdesk.signals.emotion_cues import default_cues
+
+LATE = "My order hasn't arrived and it's been two weeks."
+
+
+def emotion(**scores: float) -> Emotion:
+    full = {k: 0.0 for k in EMOTIONS} | scores
+    return Emotion(max(full, key=lambda k: full[k]), 0.2, full)
+
+
+def found(customer: str, agent: str, label: str) -> list[str]:
+    """Evidence of the present ``label`` findings on the agent's reply, with the shipped engine."""
+    last = analyze(Conversation.of("t", ("customer", customer), ("agent", agent))).turns[-1]
+    return [agent[f.start : f.end] for f in last.findings if f.present and f.label == label]
+
+
+def evidence(text: str, label: str) -> list[str]:
+    """Evidence of the present ``label`` findings on a customer's opening message."""
+    turn = analyze(Conversation.of("t", ("customer", text))).turns[0]
+    return [text[f.start : f.end] for f in turn.findings if f.present and f.label == label]
+
+
+def cue_emotions(text: str) -> list[str]:
+    return [c.emotion for c in default_cues().find(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm honestly at my wits' end with this.",
+        "We're at our wits end here.",
+        "I'm at the end of my rope with this company.",
+        "My patience has run out.",
+        "Honestly, I'm out of patience.",
+        "I've been trying to get through since 8am.",
+        "Been trying to reach an agent for two days.",
+        "I have been trying to call you all morning!",
+        "Can someone PLEASE just give me a straight answer?",
+        "I feel like I'm being ignored.",
+    ],
+)
+def test_exasperation_in_few_words_is_a_frustration_cue(text: str) -> None:
+    assert "frustration" in cue_emotions(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thank you for your patience.",  # the agent's formula, said back
+        "I tried calling yesterday, but the line was busy, so I'm emailing instead.",
+        "Can you just confirm the delivery address?",  # "can you just" is a plain request
+        "The straight edge of the box was dented.",
+        "I ignored the first email, sorry, it went to spam.",
+        "I'm trying to update my address.",
+    ],
+)
+def test_look_alikes_carry_no_frustration_cue(text: str) -> None:
+    assert "frustration" not in cue_emotions(text), text
+
+
+def test_patience_gone_rules_out_the_satisfaction_read_into_patient() -> None:
+    # The model reads "a patient person" as satisfaction; the cue moves it in full.
+    pleased = emotion(satisfaction=0.46, neutral=0.3, frustration=0.24)
+    said = "I've been a patient person but my patience has run out."
+    assert default_cues().adjust(pleased, said).label == "frustration"
+    assert default_cues().adjust(pleased, "I've been a patient person and it paid off, thanks!").label == "satisfaction"
+
+
+def test_being_ignored_is_a_complaint_even_after_i() -> None:
+    assert evidence("I feel like I'm being ignored.", "complaint") == ["being ignored"]
+    assert evidence("My emails are being ignored.", "complaint") == ["being ignored"]
+    assert evidence("Please ignore my last message, I found the receipt.", "complaint") == []
+
+
+def test_the_customers_own_slip_told_to_the_agent_is_no_complaint() -> None:
+    assert evidence("I'm so sorry for the confusion, I gave you the wrong order number.", "complaint") == []
+    assert evidence("I gave them the wrong postcode, can I change it?", "complaint") == []
+    assert evidence("You gave me the wrong size.", "complaint") == ["wrong size"]
+
+
+@pytest.mark.parametrize(
+    ("agent", "said"),
+    [
+        ("Delivery times are estimates and we can't guarantee them.", ["Delivery times are estimates"]),
+        ("We cannot guarantee delivery dates.", ["We cannot guarantee delivery dates"]),
+        ("We can't guarantee a delivery day.", ["We can't guarantee a delivery day"]),
+    ],
+)
+def test_a_delivery_date_disowned_is_a_bare_policy(agent: str, said: list[str]) -> None:
+    assert found(LATE, agent, "bare_policy") == said
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "I can't guarantee the exact time, but I'll text you as soon as it's out for delivery.",
+        "I can't guarantee it'll come tomorrow, but I've asked the depot to prioritise it.",
+        "I can't guarantee that this will fix it.",  # an honest expectation, not a rule
+    ],
+)
+def test_a_date_disowned_with_a_way_forward_or_an_honest_caveat_is_not_bare(agent: str) -> None:
+    assert found(LATE, agent, "bare_policy") == []
+
+
+def test_but_ill_counts_as_an_alternative_to_any_stated_rule() -> None:
+    # "but … I'll" was read as "I" followed by "'ll" with a space between, so "I'll" never counted.
+    rule = "Refunds take up to 30 days as stated in our terms"
+    assert found(LATE, rule + ".", "bare_policy") == ["as stated in our terms"]
+    assert found(LATE, rule + ", but I'll chase it for you today.", "bare_policy") == []
