@@ -116,3 +116,46 @@ def test_but_ill_counts_as_an_alternative_to_any_stated_rule() -> None:
     rule = "Refunds take up to 30 days as stated in our terms"
     assert found(LATE, rule + ".", "bare_policy") == ["as stated in our terms"]
     assert found(LATE, rule + ", but I'll chase it for you today.", "bare_policy") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("That's not what I was told last time.", "not what I was told"),
+        ("Every time I call I get a different answer.", "Every time I call I get a different answer"),
+        ("My mum is 85 and has been without a phone line for a week.", "been without a phone line for"),
+        ("We're still without heating since Monday.", "still without heating since"),
+        ("Whoever designed this app has never used it.", "Whoever designed this"),
+    ],
+)
+def test_told_otherwise_bounced_left_without_and_scorned_design_are_complaints(text: str, said: str) -> None:
+    assert evidence(text, "complaint") == [said]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was told to contact you about my refund.",
+        "We were without power for a week last winter, so I'd like a backup generator quote.",
+        "Every time I call the app opens a different screen.",
+        "Can you tell me who designed the new layout?",
+    ],
+)
+def test_their_look_alikes_are_not(text: str) -> None:
+    assert evidence(text, "complaint") == [], text
+
+
+def test_still_dealing_with_it_beyond_a_joke_and_anyone_there_are_frustration() -> None:
+    surprised = emotion(confusion=0.42, neutral=0.3, frustration=0.28)  # "can't believe" read as surprise
+    assert default_cues().adjust(surprised, "I can't believe I'm still dealing with this.").label == "frustration"
+    joked = emotion(satisfaction=0.68, neutral=0.2, frustration=0.12)  # "a joke" read as amusement
+    assert default_cues().adjust(joked, "This is beyond a joke now.").label == "frustration"
+    assert "frustration" in cue_emotions("Hello? Is anyone there?")
+    # Not asked: no question mark.
+    assert "frustration" not in cue_emotions("Anyone there can sign for the parcel.")
+
+
+@pytest.mark.parametrize("text", ["Could you explain it again?", "Could you say that again?", "Can you send it again?"])
+def test_a_request_to_repeat_is_no_repeat_of_the_failure(text: str) -> None:
+    assert "frustration" not in cue_emotions(text), text
+    assert "frustration" in cue_emotions("Cancelled again?")
