@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from heartdesk.model import EMOTIONS, Analysis, Conversation, Emotion, Turn
 from heartdesk.signals.base import registered
@@ -227,3 +229,29 @@ def test_interruption_span_on_odd_unicode() -> None:
 def test_chat_protest_phrasings(protest: str) -> None:
     a = run(("customer", "Your invoice for May."), ("agent", "Is there a problem with it?"), ("customer", protest))
     assert labelled(a, "interruption") == [(1, "Is there a problem with it?")]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abdnortsAND ,.;:-!?)]\"'\t\n\x1c_0\u2026\u2014\u2019\U0001f600")), max_size=24))
+def test_the_end_of_a_message_is_read_as_the_regexes_read_it(tail: str) -> None:
+    from heartdesk.signals.conversation import _TERMINAL, _UNFINISHED, _ends_terminal, _ends_unfinished
+
+    assert _ends_unfinished(tail) == (_UNFINISHED.search(tail) is not None)
+    assert _ends_terminal(tail) == (_TERMINAL.search(tail) is not None)
+
+
+@pytest.mark.parametrize(
+    ("tail", "unfinished", "terminal"),
+    [
+        ("I tried resetting it and", True, False),
+        ("I tried resetting it, ", True, False),
+        ("It is a brand", False, False),  # "and" inside a word is no trailing "and"
+        ("It stopped working.", False, True),
+        ("Why is that?)  \n", False, True),
+        ("so I called AND", True, False),
+    ],
+)
+def test_the_end_of_a_message_examples(tail: str, unfinished: bool, terminal: bool) -> None:
+    from heartdesk.signals.conversation import _ends_terminal, _ends_unfinished
+
+    assert (_ends_unfinished(tail), _ends_terminal(tail)) == (unfinished, terminal)
