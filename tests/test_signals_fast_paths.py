@@ -211,3 +211,15 @@ def test_a_rest_without_the_required_strings_holds_no_further_match(text: str, a
             assert fast.search(low, at) is None, (fast.pattern, text, at)
     if at == 0 and not text:
         assert skipped > 0  # an empty rest holds nothing: every pattern is skipped
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("youYOUrs're _-.?\u2019x9")), max_size=30),
+    st.integers(min_value=0, max_value=30),
+    st.integers(min_value=0, max_value=30),
+)
+def test_you_is_found_where_the_regex_finds_it(text: str, s: int, e: int) -> None:
+    # ASCII turns take the look-up in place: boundaries before "you", after each allowed ending, and at ``e``.
+    s, e = min(s, len(text)), min(e, len(text))
+    assert _you_in(text, text.lower(), s, e) == (_YOU.search(text, s, e) is not None)
