@@ -223,3 +223,21 @@ def test_you_is_found_where_the_regex_finds_it(text: str, s: int, e: int) -> Non
     # ASCII turns take the look-up in place: boundaries before "you", after each allowed ending, and at ``e``.
     s, e = min(s, len(text)), min(e, len(text))
     assert _you_in(text, text.lower(), s, e) == (_YOU.search(text, s, e) is not None)
+
+
+_ADVICE_WORDS = ["you could", "You Should", "try", "maybe you", "i'd recommend", "i suggest", "have a", "enjoy", "you can"]
+_ADVICE_SOUP = st.lists(
+    st.sampled_from([*_ADVICE_WORDS, "hope", "wish you", "Merry", "too", " ", ". ", "?", "\n", "x", "you", "é", "’"]),
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_ADVICE_SOUP, st.integers(0, 60), st.integers(0, 60))
+def test_the_advice_check_agrees_with_its_regexes(text: str, a: int, b: int) -> None:
+    from heartdesk.signals.agent_context import _ADVICE, _ADVICE_STATEMENTS, _searched
+
+    s, e = min(a, b, len(text)), min(max(a, b), len(text))
+    for search in (_ADVICE, _ADVICE_STATEMENTS):
+        assert search is not None and search[1] is not None  # both lists have their fast form
+        assert _searched(search, text, text.lower(), s, e) == (search[0].search(text, s, e) is not None)
