@@ -9,7 +9,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from heartdesk.model import EMOTIONS, Conversation, Emotion, EmotionCue, TurnAnalysis, new_emotion
+from heartdesk.model import EMOTIONS, Conversation, Emotion, EmotionCue, TurnAnalysis
+from heartdesk.models.emotion import make_emotion
 from heartdesk.signals.agent_context import _YOU, _you_in
 from heartdesk.signals.agent_match import gated
 from heartdesk.signals.agent_text import sentences
@@ -136,10 +137,10 @@ def test_turn_analysis_built_through_its_slots_equals_the_dataclass() -> None:
 def test_emotion_built_through_its_slots_equals_the_dataclass() -> None:
     cue = EmotionCue(0, 4, "frustration", 0.5)
     scores = {"anger": 0.25, "neutral": 0.75}
-    built = new_emotion("neutral", 0.4, scores, (cue,))
+    built = make_emotion("neutral", 0.4, scores, (cue,))
     assert built == Emotion("neutral", 0.4, scores, (cue,))
     assert (built.label, built.intensity, built.scores, built.cues) == ("neutral", 0.4, scores, (cue,))
-    assert new_emotion("anger", 1.0, scores).cues == ()
+    assert make_emotion("anger", 1.0, scores, ()) == Emotion("anger", 1.0, scores)
 
 
 _YOU_SOUP = st.lists(

@@ -9,27 +9,9 @@ import pytest
 from heartdesk import Conversation, analyze
 from heartdesk.model import EMOTIONS, Emotion
 from heartdesk.signals.tone import load_default
+from wording_helpers import emotion_label, evidence, found
 
 NEUTRAL = Emotion("neutral", 1.0, {e: (1.0 if e == "neutral" else 0.0) for e in EMOTIONS})
-
-
-def found(customer: str, agent: str, label: str) -> list[str]:
-    """Evidence of the present ``label`` findings on the agent's reply, with the shipped engine."""
-    last = analyze(Conversation.of("t", ("customer", customer), ("agent", agent))).turns[-1]
-    return [agent[f.start : f.end] for f in last.findings if f.present and f.label == label]
-
-
-def evidence(text: str, label: str) -> list[str]:
-    """Evidence of the present ``label`` findings on a customer's opening message."""
-    turn = analyze(Conversation.of("t", ("customer", text))).turns[0]
-    return [text[f.start : f.end] for f in turn.findings if f.present and f.label == label]
-
-
-def emotion_label(text: str) -> str:
-    """The emotion label of a customer's opening message, with the shipped engine."""
-    emo = analyze(Conversation.of("t", ("customer", text))).turns[0].emotion
-    assert emo is not None
-    return emo.label
 
 
 LATE = "My order still hasn't arrived and nobody has told me anything. This is ridiculous."
@@ -921,12 +903,12 @@ def test_blame_for_what_the_customer_did_not_back_up_is_confrontational() -> Non
 
 
 def test_a_document_emailed_or_sent_over_is_a_logical_fix() -> None:
-    for agent, evidence in (
+    for agent, said in (
         ("No problem, I've just emailed it to you.", "I've just emailed it"),
         ("I've emailed you the invoice and the receipt.", "I've emailed you the invoice"),
         ("I've sent it over, it should arrive in a minute.", "I've sent it over"),
     ):
-        assert found(LATE, agent, "logical_fix") == [evidence], agent
+        assert found(LATE, agent, "logical_fix") == [said], agent
     # Contact about the matter is no fix, and a question about an email is none either.
     for agent in ("We emailed you about this last week.", "Have you emailed us the photos yet?"):
         assert found(LATE, agent, "logical_fix") == [], agent

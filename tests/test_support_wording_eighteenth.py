@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from heartdesk import Conversation, analyze
 from heartdesk.model import EMOTIONS, Emotion
 from heartdesk.signals.emotion_cues import default_cues
+from wording_helpers import evidence, found
 
 LATE = "My order hasn't arrived and it's been two weeks."
 
@@ -15,18 +15,6 @@ LATE = "My order hasn't arrived and it's been two weeks."
 def emotion(**scores: float) -> Emotion:
     full = {k: 0.0 for k in EMOTIONS} | scores
     return Emotion(max(full, key=lambda k: full[k]), 0.2, full)
-
-
-def found(customer: str, agent: str, label: str) -> list[str]:
-    """Evidence of the present ``label`` findings on the agent's reply, with the shipped engine."""
-    last = analyze(Conversation.of("t", ("customer", customer), ("agent", agent))).turns[-1]
-    return [agent[f.start : f.end] for f in last.findings if f.present and f.label == label]
-
-
-def evidence(text: str, label: str) -> list[str]:
-    """Evidence of the present ``label`` findings on a customer's opening message."""
-    turn = analyze(Conversation.of("t", ("customer", text))).turns[0]
-    return [text[f.start : f.end] for f in turn.findings if f.present and f.label == label]
 
 
 def cue_emotions(text: str) -> list[str]:

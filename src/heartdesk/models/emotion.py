@@ -270,9 +270,10 @@ _SET_EMOTION = [vars(Emotion)[name].__set__ for name in ("label", "intensity", "
 
 
 def make_emotion(label: str, intensity: float, scores: Mapping[str, float], cues: tuple[EmotionCue, ...]) -> Emotion:
-    """``heartdesk.model.new_emotion``, compiled with the engine (this module is in ``native.MODULES``):
-    the model and the emotion cues make one or two per customer turn, and a call of the interpreted
-    helper costs ~0.3 µs more."""
+    """``Emotion(label, intensity, scores, cues)``, built through its slots: the same object at a third of the
+    cost of the frozen dataclass's ``__init__``. Here, compiled with the engine (this module is in
+    ``native.MODULES``): the model and the emotion cues make one or two per customer turn, and the same helper
+    interpreted cost ~0.3 µs more a call."""
     out = object.__new__(Emotion)
     set_label, set_intensity, set_scores, set_cues = _SET_EMOTION
     set_label(out, label)

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from heartdesk.model import EMOTIONS, Emotion
-from heartdesk.models.emotion import make_emotion as new_emotion
+from heartdesk.models.emotion import make_emotion
 from heartdesk.signals.context import rounded
 
 __all__ = ["ANSWER_MAX", "DISAPPROVAL", "PLEASED", "REMORSE", "SHIFT", "calm_shift"]
@@ -52,4 +52,4 @@ def calm_shift(emotion: Emotion, moving: Sequence[str]) -> Emotion:
     # Intensity measures the felt (non-neutral) emotion: what is left of it.
     intensity = rounded(min(emotion.intensity, 1.0 - scores["neutral"]), 4) if label == "neutral" else emotion.intensity
     reported = {k: scores.get(k, 0.0) for k in emotion.scores} if emotion.scores else scores
-    return new_emotion(label, max(intensity, 0.0), reported, ())
+    return make_emotion(label, max(intensity, 0.0), reported, ())

@@ -27,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 
 from heartdesk.model import EMOTIONS, Emotion, EmotionCue
-from heartdesk.models.emotion import make_emotion as new_emotion
+from heartdesk.models.emotion import make_emotion
 from heartdesk.signals.context import rounded
 from heartdesk.signals.emotion_calm import ANSWER_MAX, DISAPPROVAL, PLEASED, REMORSE, SHIFT, calm_shift
 from heartdesk.signals.lexicon import LexiconError, top_level_alternatives
@@ -348,7 +348,7 @@ def apply(emotion: Emotion, cues: Sequence[EmotionCue], overruled: frozenset[str
         if cue.emotion not in overruled:
             keep[cue.emotion] = keep.get(cue.emotion, 1.0) * (1.0 - cue.weight)
     if not keep:
-        return new_emotion(emotion.label, emotion.intensity, emotion.scores, tuple(cues))
+        return make_emotion(emotion.label, emotion.intensity, emotion.scores, tuple(cues))
     pull = {e: 1.0 - k for e, k in keep.items()}
     strength = 1.0
     for left in keep.values():
@@ -365,7 +365,7 @@ def apply(emotion: Emotion, cues: Sequence[EmotionCue], overruled: frozenset[str
     calm = sum([scores.get(k, 0.0) * w for k, w in shares])
     moved = calm * MAX_SHIFT * (1.0 - strength)
     if moved <= 0.0:
-        return new_emotion(emotion.label, emotion.intensity, emotion.scores, tuple(cues))
+        return make_emotion(emotion.label, emotion.intensity, emotion.scores, tuple(cues))
     for k, w in shares:
         scores[k] = scores.get(k, 0.0) * (1.0 - w * moved / calm)
     total_pull = sum(pull.values())
@@ -392,7 +392,7 @@ def apply(emotion: Emotion, cues: Sequence[EmotionCue], overruled: frozenset[str
     # Intensity: the stronger of the model's and the moved mass on the new label's family.
     intensity = rounded(min(1.0, max(emotion.intensity, _felt(label, cues) if label not in CALM else 0.0)), 4)
     reported = scores if complete else {k: scores.get(k, 0.0) for k in emotion.scores}
-    return new_emotion(label, intensity, reported, tuple(cues))
+    return make_emotion(label, intensity, reported, tuple(cues))
 
 
 #: Per calm emotion, the share of its mass cues may move (``CALM_SHARE``, 1.0 where it names none).
