@@ -147,3 +147,44 @@ def test_still_dealing_with_it_beyond_a_joke_and_anyone_there_are_frustration() 
 def test_a_request_to_repeat_is_no_repeat_of_the_failure(text: str) -> None:
     assert "frustration" not in cue_emotions(text), text
     assert "frustration" in cue_emotions("Cancelled again?")
+
+
+STOLEN = "My package was stolen from my porch."
+
+
+@pytest.mark.parametrize(
+    ("agent", "label", "said"),
+    [
+        ("If you're not happy you're free to go elsewhere.", "dismissive", "you're free to go elsewhere"),
+        ("Feel free to take your business elsewhere.", "dismissive", "Feel free to take your business elsewhere"),
+        ("These things happen.", "dismissive", "These things happen"),
+        ("You should have used a stronger password.", "confrontational", "You should have used"),
+        ("I'm so sorry, missing your sister's wedding is heartbreaking.", "empathy", "is heartbreaking"),
+    ],
+)
+def test_agent_wording_of_the_eighteenth_session(agent: str, label: str, said: str) -> None:
+    assert said in found(STOLEN, agent, label), agent
+
+
+def test_control_disowned_and_the_error_denied_are_defensive_to_an_angry_customer() -> None:
+    angry = "This is ridiculous!! You've overcharged me for three months and cancelled my flight!"
+    for agent, said in (
+        ("Cancellations due to weather are outside our control.", "are outside our control"),
+        ("Our billing system is automated, so errors like that don't happen.", "so errors like that don't happen"),
+    ):
+        assert found(angry, agent, "defensive") == [said], agent
+        assert found(STOLEN, agent, "defensive") == [], agent  # kept below the bar for a calm customer
+
+
+@pytest.mark.parametrize(
+    ("agent", "label"),
+    [
+        ("No worries, these things happen! Let's get you back in.", "dismissive"),
+        ("These things happen, but I've rebooked you on the 6pm.", "dismissive"),
+        ("You can shop with us online or in store.", "dismissive"),
+        ("You should receive it by Friday.", "confrontational"),
+        ("The weather has been heartbreaking for farmers this year, but your parcel is safe.", "defensive"),
+    ],
+)
+def test_their_look_alikes_are_left_alone(agent: str, label: str) -> None:
+    assert found(STOLEN, agent, label) == [], agent
