@@ -188,3 +188,23 @@ def test_control_disowned_and_the_error_denied_are_defensive_to_an_angry_custome
 )
 def test_their_look_alikes_are_left_alone(agent: str, label: str) -> None:
     assert found(STOLEN, agent, label) == [], agent
+
+
+def test_a_deadline_with_a_word_before_the_event_is_urgent_and_a_timetable_is_not() -> None:
+    text = "My visa appointment is on Monday and I still don't have my documents back."
+    assert evidence(text, "urgency") == ["My visa appointment is on Monday"]
+    assert evidence("My job interview is tomorrow and the suit hasn't arrived.", "urgency") == ["My job interview is tomorrow"]
+    assert evidence("Is the next flight tomorrow?", "urgency") == []
+
+
+def test_stock_running_out_is_business_impact_and_a_catalogue_question_is_not() -> None:
+    said = evidence("We're running out of stock because your delivery didn't come.", "business_impact")
+    assert said == ["We're running out of stock"]
+    assert evidence("Are you running out of stock on the blue ones?", "business_impact") == []
+
+
+def test_a_breach_and_is_my_data_safe_are_anxiety_and_a_breach_of_contract_is_not() -> None:
+    for text in ("Is my data safe? I got an email saying there was a breach.", "Was there a data breach?"):
+        assert "anxiety" in cue_emotions(text), text
+    assert "anxiety" not in cue_emotions("The breach of contract is clear.")
+    assert "anxiety" not in cue_emotions("Is it safe to delete the old app?")
