@@ -20,7 +20,7 @@ from heartdesk.signals.agent_text import context_patterns, recent_customer_stems
 from heartdesk.signals.agent_unless import Search, bounded_search, context_search
 from heartdesk.signals.base import TurnContext, new_finding, register
 from heartdesk.signals.context import rounded
-from heartdesk.signals.text import words
+from heartdesk.signals.text import ASCII_WORD, words
 
 _LONG = 2000  # characters: a sentence longer than this is not one a person wrote to restate someone
 
@@ -196,18 +196,17 @@ def _you_in(text: str, low: str, s: int, e: int) -> bool:
             # The regex read off each "you" in place: under IGNORECASE Python's engine tries it at every
             # character (~9,000 instructions a call on a paraphrase candidate).
             while i >= 0:
-                if i == 0 or low[i - 1] not in _WORD_ASCII:
+                if i == 0 or low[i - 1] not in ASCII_WORD:
                     j = i + 3
                     for suffix in _YOU_SUFFIXES:  # the regex's order; any that ends on a boundary matches
                         k = j + len(suffix)
-                        if k <= e and low.startswith(suffix, j) and (k == e or low[k] not in _WORD_ASCII):
+                        if k <= e and low.startswith(suffix, j) and (k == e or low[k] not in ASCII_WORD):
                             return True
                 i = low.find("you", i + 1, e)
             return False
     return _YOU.search(text, s, e) is not None
 
 
-_WORD_ASCII = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 #: What ``_YOU`` allows after "you" on ASCII text ("r", "rs", "'re", or nothing).
 _YOU_SUFFIXES = ("r", "rs", "'re", "")
 

@@ -27,7 +27,7 @@ from typing import ClassVar
 from heartdesk.model import Finding, Turn
 from heartdesk.signals.base import Reads, TurnContext, register
 from heartdesk.signals.customer import FastLexiconDetector
-from heartdesk.signals.text import first_sentence
+from heartdesk.signals.text import ASCII_WORD, first_sentence
 
 
 @register
@@ -95,7 +95,6 @@ _BACKCHANNEL = re.compile(
 
 #: The words of ``_UNFINISHED``, for its test on ASCII text.
 _UNFINISHED_WORDS = frozenset("and but or so because cause the a my to with of for that which when if then also".split())
-_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
 def _ends_unfinished(tail: str) -> bool:
@@ -110,7 +109,7 @@ def _ends_unfinished(tail: str) -> bool:
     if t.endswith((",", ";", ":", "-", "...")):
         return True
     j = len(t)
-    while j > 0 and t[j - 1] in _WORD_CHARS:
+    while j > 0 and t[j - 1] in ASCII_WORD:
         j -= 1
     return t[j:].lower() in _UNFINISHED_WORDS
 

@@ -13,6 +13,8 @@ _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
 
 #: What a straight apostrophe in a lexicon pattern becomes: customers and agents type ’ and ʼ too.
 APOS = "['\u2019\u02bc]"
+#: The ASCII characters Python's ``\\w`` matches: a word boundary read off ASCII text without a regex.
+ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
 def widen_apostrophes(source: str) -> str:
