@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from heartdesk import Conversation, analyze
 from heartdesk.signals.emotion_cues import default_cues
 from wording_helpers import emotion_label, evidence, found
 
@@ -156,3 +157,96 @@ def test_wanting_to_put_it_right_is_ownership(agent: str) -> None:
 
 def test_a_check_that_says_right_is_no_ownership() -> None:
     assert found(CALM, "I want to make sure I've got this right: the order is 4512?", "ownership") == []
+
+
+# --- Second batch: what the coach's problem drafts said and the engine missed ------------------
+
+
+def test_a_denial_or_a_brush_off_made_of_the_customers_words_is_no_paraphrase() -> None:
+    dropping = "My internet keeps dropping every evening in my area, I've restarted the router every night. Ridiculous!"
+    denial = "Our network is working fine in your area."
+    assert found(dropping, denial, "defensive") == ["Our network is working fine"]
+    assert found(dropping, denial, "paraphrase") == []
+    brown = "Water's been brown since this morning. Is it safe for my kids to drink? Postcode SW4 7AB."
+    brush = "Discoloured water in SW4 7AB is not dangerous, you're overreacting."
+    assert found(brown, brush, "paraphrase") == []
+    # The same customer's words handed back without the brush-off still restate them.
+    assert found(brown, "So your water has been brown since this morning?", "paraphrase")
+
+
+def test_a_fix_reported_on_the_network_is_no_denial() -> None:
+    dropping = "My internet keeps dropping, this is ridiculous."
+    assert found(dropping, "Our network is working normally in your area now, could you restart the router?", "defensive") == []
+
+
+def test_an_upset_message_earlier_in_the_burst_counts_for_defensive() -> None:
+    def defensive(*burst: str) -> list[str]:
+        said = [("customer", t) for t in burst] + [("agent", "Call volumes are high today.")]
+        last = analyze(Conversation.of("t", *said)).turns[-1]
+        return [f.label for f in last.findings if f.present]
+
+    # The last line alone reads calm; the one before it is the upset one.
+    assert defensive("The box arrived crushed and the vase inside is broken.", "I've kept the box and the pieces.") == [
+        "defensive"
+    ]
+    assert defensive("Can you tell me how parcels are insured?", "Just asking before I send something.") == []
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "label", "said"),
+    [
+        (
+            "Your technician broke my wall socket during the install!",
+            "You should have had an electrician check the socket first.",
+            "confrontational",
+            "You should have had an electrician check",
+        ),
+        ("The room smelled of smoke all night.", "Nobody has smoked in 517.", "confrontational", "Nobody has smoked in"),
+        (
+            "The room smelled of smoke all night.",
+            "You may be sensitive to the cleaning products.",
+            "confrontational",
+            "You may be sensitive to",
+        ),
+        ("The power has been off for 9 hours!", "Please call 105 for updates.", "passing_buck", "Please call 105 for updates"),
+        (
+            "Why do I have to fill in the same form again?",
+            "Just fill it in, it only takes ten minutes.",
+            "dismissive",
+            "it only takes ten minutes",
+        ),
+    ],
+)
+def test_coach_draft_wording(customer: str, agent: str, label: str, said: str) -> None:
+    assert said in found(customer, agent, label)
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "label"),
+    [
+        (CALM, "You should have had an email from us yesterday.", "confrontational"),
+        (CALM, "No one has used your card since Monday, so it's safe.", "confrontational"),
+        (CALM, "It only takes a minute: let me walk you through it.", "dismissive"),
+        (CALM, "Please call 999 if anyone is in danger.", "passing_buck"),
+    ],
+)
+def test_coach_draft_look_alikes_stay_clear(customer: str, agent: str, label: str) -> None:
+    assert found(customer, agent, label) == []
+
+
+def test_what_the_company_broke_and_brown_water_are_complaints() -> None:
+    assert evidence("Your technician broke my wall socket during the install!", "complaint")
+    assert evidence("Water's been brown since this morning.", "complaint") == ["Water's been brown"]
+    assert evidence("The tap water is cloudy again.", "complaint")
+    assert evidence("Is the water bottle black or blue?", "complaint") == []
+
+
+def test_hard_draft_wording_a_company_to_contact_directly_and_the_price_held_against_the_trouble() -> None:
+    lost = "Tracking says delivered but nothing came!!"
+    assert found(lost, "You'll have to contact DHL Express about 7748-2209 directly.", "passing_buck")
+    assert found(lost, "I'll contact DHL Express directly and call you back.", "passing_buck") == []
+    assert found(CALM, "Yes, you will need to pay the courier directly at the door.", "passing_buck") == []
+    cracked = "The jug arrived cracked."
+    assert found(cracked, "It's only a $5 jug, don't worry about it.", "dismissive") == ["It's only a $5 jug"]
+    assert found(CALM, "It's only $5 to upgrade, and it's instant.", "dismissive") == []
+    assert found(cracked, "It's only $3, so not worth a claim.", "dismissive")

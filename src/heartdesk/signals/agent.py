@@ -216,17 +216,20 @@ class Defensive(AgentLexiconDetector):
         prev = ctx.previous_customer_turns(2)
         if not prev:
             return 0.0
-        i = prev[-1][0]
-        emo = ctx.emotions[i] if i < len(ctx.emotions) else None
-        angry = 0.0
-        if emo is not None:
-            angry = (
-                float(emo.scores.get("anger", 0.0))
-                + float(emo.scores.get("frustration", 0.0))
-                + 0.5 * float(emo.scores.get("disgust", 0.0))
-            )
-        tone = ctx.tones[i] if i < len(ctx.tones) else 0.0
-        level = max(angry, 0.6 * distress(emo), -tone)
+        # The most upset of the burst's last two turns: "The box arrived crushed and the vase is broken." then "I've
+        # kept the box and the pieces." is an upset customer, though the last line alone reads calm.
+        level = 0.0
+        for i, _ in prev:
+            emo = ctx.emotions[i] if i < len(ctx.emotions) else None
+            angry = 0.0
+            if emo is not None:
+                angry = (
+                    float(emo.scores.get("anger", 0.0))
+                    + float(emo.scores.get("frustration", 0.0))
+                    + 0.5 * float(emo.scores.get("disgust", 0.0))
+                )
+            tone = ctx.tones[i] if i < len(ctx.tones) else 0.0
+            level = max(level, angry, 0.6 * distress(emo), -tone)
         if level < 0.8 and any(self._hostile_words(t.text) for _, t in prev):
             level = 0.8
         return min(1.0, level)

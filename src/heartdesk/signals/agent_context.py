@@ -23,16 +23,22 @@ from heartdesk.signals.context import rounded
 from heartdesk.signals.text import ASCII_WORD, words
 
 _LONG = 2000  # characters: a sentence longer than this is not one a person wrote to restate someone
+#: The labels a paraphrase yields to on the same sentence.
+_YIELDS_TO: tuple[str, ...] = ("confrontational", "dismissive", "defensive")
 
 
 @register
 class Paraphrase:
     name = "paraphrase"
-    version = "3"  # 2: advice and wishes made of the customer's words are not restatements; 3: an explicit frame in other words
+    # 2: advice and wishes made of the customer's words are not restatements; 3: an explicit frame in other words;
+    # 4: a sentence that dismisses or denies is no restatement either
+    version = "4"
     reads = "agent"
-    # An accusation built from the customer's words ("You must have clicked pay twice") is not
-    # listening: paraphrase runs after confrontational and yields to it on the same sentence.
-    requires: tuple[str, ...] = ("confrontational",)
+    # An accusation built from the customer's words ("You must have clicked pay twice") is not listening, nor is
+    # a denial or a brush-off made of them ("Our network is working fine in your area", "Discoloured water is not
+    # dangerous, you're overreacting"): paraphrase runs after those three labels and yields to them on the same
+    # sentence.
+    requires: tuple[str, ...] = _YIELDS_TO
     produces = ("paraphrase",)
 
     def __init__(self) -> None:
@@ -95,7 +101,7 @@ class Paraphrase:
         conf, s, e, what = best
         if conf < 0.5 and not hits:
             return
-        if any(f.start < e and s < f.end for f in ctx.found_label("confrontational")):
+        if any(f.label in _YIELDS_TO and f.present and f.start < e and s < f.end for f in ctx.found):
             return
         if what:
             expl = f"The agent restates the customer's words ({what})."
