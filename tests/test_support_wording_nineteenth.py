@@ -250,3 +250,98 @@ def test_hard_draft_wording_a_company_to_contact_directly_and_the_price_held_aga
     assert found(cracked, "It's only a $5 jug, don't worry about it.", "dismissive") == ["It's only a $5 jug"]
     assert found(CALM, "It's only $5 to upgrade, and it's instant.", "dismissive") == []
     assert found(cracked, "It's only $3, so not worth a claim.", "dismissive")
+
+
+# --- Third batch: complaint wording read off the even-id complaint tweets ------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Why won't the printer drivers install on my laptop?",
+        "Thanks for ignoring all my messages.",
+        "I am unable to save my runs in the app.",
+        "I want my $500 back.",
+        "Poor performance and poor battery life since the update.",
+        "Customer service is practically nonexistent.",
+        "I bought the card and didn't get any code.",
+        "You keep charging me twice every month.",
+        "Somebody is lying to me here.",
+        "The staff at the desk were so uncooperative.",
+        "A wasted journey to the store, nothing in stock.",
+        "A 25 minute wait time when calling support!",
+        "Get your act together.",
+        "They refuse to honour the warranty.",
+        "Your courier broke my lamp.",
+        "Is your online check-in down?",
+        "My speaker turns itself off randomly.",
+        "This is stressing me out.",
+        "The internet blinks on and off all day. What gives?",
+        "What's up with the app today?",
+        "We've been stuck on the tarmac for three hours.",
+        "Stuck in this queue for 20 minutes now.",
+        "The stream is unwatchable tonight.",
+    ],
+)
+def test_complaint_wording_from_the_tweets(text: str) -> None:
+    assert evidence(text, "complaint"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Why is the new model lighter?",
+        "Thanks for sorting it so quickly!",
+        "I broke my screen, can you fix it?",
+        "I didn't get a chance to thank the driver, please pass it on.",
+        "Can I save my runs to the cloud?",
+        "Is the price down for the sale?",
+        "I'm stuck on step 3 of the setup, what do I click?",
+        "Stuck at home with the flu, can I move my appointment?",
+    ],
+)
+def test_complaint_tweet_wording_look_alikes(text: str) -> None:
+    assert evidence(text, "complaint") == [], text
+
+
+# --- Fourth batch: emotion cues read off the even-id airline tweets the engine read as calm -------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We did see an agent. Unhelpful.",
+        "You aren't being helpful at all.",
+        "Thanks for ruining my anniversary.",
+        "Thanks for making this the worst trip ever.",
+        "Your staff could care less.",
+        "Three hours on the tarmac. Come on.",
+        "Thanks for the copy and paste response.",
+        "Your check-in is so lame.",
+        "DO BETTER.",
+        "Good luck, I've been waiting a week.",
+        "Called 3 times and got cut off each time. Enraging!",
+        "Flight delayed again #whatajoke",
+    ],
+)
+def test_airline_calm_reads_now_carry_a_cue(text: str) -> None:
+    assert {"frustration", "anger"} & set(cue_emotions(text)), text
+
+
+def test_those_cues_rule_out_the_praise_the_model_reads() -> None:
+    assert emotion_label("Thanks. We did see an agent. Unhelpful.") == "frustration"
+    assert emotion_label("Thank you, the agent was really helpful!") == "gratitude"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The agent was very helpful, thanks!",
+        "Come on over to the desk and we'll sort it.",
+        "Can I copy and paste my booking code here?",
+        "Happy to wait a week for the blue one, no rush.",
+        "Thanks for making my day!",
+    ],
+)
+def test_airline_cue_look_alikes(text: str) -> None:
+    assert not {"frustration", "anger"} & set(cue_emotions(text)), text
