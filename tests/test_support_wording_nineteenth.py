@@ -281,6 +281,14 @@ def test_hard_draft_wording_a_company_to_contact_directly_and_the_price_held_aga
         "We've been stuck on the tarmac for three hours.",
         "Stuck in this queue for 20 minutes now.",
         "The stream is unwatchable tonight.",
+        "This car play system is an absolute joke.",
+        "I'm sorry but the reset hasn't worked.",
+        "Tried three cities, nothing works.",
+        "A person answered once, then never responded after that.",
+        "Why has my package been 'out for delivery' for 4 days?",
+        "My ID was not accepted at the gate.",
+        "A 200% price increase since August.",
+        "The e-upload never works.",
     ],
 )
 def test_complaint_wording_from_the_tweets(text: str) -> None:
@@ -298,6 +306,9 @@ def test_complaint_wording_from_the_tweets(text: str) -> None:
         "Is the price down for the sale?",
         "I'm stuck on step 3 of the setup, what do I click?",
         "Stuck at home with the flu, can I move my appointment?",
+        "The joke in your advert made me laugh.",
+        "The reset worked, thanks.",
+        "Is my parcel out for delivery today?",
     ],
 )
 def test_complaint_tweet_wording_look_alikes(text: str) -> None:
