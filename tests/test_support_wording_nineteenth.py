@@ -333,6 +333,12 @@ def test_complaint_tweet_wording_look_alikes(text: str) -> None:
         "Good luck, I've been waiting a week.",
         "Called 3 times and got cut off each time. Enraging!",
         "Flight delayed again #whatajoke",
+        "You screwed me out of my connection.",
+        "You keep hanging up on me.",
+        "Thanks for patronizing.",
+        "NOT A HAPPY CUSTOMER.",
+        "I lost all respect for you tonight.",
+        "One rep for 15 people? #youcandobetter",
     ],
 )
 def test_airline_calm_reads_now_carry_a_cue(text: str) -> None:
@@ -352,6 +358,9 @@ def test_those_cues_rule_out_the_praise_the_model_reads() -> None:
         "Can I copy and paste my booking code here?",
         "Happy to wait a week for the blue one, no rush.",
         "Thanks for making my day!",
+        "I screwed the lid back on, is it safe to ship now?",
+        "Please don't hang up on me if the line goes quiet, I'm finding my booking number.",
+        "A very happy customer here!",
     ],
 )
 def test_airline_cue_look_alikes(text: str) -> None:
