@@ -365,3 +365,19 @@ def test_those_cues_rule_out_the_praise_the_model_reads() -> None:
 )
 def test_airline_cue_look_alikes(text: str) -> None:
     assert not {"frustration", "anger"} & set(cue_emotions(text)), text
+
+
+# --- bare_policy: a condolence taken back by "However" --------------------------------------------
+
+
+def test_a_contrast_opening_the_policy_sentence_takes_back_an_earlier_softener() -> None:
+    widow = "My husband passed away last month and the account is in his name."
+    said = "I'm sorry for your loss. However, that's our policy: the account holder must call."
+    assert found(widow, said, "bare_policy") == ["that's our policy"]
+    # The softener inside the contrast's own sentence still softens it, and so does one after it.
+    assert found(CALM, "I'm so sorry. However, that's our policy, but what I can do is offer store credit.", "bare_policy") == []
+    assert found(CALM, "I'm sorry. But that's our policy. What I can do is offer you store credit.", "bare_policy") == []
+    # Without a contrast the earlier empathy softens the turn as before (seed 003's wish included).
+    assert found(CALM, "I'm so sorry about this. That's our policy.", "bare_policy") == []
+    wish = "I wish there was something I could do, but I'm not allowed to accept returns after 30 days."
+    assert found(CALM, wish, "bare_policy") == []

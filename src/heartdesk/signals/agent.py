@@ -169,7 +169,31 @@ class BarePolicy(AgentLexiconDetector):
         self._softened = _TurnFlag(context_search("bare_policy", "softeners"), context_search("bare_policy", "alternatives"))
 
     def adjust(self, confidence: float, start: int, end: int, turn: Turn, ctx: TurnContext) -> float | None:
-        return None if self._softened(turn.text) else confidence
+        text = turn.text
+        if not self._softened(text):
+            return confidence
+        # A softener before a contrast that opens the constraint's sentence is taken back by it: "I'm sorry for
+        # your loss. However, that's our policy: the account holder must call." is bare.
+        s = _contrast_opens(text, start)
+        if s is None or self._softened(text[s:]):
+            return None
+        return confidence
+
+
+#: Words that, opening a sentence, take back what the sentences before it conceded.
+_CONTRASTS = ("however", "but ", "but,", "that said", "even so", "nevertheless", "nonetheless")
+
+
+def _contrast_opens(text: str, at: int) -> int | None:
+    """Where the sentence holding ``text[at]`` starts, when it opens with a contrast ("However, …") after an
+    earlier sentence; else None."""
+    s = max(text.rfind(".", 0, at), text.rfind("!", 0, at), text.rfind("?", 0, at), text.rfind("\n", 0, at)) + 1
+    if s <= 0:
+        return None
+    while s < at and text[s] in " \t\n\"'":
+        s += 1
+    head = text[s : s + 12].lower()
+    return s if head.startswith(_CONTRASTS) else None
 
 
 @register
