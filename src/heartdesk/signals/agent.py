@@ -20,6 +20,7 @@ from heartdesk.signals.agent_text import agent_spoke_before, context_patterns, h
 from heartdesk.signals.agent_unless import Search, context_search, found_in
 from heartdesk.signals.base import CLAMPED, TurnContext, clamp_confidence, distress, new_finding, register
 from heartdesk.signals.rules import LexiconDetector
+from heartdesk.signals.text import stop_before
 
 #: The stable agent-turn labels (issue contract), one registered detector each.
 AGENT_LABELS: tuple[str, ...] = (
@@ -187,7 +188,7 @@ _CONTRASTS = ("however", "but ", "but,", "that said", "even so", "nevertheless",
 def _contrast_opens(text: str, at: int) -> int | None:
     """Where the sentence holding ``text[at]`` starts, when it opens with a contrast ("However, …") after an
     earlier sentence; else None."""
-    s = max(text.rfind(".", 0, at), text.rfind("!", 0, at), text.rfind("?", 0, at), text.rfind("\n", 0, at)) + 1
+    s = stop_before(text, at)
     if s <= 0:
         return None
     while s < at and text[s] in " \t\n\"'":

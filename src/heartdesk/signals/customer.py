@@ -23,6 +23,7 @@ from heartdesk.signals.customer_prep import Prep, prepare, prepare_all, watch
 from heartdesk.signals.customer_scan import heads_of, shared_scanner
 from heartdesk.signals.lexicon import Rule
 from heartdesk.signals.rules import LexiconDetector
+from heartdesk.signals.text import stop_before
 
 
 def turn_words(text: str) -> frozenset[bytes]:
@@ -318,10 +319,7 @@ class Complaint(FastLexiconDetector):
                     taken = {p.sentence_index(h) for h in found_at}
                 if p.sentence_index(start) in taken:
                     continue
-            s = (
-                max(text.rfind(".", 0, start), text.rfind("!", 0, start), text.rfind("?", 0, start), text.rfind("\n", 0, start))
-                + 1
-            )
+            s = stop_before(text, start)
             stop = _STOP.search(text, end)
             if stop is None:
                 e = len(text)

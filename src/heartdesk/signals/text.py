@@ -78,6 +78,12 @@ STOPWORDS = frozenset(
 )
 
 
+def stop_before(text: str, at: int) -> int:
+    """Where the text after the last stop ("." "!" "?") or line break before ``at`` begins (0 when there is none):
+    the start of ``at``'s sentence, found without the turn's sentence bounds."""
+    return max(text.rfind(".", 0, at), text.rfind("!", 0, at), text.rfind("?", 0, at), text.rfind("\n", 0, at)) + 1
+
+
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, trimmed of surrounding whitespace; never empty spans."""
     out: list[tuple[int, int]] = []
