@@ -1,4 +1,4 @@
-"""Wording that makes the emotion model's reading *calmer*: a bare answer, a plain request, a polite apology.
+"""Wording that makes the emotion model's reading *calmer*: a bare answer, a plain request, a polite apology, a lookup.
 
 The cues (``emotion_cues.py``) move calm mass towards the distress the model misses. Three kinds of
 customer turn need the opposite: the model reads a distress or a pleasure into words that, in a
@@ -10,9 +10,12 @@ support chat, carry neither.
   the model reads the "like" as *satisfaction* (0.35 against 0.15 neutral for the first).
 * A polite apology ("Sorry to bother you again, but has there been any update?", "Sorry for the late reply"):
   the model reads the "sorry" as *remorse*, i.e. sadness (0.80 and 0.98).
+* A lookup ("I can't find the invoice for March. We need it for our accountant.", "I can't see the option to
+  download my statement"): the model reads "can't find" as sadness and anger (0.41 and 0.26 for the first), while
+  the customer asks where a document, a setting or a button is. A lost bag or order is no lookup.
 
 :func:`calm_shift` moves ``SHIFT`` of the misread mass to neutral where no cue was found; the cue
-lexicon decides when (its ``calm_answers``, ``calm_requests`` and ``calm_apologies`` patterns). Beside a cue, a
+lexicon decides when (its ``calm_answers``, ``calm_requests``, ``calm_apologies`` and ``calm_lookups`` patterns). Beside a cue, a
 plain request instead rules satisfaction out, and its mass goes to the cue's emotion; a polite apology still
 moves sadness to neutral first, and the cues then take their share of it as of any calm mass (not where a cue
 of the turn is one of sadness: "Sorry to bother you, my husband passed away"; ``CueLexicon.adjust``).
@@ -26,7 +29,7 @@ from heartdesk.model import EMOTIONS, Emotion
 from heartdesk.models.emotion import make_emotion
 from heartdesk.signals.context import rounded
 
-__all__ = ["ANSWER_MAX", "DISAPPROVAL", "PLEASED", "REMORSE", "SHIFT", "calm_shift"]
+__all__ = ["ANSWER_MAX", "DISAPPROVAL", "LOOKUP", "PLEASED", "REMORSE", "SHIFT", "calm_shift"]
 
 #: What the model reads into a bare answer's "no" (GoEmotions' disapproval, which maps to frustration and some
 #: anger), and into a request's "like".
@@ -34,6 +37,8 @@ DISAPPROVAL = ("frustration", "anger")
 PLEASED = ("satisfaction",)
 #: What the model reads into a polite "sorry" (GoEmotions' remorse, which maps to sadness).
 REMORSE = ("sadness",)
+#: What the model reads into a lookup's "can't find": disapproval and remorse together.
+LOOKUP = ("frustration", "anger", "sadness")
 ANSWER_MAX = 80  # characters: a bare answer is short
 #: Share of the misread mass that moves; also the most of the calm mass cues may move (``emotion_cues.MAX_SHIFT``).
 SHIFT = 0.85

@@ -29,7 +29,7 @@ from pathlib import Path
 from heartdesk.model import EMOTIONS, Emotion, EmotionCue
 from heartdesk.models.emotion import make_emotion
 from heartdesk.signals.context import rounded
-from heartdesk.signals.emotion_calm import ANSWER_MAX, DISAPPROVAL, PLEASED, REMORSE, SHIFT, calm_shift
+from heartdesk.signals.emotion_calm import ANSWER_MAX, DISAPPROVAL, LOOKUP, PLEASED, REMORSE, SHIFT, calm_shift
 from heartdesk.signals.lexicon import LexiconError, top_level_alternatives
 from heartdesk.signals.prefilter import Prefilter
 from heartdesk.signals.re2_spans import Re2Finder, finder
@@ -50,7 +50,7 @@ CALM_SHARE = {"neutral": 1.0, "satisfaction": 0.25, "gratitude": 0.25}
 CONFUSION_MOVES_AT = 0.8
 CONFUSION_SHARE = 0.5
 #: The top-level keys of a cue file that make the model's reading calmer (``emotion_calm.py``).
-CALM_KEYS = ("calm_answers", "calm_requests", "calm_requests_unless", "calm_apologies")
+CALM_KEYS = ("calm_answers", "calm_requests", "calm_requests_unless", "calm_apologies", "calm_lookups")
 _LIMIT = 100_000  # like the detectors, cues read the first 100k characters of a turn
 
 
@@ -90,6 +90,7 @@ class CueLexicon:
         calm_requests: str | None = None,
         calm_requests_unless: str | None = None,
         calm_apologies: str | None = None,
+        calm_lookups: str | None = None,
     ) -> None:
         self.version = version
         #: A bare answer to the agent's question ("No.", "Nope", "No, I haven't"), matched on the whole
@@ -97,11 +98,14 @@ class CueLexicon:
         #: A plain request ("I'd like to cancel my order"), searched in the lower-cased turn: the model
         #: reads its "like" as satisfaction; not where ``calm_requests_unless`` finds praise or thanks.
         #: A customer's polite apology ("Sorry to bother you again", "sorry for the late reply"), searched in the
-        #: lower-cased turn: the model reads its "sorry" as remorse (sadness). See ``emotion_calm.py``.
+        #: lower-cased turn: the model reads its "sorry" as remorse (sadness). A lookup ("I can't find the
+        #: invoice"), searched in the lower-cased turn: the model reads "can't find" as sadness and anger.
+        #: See ``emotion_calm.py``.
         self._calm_answer = _compiled("calm_answers", calm_answers)
         self._calm_request = _compiled("calm_requests", calm_requests)
         self._calm_request_unless = _compiled("calm_requests_unless", calm_requests_unless)
         self._calm_apology = _compiled("calm_apologies", calm_apologies)
+        self._calm_lookup = _compiled("calm_lookups", calm_lookups)
         self._cues: list[_Cue] = []
         self._by_word: dict[bytes, list[int]] = {}
         self._by_substring: list[tuple[str, int]] = []
@@ -276,6 +280,8 @@ class CueLexicon:
             return calm_shift(emotion, PLEASED)
         if emotion.label in REMORSE and self._apologises(text):
             return calm_shift(emotion, REMORSE)
+        if emotion.label in LOOKUP and self._looks_up(text):
+            return calm_shift(emotion, LOOKUP)
         return emotion
 
     def _apologises(self, text: str) -> bool:
@@ -288,6 +294,16 @@ class CueLexicon:
         if fast is not None and low.isascii() and len(low) == len(text[:_LIMIT]):
             return fast.found(low.encode("ascii"), low)
         return self._calm_apology.search(low) is not None
+
+    def _looks_up(self, text: str) -> bool:
+        """Whether ``text`` asks where a document, a setting or a button is ("I can't find the invoice for March")."""
+        if self._calm_lookup is None:
+            return False
+        low = text[:_LIMIT].lower()
+        # Every lookup names finding or seeing: one substring test spares most turns the regex.
+        if "find" not in low and "see" not in low and "locate" not in low:
+            return False
+        return self._calm_lookup.search(low) is not None
 
     def _requests(self, text: str) -> bool:
         """Whether ``text`` makes a plain request ("I'd like a refund") and neither thanks nor praises."""
