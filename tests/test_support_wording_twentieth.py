@@ -194,3 +194,137 @@ def test_youre_welcome_reads_warm() -> None:
     assert tone("agent", "You're very welcome!") > 0.2
     assert tone("agent", "You're welcome.") > 0.2
     assert tone("agent", "You're wrong about that.") < 0.0
+
+
+# --- Batch 2: excuses, blame by generalisation, the paperwork held up, estimates -------------------
+
+LATE = "My delivery was supposed to come today between 8 and 12 and it's now 3pm."
+LOYAL = "I've been a loyal customer for ten years and this is how you treat me?"
+MUD = "Your engineer tracked mud all over my new carpet and I'm furious."
+CONFUSED = "I'm so confused by this bill, there are charges I don't understand."
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "label", "said"),
+    [
+        (LATE, "Delivery windows are estimates only.", "bare_policy", "are estimates only"),
+        (LATE, "We can't guarantee delivery times.", "bare_policy", "We can't guarantee delivery times"),
+        (LATE, "The driver has a lot of deliveries today.", "defensive", "The driver has a lot of deliveries"),
+        (MUD, "Our engineers always wear shoe covers.", "defensive", "Our engineers always wear"),
+        (LOYAL, "We treat all customers the same.", "defensive", "We treat all customers the same"),
+        (
+            "I ordered a size 10 and you sent a size 8.",
+            "Sometimes customers pick the wrong size by mistake.",
+            "confrontational",
+            "Sometimes customers pick the wrong",
+        ),
+        (
+            CONFUSED,
+            "It's all explained on the back of the bill.",
+            "confrontational",
+            "It's all explained on the back of the bill",
+        ),
+        (CONFUSED, "No problem, let's go through it line by line.", "ownership", "let's go through it line by line"),
+        (
+            "My dad passed away last month and I need to close his account.",
+            "There's no rush with any of the paperwork, take all the time you need.",
+            "reassurance",
+            "take all the time you need",
+        ),
+    ],
+)
+def test_batch_two_agent_wording(customer: str, agent: str, label: str, said: str) -> None:
+    assert said in found(customer, agent, label)
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "label"),
+    [
+        (CONFUSED, "It's explained on page 2, but let me walk you through it.", "confrontational"),
+        ("The size chart confuses me.", "Some customers find the chart confusing, so let me check it.", "confrontational"),
+        (LATE, "I'm so sorry, delivery windows are estimates only, but I'll chase the driver for you now.", "bare_policy"),
+        (MUD, "Our engineers always wear shoe covers, so I'm really sorry this happened.", "defensive"),
+        (LATE, "Our engineers always call ahead.", "confrontational"),
+    ],
+)
+def test_batch_two_look_alikes_stay_clear(customer: str, agent: str, label: str) -> None:
+    assert found(customer, agent, label) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("I ordered a size 10 and you sent a size 8.", "I ordered a size 10 and you sent"),
+        ("We ordered two but only got one.", "We ordered two but only got"),
+        ("The plumber left a mess all over the kitchen floor.", "left a mess all over"),
+    ],
+)
+def test_the_wrong_thing_sent_and_a_mess_left_are_complaints(text: str, said: str) -> None:
+    assert said in evidence(text, "complaint")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I ordered it on Monday and you sent it the same day, thanks!", "I ordered a blue one and I got it today."],
+)
+def test_an_order_that_came_is_no_complaint(text: str) -> None:
+    assert evidence(text, "complaint") == []
+
+
+# --- Batch 3: feelings named and justified, fixes given, the rule kept for others, credentials -----
+
+HEATING = "The heating in our flat has been broken since Friday and we have a newborn baby."
+REPAIR = "You charged me £80 for a repair that didn't fix anything."
+REFUND = "Why does it take 10 days to process a refund?? It took you 2 seconds to take my money."
+KNOWS = "I need to speak to someone who actually knows what they're doing."
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "label", "said"),
+    [
+        (HEATING, "A newborn and no heating is really worrying.", "empathy", "is really worrying"),
+        (REPAIR, "You're right to be annoyed.", "empathy", "You're right to be annoyed"),
+        (REFUND, "I hear you, it does feel unfair.", "empathy", "it does feel unfair"),
+        (REFUND, "You have every right to feel let down.", "empathy", "You have every right to feel"),
+        (HEATING, "I've marked this as an emergency.", "logical_fix", "I've marked this as an emergency"),
+        (HEATING, "An engineer will be with you by 6pm today.", "logical_fix", "An engineer will be with you by"),
+        ("I want to change my flight.", "I've moved you to the 9:40 on Tuesday.", "logical_fix", "I've moved you"),
+        (
+            "You cancelled my order without telling me!",
+            "I can put the order back through now at the same price.",
+            "logical_fix",
+            "I can put the order back through",
+        ),
+        (HEATING, "Emergency callouts are only for vulnerable customers.", "bare_policy", "are only for vulnerable customers"),
+        (REFUND, "Refunds take ten days, that's just how the banks work.", "bare_policy", "that's just how the banks work"),
+        (REPAIR, "The engineer did the work you asked for.", "defensive", "The engineer did the work you asked for"),
+        (KNOWS, "I'm a fully trained advisor, sir.", "defensive", "I'm a fully trained advisor"),
+    ],
+)
+def test_batch_three_agent_wording(customer: str, agent: str, label: str, said: str) -> None:
+    assert said in found(customer, agent, label)
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "label"),
+    [
+        (HEATING, "You're right to check the fuse first.", "empathy"),
+        (HEATING, "It's not worrying, the boiler switches itself off to stay safe.", "empathy"),
+        ("I'm moving next month.", "I've moved house too, it's a lot of admin!", "logical_fix"),
+        (HEATING, "An engineer will be with you when one is free.", "logical_fix"),
+        (KNOWS, "I'm a trained advisor, so let me go through it with you.", "defensive"),
+        (REPAIR, "I'm sorry, the engineer did the work you asked for but it clearly didn't solve it.", "bare_policy"),
+    ],
+)
+def test_batch_three_look_alikes_stay_clear(customer: str, agent: str, label: str) -> None:
+    assert found(customer, agent, label) == []
+
+
+def test_a_repair_that_fixed_nothing_is_a_complaint_and_the_insult_is_frustration() -> None:
+    assert "didn't fix anything" in evidence(REPAIR, "complaint")
+    assert evidence("I didn't fix it myself, should I try?", "complaint") == []
+    assert emotion_label(KNOWS) == "frustration"
+
+
+def test_no_bother_reads_warm() -> None:
+    assert tone("agent", "No bother at all!") > 0.1
