@@ -531,7 +531,9 @@ def test_a_bare_answer_the_model_reads_calm_is_left_alone() -> None:
     assert default_cues().adjust(calm, "No.") is calm
 
 
-@pytest.mark.parametrize("key", ["calm_answers", "calm_requests", "calm_requests_unless", "calm_apologies", "calm_lookups"])
+@pytest.mark.parametrize(
+    "key", ["calm_answers", "calm_requests", "calm_requests_unless", "calm_apologies", "calm_lookups", "calm_resolutions"]
+)
 def test_a_broken_calm_pattern_is_a_numbered_error(tmp_path: Path, key: str) -> None:
     path = tmp_path / "cues.toml"
     broken = f"{key} = '''(no'''\n[[cues]]\nemotion = \"anger\"\nweight = 0.7\npattern = '''x'''\n"

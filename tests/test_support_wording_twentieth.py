@@ -328,3 +328,40 @@ def test_a_repair_that_fixed_nothing_is_a_complaint_and_the_insult_is_frustratio
 
 def test_no_bother_reads_warm() -> None:
     assert tone("agent", "No bother at all!") > 0.1
+
+
+# --- Strong distress rules out the model's satisfaction, unless the trouble is over ----------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've been on hold for an hour! I love you guys but come on.",
+        "There's nothing I love more than being on hold for over an hour.",
+        "So glad I've been waiting for an hour and transferred three times.",
+    ],
+)
+def test_strong_distress_is_no_satisfaction(text: str) -> None:
+    assert emotion_label(text) == "frustration"
+
+
+def test_strong_cues_overrule_a_satisfied_reading_of_the_model() -> None:
+    pleased = reading(satisfaction=0.7, neutral=0.2, frustration=0.1)
+    adjusted = default_cues().adjust(pleased, "I've been on hold for an hour and you still haven't called back!")
+    assert adjusted.label == "frustration"
+    assert adjusted.scores["satisfaction"] < 0.2 < adjusted.scores["frustration"]
+    # One weak cue is no such evidence: the model's satisfaction keeps most of its mass.
+    weak = default_cues().adjust(pleased, "It took an hour, lovely team though.")
+    assert weak.scores["satisfaction"] > 0.4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I waited for 3 weeks but it's finally here and it's perfect, love it.",
+        "Great service, I was on hold for an hour last time but today it took two minutes!",
+        "Still waiting but I'm happy you're looking into it.",
+    ],
+)
+def test_the_trouble_said_to_be_over_keeps_the_satisfaction(text: str) -> None:
+    assert emotion_label(text) == "satisfaction"
