@@ -365,3 +365,45 @@ def test_strong_cues_overrule_a_satisfied_reading_of_the_model() -> None:
 )
 def test_the_trouble_said_to_be_over_keeps_the_satisfaction(text: str) -> None:
     assert emotion_label(text) == "satisfaction"
+
+
+# --- Complaint wording from the even-id complaint tweets (lexicon 15) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("The woman at the counter was rude and condescending.", "rude and condescending"),
+        ("Your staff were unprofessional from start to finish.", "unprofessional"),
+        ("Losing my booking is something that should never happen.", "should never happen"),
+        ("My order hasn't shipped yet and it's been a week.", "hasn't shipped"),
+        ("They don't answer the phone at the depot.", "They don't answer"),
+        ("I can't sign in on the app since the update.", "can't sign in"),
+        ("My laptop stopped charging after two days.", "stopped charging"),
+        ("I emailed you on Monday and have not heard back.", "have not heard back"),
+        ("Please stop hassling me about the upgrade.", "stop hassling me"),
+        ("Your website is down and I need to pay my bill.", "Your website is down"),
+        ("They forgot my fries again.", "They forgot my"),
+        ("The discount code is not showing up in my basket.", "is not showing up"),
+    ],
+)
+def test_complaint_wording_from_the_complaint_tweets(text: str, said: str) -> None:
+    assert said in evidence(text, "complaint")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What should happen next with my application?",
+        "I don't answer unknown numbers, so please email me.",
+        "Has my order shipped yet?",
+        "Thanks for not charging me for the change.",
+        "Has the site been down today?",
+    ],
+)
+def test_complaint_tweet_wording_look_alikes_stay_clear(text: str) -> None:
+    assert evidence(text, "complaint") == []
+
+
+def test_the_last_time_i_fly_with_you_is_frustration() -> None:
+    assert emotion_label("This is the last time I fly with your airline.") == "frustration"
