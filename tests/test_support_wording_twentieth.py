@@ -407,3 +407,67 @@ def test_complaint_tweet_wording_look_alikes_stay_clear(text: str) -> None:
 
 def test_the_last_time_i_fly_with_you_is_frustration() -> None:
     assert emotion_label("This is the last time I fly with your airline.") == "frustration"
+
+
+# --- Cues from a further sample of the airline tweets read calm --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "feeling"),
+    [
+        ("Why don't you pick up your phone?", "frustration"),
+        ("Why don't you just refund me?", "frustration"),
+        ("You're not even trying to help me.", "frustration"),
+        ("I sent the form, but nothing happened.", "frustration"),
+        ("Still crickets from customer service.", "frustration"),
+        ("The app logged me out again. Why is this happening?", "frustration"),
+        ("I used to love you, but you keep rescheduling my deliveries.", "disappointment"),
+    ],
+)
+def test_airline_sample_cues(text: str, feeling: str) -> None:
+    assert emotion_label(text) == feeling
+
+
+def test_a_suggestion_asked_as_why_not_is_no_complaint() -> None:
+    assert evidence("Why don't you try the app?", "complaint") == []
+    assert all(c.emotion != "frustration" for c in default_cues().find("Why don't you try the app?"))
+    assert all(c.emotion != "frustration" for c in default_cues().find("Nothing happened to the car, it's fine."))
+
+
+# --- Batch 4: claims, cover, decisions passed on, what an update wiped --------------------------------
+
+CLAIM = "I've just been told my claim was rejected. I've paid my premiums for 12 years."
+WIPED = "The new update deleted all my saved playlists!!! Years of work gone."
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "label", "said"),
+    [
+        (CLAIM, "I know that's not the news you wanted.", "empathy", "I know that's not the news you wanted"),
+        (CLAIM, "Let me go through the reasons with you.", "ownership", "Let me go through the reasons with you"),
+        (CLAIM, "The decision was made by the underwriters, not me.", "passing_buck", "made by the underwriters, not me"),
+        (CLAIM, "Your policy doesn't cover flood damage, it's in section 4.", "bare_policy", "Your policy doesn't cover"),
+        (WIPED, "Losing years of playlists is awful.", "empathy", "Losing years of playlists is awful"),
+        (WIPED, "I've already requested that for you.", "ownership", "I've already requested that for you"),
+    ],
+)
+def test_batch_four_agent_wording(customer: str, agent: str, label: str, said: str) -> None:
+    assert said in found(customer, agent, label)
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "label"),
+    [
+        ("My account is locked again!", "I've unlocked it and switched on a backup code so it won't happen again.", "defensive"),
+        (CLAIM, "The decision was made by the underwriters, and I've asked them to review it.", "passing_buck"),
+        ("You sent the wrong colour.", "That's not what you ordered, I can see that.", "empathy"),
+    ],
+)
+def test_batch_four_look_alikes_stay_clear(customer: str, agent: str, label: str) -> None:
+    assert found(customer, agent, label) == []
+
+
+def test_what_an_update_wiped_is_a_complaint_and_frustration() -> None:
+    assert "The new update deleted all my" in evidence(WIPED, "complaint")
+    assert emotion_label(WIPED) == "frustration"
+    assert evidence("I deleted my old playlists by mistake.", "complaint") == []
