@@ -57,6 +57,7 @@ MODULES: tuple[str, ...] = (
     "heartdesk.signals.customer_sets",
     "heartdesk.signals.emotion_calm",
     "heartdesk.signals.emotion_cues",
+    "heartdesk.signals.emotion_mix",
     "heartdesk.signals.pipeline",
     "heartdesk.signals.prefilter",
     "heartdesk.signals.re2_spans",

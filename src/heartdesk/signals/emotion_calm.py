@@ -1,6 +1,6 @@
 """Wording that makes the emotion model's reading *calmer*: a bare answer, a plain request, a polite apology, a lookup.
 
-The cues (``emotion_cues.py``) move calm mass towards the distress the model misses. Three kinds of
+The cues (``emotion_cues.py``) move calm mass towards the distress the model misses. Four kinds of
 customer turn need the opposite: the model reads a distress or a pleasure into words that, in a
 support chat, carry neither.
 
