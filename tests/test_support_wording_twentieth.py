@@ -473,3 +473,48 @@ def test_what_an_update_wiped_is_a_complaint_and_frustration() -> None:
     assert "The new update deleted all my" in evidence(WIPED, "complaint")
     assert emotion_label(WIPED) == "frustration"
     assert evidence("I deleted my old playlists by mistake.", "complaint") == []
+
+
+# --- Batch 5: a card swallowed, a fee owned, mistreatment named ----------------------------------------
+
+RUDE = "The delivery driver was really rude to my elderly father."
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "label", "said"),
+    [
+        (
+            "I've been charged a late fee but I paid on time!",
+            "I can see your payment arrived on the 2nd, so the fee shouldn't have been applied.",
+            "ownership",
+            "the fee shouldn't have been applied",
+        ),
+        (RUDE, "I'm so sorry, that's not how anyone should be treated.", "empathy", "that's not how anyone should be treated"),
+        (
+            RUDE,
+            "I've passed this to the driver's manager and we'll follow up with you by Friday.",
+            "ownership",
+            "I've passed this to the driver's manager and we'll follow up",
+        ),
+    ],
+)
+def test_batch_five_agent_wording(customer: str, agent: str, label: str, said: str) -> None:
+    assert said in found(customer, agent, label)
+
+
+def test_batch_five_look_alikes_stay_clear() -> None:
+    assert found("The app keeps crashing.", "That's not how the app should be used.", "empathy") == []
+    assert found("Why is the fee so high?", "The fee shouldn't have been this high, I agree.", "ownership") == []
+    assert evidence("I swallowed my pride and called you again.", "complaint") == []
+    assert evidence("I was charged a fee, is that normal?", "complaint") == []
+
+
+def test_a_swallowed_card_and_a_fee_charged_though_paid_are_complaints() -> None:
+    text = "My bank card has been swallowed by your cash machine and I'm abroad."
+    assert "card has been swallowed by your cash machine" in evidence(text, "complaint")
+    assert emotion_label(text) == "anxiety"
+    assert "charged a late fee but I paid" in evidence("I've been charged a late fee but I paid on time!", "complaint")
+
+
+def test_a_horrible_situation_named_reads_warm() -> None:
+    assert tone("agent", "That's a horrible situation to be in abroad.") > 0.2
