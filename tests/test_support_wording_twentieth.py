@@ -518,3 +518,9 @@ def test_a_swallowed_card_and_a_fee_charged_though_paid_are_complaints() -> None
 
 def test_a_horrible_situation_named_reads_warm() -> None:
     assert tone("agent", "That's a horrible situation to be in abroad.") > 0.2
+
+
+def test_a_protest_with_see_how_keeps_its_cue() -> None:
+    # The "can't find / see" cue skips lookups only in the forms calm_lookups reads: "see how" is a protest.
+    assert "frustration" in [c.emotion for c in default_cues().find("I can't see how this is fair.")]
+    assert default_cues().find("I can't see where to update my card.") == ()

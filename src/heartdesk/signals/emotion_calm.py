@@ -40,7 +40,7 @@ REMORSE = ("sadness",)
 #: What the model reads into a lookup's "can't find": disapproval and remorse together.
 LOOKUP = ("frustration", "anger", "sadness")
 ANSWER_MAX = 80  # characters: a bare answer is short
-#: Share of the misread mass that moves; also the most of the calm mass cues may move (``emotion_cues.MAX_SHIFT``).
+#: Share of the misread mass that moves; also the most of the calm mass cues may move (``emotion_mix.MAX_SHIFT``).
 SHIFT = 0.85
 
 
