@@ -24,20 +24,20 @@ from heartdesk.signals.text import ASCII_WORD, words
 
 _LONG = 2000  # characters: a sentence longer than this is not one a person wrote to restate someone
 #: The labels a paraphrase yields to on the same sentence.
-_YIELDS_TO: tuple[str, ...] = ("confrontational", "dismissive", "defensive")
+_YIELDS_TO: tuple[str, ...] = ("confrontational", "dismissive", "defensive", "passing_buck")
 
 
 @register
 class Paraphrase:
     name = "paraphrase"
     # 2: advice and wishes made of the customer's words are not restatements; 3: an explicit frame in other words;
-    # 4: a sentence that dismisses or denies is no restatement either
-    version = "4"
+    # 4: a sentence that dismisses or denies is no restatement either; 5: nor one that sends the customer elsewhere
+    version = "5"
     reads = "agent"
     # An accusation built from the customer's words ("You must have clicked pay twice") is not listening, nor is
     # a denial or a brush-off made of them ("Our network is working fine in your area", "Discoloured water is not
-    # dangerous, you're overreacting"): paraphrase runs after those three labels and yields to them on the same
-    # sentence.
+    # dangerous, you're overreacting"), nor a referral that names their problem ("You need to contact the bank that
+    # owns the cash machine"): paraphrase runs after those four labels and yields to them on the same sentence.
     requires: tuple[str, ...] = _YIELDS_TO
     produces = ("paraphrase",)
 

@@ -1,0 +1,212 @@
+"""Support wording read right in the twenty-first session (complaint lexicon 16, emotion cues 21, urgency 12, tone 17,
+defensive 10, dismissive 12, bare_policy 10, ownership 13, logical_fix 12, reassurance 8, paraphrase 5), each with
+the look-alike it must leave alone. Examples written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from heartdesk import Conversation, analyze
+from heartdesk.signals.emotion_cues import default_cues
+from wording_helpers import emotion_label, evidence, found
+
+LATE_FEE = "You charged me a late fee, this is outrageous."
+CLOSE = "I want to close my account, you're useless."
+BANNED = "I got banned from the game for no reason."
+NOBODY_TOLD = "The water has been off all day and nobody told us."
+
+
+def tone(role: str, text: str) -> float:
+    return analyze(Conversation.of("t", ("customer", "Hi."), (role, text))).turns[-1].tone
+
+
+# --- Customer: complaints ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("The cash machine kept my money but didn't give me any cash.", "The cash machine kept my money"),
+        ("The ATM took my money and gave me nothing.", "The ATM took my money"),
+        (BANNED, "for no reason"),
+        ("My account was blocked for no reason.", "for no reason"),
+        ("My meter reading was estimated and the bill is way too high.", "way too high"),
+        ("The driver ate some of my fries, the bag was opened.", "The driver ate some of my"),
+        ("The lid was open when it arrived and half the soup had spilled.", "lid was open"),
+        ("I found a piece of plastic in my cereal.", "found a piece of plastic in my"),
+        ("My son has a severe allergy and the label didn't list nuts.", "label didn't list"),
+        ("My game purchase disappeared from my library.", "disappeared from my"),
+        ("The engineer turned up without the right part.", "turned up without the right part"),
+        ("I was double booked for my appointment and sent home.", "was double booked"),
+        ("The chat bot keeps sending me in a loop.", "sending me in a loop"),
+        ("I keep getting passed from one department to another.", "passed from one department to another"),
+        ("You've sent my new card to my old address.", "sent my new card to my old address"),
+        ("My refund went to a card I cancelled.", "went to a card I cancelled"),
+        ("I'm being chased for a debt I already paid.", "chased for a debt I already paid"),
+        ("The rental company charged me for a scratch that was already there.", "scratch that was already there"),
+    ],
+)
+def test_new_complaint_wording(text: str, said: str) -> None:
+    assert said in evidence(text, "complaint")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Waiting for my new phone to arrive, so excited!",
+        "I think I double booked myself, can you cancel one?",
+        "Please keep me in the loop.",
+        "Can you send it to my old address?",
+        "I have already paid the invoice, can you confirm you got it?",
+        "My refund went to my card yesterday, thanks.",
+        "Some of my photos were deleted from my phone, can you help me get them back?",
+        "I found my tracking number in the email, thanks.",
+        "Is it too late to change my order?",
+        "Your label clearly says it contains nuts.",
+    ],
+)
+def test_complaint_look_alikes_stay_clear(text: str) -> None:
+    assert evidence(text, "complaint") == [], text
+
+
+# --- Customer: emotion and urgency ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "feeling"),
+    [
+        ("I can't wait another week for my refund.", "frustration"),  # read 0.53 satisfaction
+        (BANNED, "frustration"),
+        ("Been waiting for 3 hours!", "frustration"),
+    ],
+)
+def test_service_wording_carries_its_feeling(text: str, feeling: str) -> None:
+    assert emotion_label(text) == feeling
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Waiting for my new phone to arrive, so excited!",  # read 0.99 frustration, and a complaint
+        "Can't wait for the new season to start!",
+    ],
+)
+def test_a_wait_looked_forward_to_is_no_frustration(text: str) -> None:
+    assert all(c.emotion != "frustration" for c in default_cues().find(text)), text
+    assert emotion_label(text) not in ("frustration", "anger")
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("I can't wait another week for my refund.", "can't wait another week"),
+        ("I can't wait until Monday, my business is down.", "can't wait until Monday"),
+        ("I can't wait any longer for the engineer.", "can't wait any longer"),
+    ],
+)
+def test_a_wait_the_customer_cannot_afford_is_urgent(text: str, said: str) -> None:
+    assert said in evidence(text, "urgency")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Can't wait for the new season to start!", "Can't wait for my first flight with you!", "I can't wait to try it."],
+)
+def test_eagerness_is_no_urgency(text: str) -> None:
+    assert evidence(text, "urgency") == [], text
+
+
+def test_nuts_in_food_are_no_insult() -> None:
+    assert tone("customer", "My son has a severe allergy and the label didn't list nuts.") > -0.4
+    assert tone("customer", "Are there nuts in the brownies?") > -0.4
+    assert tone("customer", "You are nuts.") < -0.4
+
+
+# --- Agent ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "label", "said"),
+    [
+        (LATE_FEE, "Our system shows the payment arrived late.", "defensive", "Our system shows the payment arrived late"),
+        (LATE_FEE, "I've checked, so the fee stands.", "defensive", "so the fee stands"),
+        (NOBODY_TOLD, "There was a notice on our website.", "defensive", "There was a notice on our website"),
+        (CLOSE, "Fine, your account is closed.", "dismissive", "Fine,"),
+        (BANNED, "Bans are final and we don't discuss them.", "dismissive", "we don't discuss them"),
+        (BANNED, "Bans are final and we don't discuss them.", "bare_policy", "Bans are final"),
+        (
+            "I keep getting passed from one department to another.",
+            "I'll stay with you on this one until it's sorted, you won't need to explain it again.",
+            "ownership",
+            "I'll stay with you on this one until",
+        ),
+        (
+            "I keep getting passed from one department to another.",
+            "I'll stay with you on this one until it's sorted, you won't need to explain it again.",
+            "reassurance",
+            "you won't need to explain it",
+        ),
+        (NOBODY_TOLD, "You're right, we should have told you, and I'm sorry we didn't.", "ownership", "we should have told you"),
+        (
+            "I was double booked for my appointment and sent home.",
+            "That shouldn't have happened, and I'm sorry you had a wasted trip.",
+            "ownership",
+            "That shouldn't have happened",
+        ),
+        (
+            "I found a piece of plastic in my cereal.",
+            "Thank you for letting us know, that's not the standard we expect.",
+            "ownership",
+            "that's not the standard we expect",
+        ),
+        (
+            "I can't wait another week for my refund.",
+            "I understand, I've escalated it and marked it as urgent.",
+            "ownership",
+            "I've escalated it",
+        ),
+        (
+            "Why is my bill higher this month?",
+            "Your discount ended on the 1st. I can look at other plans for you.",
+            "ownership",
+            "I can look at other plans",
+        ),
+        (
+            "My meter reading was estimated and the bill is way too high.",
+            "If you send us a photo of your meter today, I'll rebill you on the real reading.",
+            "logical_fix",
+            "I'll rebill",
+        ),
+    ],
+)
+def test_new_agent_wording(customer: str, agent: str, label: str, said: str) -> None:
+    assert said in found(customer, agent, label)
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "label"),
+    [
+        ("When did my payment arrive?", "Our system shows the payment arrived on the 3rd.", "defensive"),
+        (NOBODY_TOLD, "There was a notice on our website, but I'm sorry it didn't reach you.", "defensive"),
+        ("Hi", "Fine, thanks! How can I help?", "dismissive"),
+        ("Can you ask the team?", "We'll discuss it with the team tomorrow.", "dismissive"),
+        ("Can I still change my answers?", "The results are final once you submit, so do check them first.", "bare_policy"),
+        ("My phone broke.", "That shouldn't have happened if you used the right charger.", "ownership"),
+        ("You should have told us!", "You should have told us about the move.", "ownership"),
+        ("I escalated before.", "I know, you've escalated before and nothing happened.", "ownership"),
+        ("What happens next?", "You'll need to explain it again to the bank.", "reassurance"),
+    ],
+)
+def test_agent_look_alikes_stay_clear(customer: str, agent: str, label: str) -> None:
+    assert found(customer, agent, label) == []
+
+
+def test_a_referral_that_names_the_problem_is_no_paraphrase() -> None:
+    # "You need to contact the bank that owns the cash machine" shares the customer's words, but sends them away:
+    # paraphrase (0.55) yields to passing_buck on the same sentence since paraphrase 5.
+    customer = "My card got swallowed by the cash machine outside the bank."
+    agent = "You need to contact the bank that owns the cash machine."
+    assert found(customer, agent, "passing_buck") == ["You need to contact the bank"]
+    assert found(customer, agent, "paraphrase") == []
+    # The restatement alone is still one.
+    assert found(customer, "So the cash machine outside the bank swallowed your card?", "paraphrase") != []
