@@ -210,3 +210,89 @@ def test_a_referral_that_names_the_problem_is_no_paraphrase() -> None:
     assert found(customer, agent, "paraphrase") == []
     # The restatement alone is still one.
     assert found(customer, "So the cash machine outside the bank swallowed your card?", "paraphrase") != []
+
+
+# --- Batch 2: complaint and airline wording counted on tweets, written here as support messages ----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Your phone line hangs up on me every time I get through.", "hangs up on me"),
+        ("The signal keeps getting worse.", "getting worse"),
+        ("The app crashed twice in a row this morning.", "twice in a row"),
+        ("That is not at all what your advisor said on the phone.", "not at all what your advisor said"),
+        ("Your delivery charges are overpriced.", "overpriced"),
+        ("We are without power again.", "We are without power"),
+        ("It won't get past the loading screen.", "won't get past"),
+        ("The dress looks nothing like the picture.", "looks nothing like the picture"),
+        ("The new app drains my battery.", "drains my battery"),
+        ("My parcel was supposed to arrive yesterday.", "My parcel was supposed to arrive"),
+        ("Your app is rubbish.", "Your app is rubbish"),
+        ("This is a disgrace.", "is a disgrace"),
+        ("You sent me the wrong size.", "sent me the wrong"),
+    ],
+)
+def test_batch_two_complaint_wording(text: str, said: str) -> None:
+    assert said in evidence(text, "complaint")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We were without power last winter but it has been fine since.",
+        "Am I supposed to get a code by text?",
+        "It was supposed to be a gift, can I add a message?",
+        "Nothing like a hot drink on your train, thanks!",
+        "I used the towels in the room, is that ok?",
+        "Sorry for the inconvenience, I sent the wrong file.",
+        "No inconvenience at all, thanks!",
+    ],
+)
+def test_batch_two_complaint_look_alikes_stay_clear(text: str) -> None:
+    assert evidence(text, "complaint") == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "feeling"),
+    [
+        ("Two hours on the phone and nothing.", "frustration"),
+        ("Is anyone even answering the phone?", "frustration"),
+        ("The wifi keeps getting worse.", "frustration"),
+        ("I'd like some compensation for the huge inconvenience.", "frustration"),
+    ],
+)
+def test_batch_two_service_wording_carries_its_feeling(text: str, feeling: str) -> None:
+    assert emotion_label(text) == feeling
+
+
+@pytest.mark.parametrize(
+    ("text", "emotion"),
+    [
+        ("I just want to speak to a real person.", "frustration"),
+        ("Really bad service today.", "frustration"),
+        ("Lines are busy again.", "frustration"),
+        ("Six hours on a plane with no wifi. Not fun.", "disappointment"),
+    ],
+)
+def test_batch_two_cues_are_found(text: str, emotion: str) -> None:
+    assert emotion in {c.emotion for c in default_cues().find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No inconvenience at all, thanks!",
+        "Sorry for the inconvenience, I sent the wrong file.",
+        "Our service engineer was great, thanks.",
+        "The kids had so much fun, thank you!",
+    ],
+)
+def test_batch_two_cue_look_alikes_stay_clear(text: str) -> None:
+    assert all(c.emotion not in ("frustration", "disappointment") for c in default_cues().find(text)), text
+
+
+def test_household_rubbish_is_no_insult() -> None:
+    # The tone lexicon's "rubbish" is a verdict; the bin and its collection are not (the emotion model still reads
+    # some annoyance into "rubbish", so the figure stays below zero).
+    assert tone("customer", "Please take the rubbish away.") > tone("customer", "Your service is rubbish.") + 0.3
