@@ -296,3 +296,79 @@ def test_household_rubbish_is_no_insult() -> None:
     # The tone lexicon's "rubbish" is a verdict; the bin and its collection are not (the emotion model still reads
     # some annoyance into "rubbish", so the figure stays below zero).
     assert tone("customer", "Please take the rubbish away.") > tone("customer", "Your service is rubbish.") + 0.3
+
+
+# --- Batch 3: agent replies written for the session -------------------------------------------------------------
+
+STUCK = "My flight was cancelled and I'm stuck at the airport with two kids."
+NO_INTERNET = "My internet has been down for three days and I work from home."
+NO_SHOW = "Your engineer didn't turn up and I took the day off for nothing."
+CANCEL = "I've been trying to cancel for weeks and you keep charging me."
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "label", "said"),
+    [
+        (
+            STUCK,
+            "Oh no, stuck at the airport with two little ones is exhausting. I've found you seats on the 18:10.",
+            "empathy",
+            "is exhausting",
+        ),
+        (
+            STUCK,
+            "Oh no, stuck at the airport with two little ones is exhausting. I've found you seats on the 18:10.",
+            "logical_fix",
+            "I've found you seats",
+        ),
+        (
+            NO_INTERNET,
+            "Three days without internet when you work from home must be a nightmare.",
+            "empathy",
+            "must be a nightmare",
+        ),
+        (NO_INTERNET, "I'm sending an engineer tomorrow at 8am.", "logical_fix", "I'm sending an engineer"),
+        (NO_SHOW, "I'm really sorry, losing a day's pay for a no-show isn't fair.", "empathy", "isn't fair"),
+        (
+            NO_SHOW,
+            "I'm really sorry. I've booked the first slot tomorrow and added a £30 credit.",
+            "emotional_fix",
+            "and added a £30 credit",
+        ),
+        (NO_SHOW, "I'm so sorry. I've added a £30 credit to your account.", "emotional_fix", "I've added a £30 credit"),
+        (CANCEL, "I hear how fed up you are. I've cancelled it today.", "empathy", "I hear how fed up"),
+        (
+            CANCEL,
+            "Cancellations must be made 30 days in advance as stated in your contract.",
+            "bare_policy",
+            "as stated in your contract",
+        ),
+        (
+            STUCK,
+            "You'll have to queue at the service desk like everyone else.",
+            "dismissive",
+            "queue at the service desk like everyone else",
+        ),
+    ],
+)
+def test_batch_three_agent_wording(customer: str, agent: str, label: str, said: str) -> None:
+    assert said in found(customer, agent, label)
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "label"),
+    [
+        (NO_INTERNET, "The form is a nightmare to print, so I've emailed it to you.", "empathy"),
+        (CANCEL, "That isn't fair on our other customers.", "empathy"),
+        (NO_INTERNET, "I've found your account.", "logical_fix"),
+        (
+            "How do I get the discount?",
+            "Just add the item to your basket and apply the discount code at checkout.",
+            "emotional_fix",
+        ),
+        (NO_SHOW, "I've added a £30 credit to your account.", "emotional_fix"),  # a gesture with no care: 0.49, not present
+        (STUCK, "We're here for you, like always.", "dismissive"),
+    ],
+)
+def test_batch_three_agent_look_alikes_stay_clear(customer: str, agent: str, label: str) -> None:
+    assert found(customer, agent, label) == []
