@@ -189,6 +189,8 @@ def test_new_agent_wording(customer: str, agent: str, label: str, said: str) -> 
         ("When did my payment arrive?", "Our system shows the payment arrived on the 3rd.", "defensive"),
         (NOBODY_TOLD, "There was a notice on our website, but I'm sorry it didn't reach you.", "defensive"),
         ("Hi", "Fine, thanks! How can I help?", "dismissive"),
+        ("Can I have a refund instead?", "That's fine, your refund is on its way.", "dismissive"),
+        ("Is the app down?", "It works fine, your data is safe.", "dismissive"),
         ("Can you ask the team?", "We'll discuss it with the team tomorrow.", "dismissive"),
         ("Can I still change my answers?", "The results are final once you submit, so do check them first.", "bare_policy"),
         ("My phone broke.", "That shouldn't have happened if you used the right charger.", "ownership"),
