@@ -374,3 +374,61 @@ def test_batch_three_agent_wording(customer: str, agent: str, label: str, said: 
 )
 def test_batch_three_agent_look_alikes_stay_clear(customer: str, agent: str, label: str) -> None:
     assert found(customer, agent, label) == []
+
+
+# --- Batch 4: a second sample of the airline tweets read calm, written here as support messages -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "feeling"),
+    [
+        ("This is crazy, my booking moved again.", "frustration"),
+        ("What's the point of a helpline nobody answers?", "frustration"),
+        ("Spent 30 mins on the phone to zero success.", "frustration"),
+        ("I was lied to by your agent.", "anger"),
+        ("10,000 points after a night on the airport floor is a slap in the face.", "anger"),
+    ],
+)
+def test_batch_four_wording_carries_its_feeling(text: str, feeling: str) -> None:
+    assert emotion_label(text) == feeling
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This is crazy good, thank you!",
+        "It's crazy how much the app has improved.",
+        "What is the point of contact for billing?",
+        "Thanks, your agent was so helpful and didn't lie to me about the delay.",
+    ],
+)
+def test_batch_four_look_alikes_carry_no_frustration_cue(text: str) -> None:
+    found_cues = {c.emotion for c in default_cues().find(text)}
+    assert "frustration" not in found_cues, text
+    assert "anger" not in found_cues, text
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Two hours on hold and my issue is still not resolved.", "is still not resolved"),
+        ("It has not been sorted.", "has not been sorted"),
+        ("I regret buying this phone.", "regret buying"),
+        ("It never worked properly from day one.", "never worked properly"),
+        ("The lift in your building is unsafe.", "unsafe"),
+    ],
+)
+def test_batch_four_complaint_wording(text: str, said: str) -> None:
+    assert said in evidence(text, "complaint")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Has it been resolved yet?",
+        "I have not resolved it myself yet, can you help?",
+        "It's crazy how much the app has improved.",
+    ],
+)
+def test_batch_four_complaint_look_alikes_stay_clear(text: str) -> None:
+    assert evidence(text, "complaint") == [], text
