@@ -432,3 +432,68 @@ def test_batch_four_complaint_wording(text: str, said: str) -> None:
 )
 def test_batch_four_complaint_look_alikes_stay_clear(text: str) -> None:
     assert evidence(text, "complaint") == [], text
+
+
+# --- Batch 5: agent replies written for the session -----------------------------------------------------------
+
+MISSING = "My package says delivered but it's not here."
+LOYAL = "I've been a customer for 15 years and this is how you treat me?"
+WIDOW = "My phone bill is in my late husband's name and I don't know what to do."
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "label", "said"),
+    [
+        (MISSING, "The driver's photo shows it at your door, so it was delivered.", "defensive", "so it was delivered"),
+        (
+            LOYAL,
+            "Everyone gets the same treatment regardless of how long they've been with us.",
+            "defensive",
+            "Everyone gets the same treatment",
+        ),
+        (
+            "I was charged a no-show fee and the ride never came. This is a scam!",
+            "The driver waited 5 minutes and then left, so the fee applies.",
+            "defensive",
+            "so the fee applies",
+        ),
+        (
+            "Can I speak to your manager?",
+            "My manager will tell you the same thing.",
+            "dismissive",
+            "My manager will tell you the same thing",
+        ),
+        (
+            WIDOW,
+            "I'm so sorry about your husband. Take your time, we'll sort this out together.",
+            "ownership",
+            "we'll sort this out together",
+        ),
+        (
+            WIDOW,
+            "I'm so sorry about your husband. Take your time, we'll sort this out together.",
+            "reassurance",
+            "Take your time",
+        ),
+        (MISSING, "I'm sorry it hasn't turned up. I've opened a trace with the courier.", "logical_fix", "I've opened a trace"),
+    ],
+)
+def test_batch_five_agent_wording(customer: str, agent: str, label: str, said: str) -> None:
+    assert said in found(customer, agent, label)
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "label"),
+    [
+        (MISSING, "The driver's photo shows it at your door, so let's check with your neighbours.", "defensive"),
+        ("Can I speak to your manager?", "My manager will call you today.", "dismissive"),
+        (WIDOW, "You'll have to sort it out with the bank.", "ownership"),
+        ("Did you get my email?", "Yes, I've opened your email.", "logical_fix"),
+    ],
+)
+def test_batch_five_agent_look_alikes_stay_clear(customer: str, agent: str, label: str) -> None:
+    assert found(customer, agent, label) == []
+
+
+def test_take_your_time_reads_kindly() -> None:
+    assert tone("agent", "Take your time.") >= 0.0
