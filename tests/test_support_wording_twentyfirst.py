@@ -497,3 +497,35 @@ def test_batch_five_agent_look_alikes_stay_clear(customer: str, agent: str, labe
 
 def test_take_your_time_reads_kindly() -> None:
     assert tone("agent", "Take your time.") >= 0.0
+
+
+# --- Batch 6: customer messages from software, health, education, games and subscriptions ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("My subscription renewed at a higher price without any warning.", "without any warning"),
+        ("Support closed my ticket without fixing anything.", "without fixing anything"),
+        ("My prescription was sent to the wrong pharmacy.", "was sent to the wrong"),
+        ("The gym keeps taking money after I cancelled my membership.", "keeps taking money"),
+        ("I paid for the season pass and the content is still locked.", "still locked"),
+        ("I was billed for 12 seats but we only have 8 users.", "billed for 12 seats but we only have"),
+        ("You sent it to the wrong address.", "wrong address"),  # the older pattern keeps its evidence
+    ],
+)
+def test_batch_six_complaint_wording(text: str, said: str) -> None:
+    assert said in evidence(text, "complaint")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I sent it to the wrong address, sorry, can you update it?",
+        "I accidentally ordered a jersey and shipped it to the wrong address. Can I change it?",
+        "Is the 9:05 still taking off on time?",
+        "You can cancel without notice during the trial, right?",
+    ],
+)
+def test_batch_six_complaint_look_alikes_stay_clear(text: str) -> None:
+    assert evidence(text, "complaint") == [], text
