@@ -529,3 +529,35 @@ def test_batch_six_complaint_wording(text: str, said: str) -> None:
 )
 def test_batch_six_complaint_look_alikes_stay_clear(text: str) -> None:
     assert evidence(text, "complaint") == [], text
+
+
+# --- Batch 7: short agent replies ----------------------------------------------------------------------------------
+
+NOT_ARRIVED = "My order hasn't arrived."
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "label", "said"),
+    [
+        ("Thanks, that's all I needed.", "Happy to help. Take care!", "closing", "Happy to help"),
+        ("Thanks", "Always happy to help!", "closing", "Always happy to help"),
+        (NOT_ARRIVED, "Sorry to hear that! Let me see where it's got to.", "ownership", "Let me see where it's"),
+        (NOT_ARRIVED, "Not my problem, talk to the courier.", "passing_buck", "talk to the courier"),
+        (NOT_ARRIVED, "Read the tracking page, it's all there.", "confrontational", "Read the tracking page, it's all there"),
+    ],
+)
+def test_batch_seven_agent_wording(customer: str, agent: str, label: str, said: str) -> None:
+    assert said in found(customer, agent, label)
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "label"),
+    [
+        ("Can I change the address?", "I'm happy to help you change the address.", "closing"),
+        (NOT_ARRIVED, "Let me talk to the courier for you.", "passing_buck"),
+        ("Thanks!", "Talk to me any time.", "passing_buck"),
+        ("Where are the steps?", "I've emailed you the steps, it's all there in one place.", "confrontational"),
+    ],
+)
+def test_batch_seven_agent_look_alikes_stay_clear(customer: str, agent: str, label: str) -> None:
+    assert found(customer, agent, label) == []
